@@ -1,0 +1,66 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
+import { ExitCode, isReleaseWatchError } from '../errors.js';
+
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
+export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+
+/** Shared flags, config loading (once) and the one place where errors are rendered. */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static enableJsonFlag = true;
+
+  static baseFlags = {
+    config: Flags.string({
+      char: 'c',
+      summary: 'Path to the config file.',
+      description:
+        'Default: search upward from the current folder for release-watch.config.ts and the other supported names.',
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  protected flags!: CommandFlags<T>;
+  protected args!: CommandArgs<T>;
+  private loadedConfig?: Promise<ResolvedConfig>;
+
+  public async init(): Promise<void> {
+    await super.init();
+    const { args, flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as CommandFlags<T>;
+    this.args = args as CommandArgs<T>;
+  }
+
+  /** The validated project config, loaded once per command. */
+  protected projectConfig(): Promise<ResolvedConfig> {
+    this.loadedConfig ??= loadConfig({ file: this.flags.config });
+    return this.loadedConfig;
+  }
+
+  /** Human-only progress and notes: stderr, silent under --json so stdout stays machine-readable. */
+  protected note(message: string): void {
+    if (!this.jsonEnabled()) this.logToStderr(message);
+  }
+
+  protected async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    if (!isReleaseWatchError(error)) return super.catch(error);
+    process.exitCode = error.exitCode;
+    if (this.jsonEnabled()) {
+      this.logJson({ error: error.toJSON() });
+    } else {
+      const lines = [`Error [${error.code}]: ${error.message}`];
+      if (error.suggestion) lines.push(`  → ${error.suggestion}`);
+      process.stderr.write(`${lines.join('\n')}\n`);
+    }
+    return undefined;
+  }
+}
+
+export { ExitCode };

@@ -1,0 +1,29 @@
+import { Flags } from '@oclif/core';
+
+/** Flags shared by several commands, defined once. */
+export const upstreamFlag = Flags.string({
+  char: 'u',
+  summary: 'Upstream ID from the config.',
+  description: "May be left out when --tag matches exactly one upstream's tag pattern.",
+});
+export const upstreamsFlag = Flags.string({
+  char: 'u',
+  summary: 'Only these upstreams (repeatable).',
+  multiple: true,
+});
+export const tagFlag = Flags.string({
+  char: 't',
+  summary: 'Release tag to act on (default: the newest pending release).',
+});
+export const fromFlag = Flags.string({ summary: 'Compare from this tag (default: the last reviewed tag).' });
+export const agentFlag = Flags.string({
+  summary: 'Agent to run: opencode, or none for scanners only.',
+  options: ['opencode', 'none'],
+});
+export const modelFlag = Flags.string({
+  char: 'm',
+  summary: 'Model for the agent, as provider/model (overrides agent.model).',
+});
+export const dryRunFlag = Flags.boolean({
+  summary: 'Do everything except writing to GitHub and the state file; show what would happen.',
+});

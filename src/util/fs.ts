@@ -1,0 +1,41 @@
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+/**
+ * The one write path: every file release-watch writes goes through here (temp file + fsync + rename),
+ * so a crash never leaves a half-written state file or artifact.
+ */
+export async function writeFileAtomically(file: string, data: string | Buffer): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, data);
+}
+
+export async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
+  await writeFileAtomically(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * For outputs too large to hold in memory: `produce` streams into a temp path beside `file`,
+ * which is renamed over `file` only when `produce` succeeded.
+ */
+export async function writeStreamAtomically(file: string, produce: (tempPath: string) => Promise<void>) {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await produce(temp);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+export async function readTextIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
