@@ -86,6 +86,7 @@ export async function validateTagName(tag: string, git: GitRunner = runGit): Pro
   if (tag.includes('..') || tag.startsWith('/') || tag.includes('\\')) {
     throw Errors.invalidRef(tag, 'it contains a path component ("..", "/" at the start, or "\\")');
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
   if (/[\s~^:?*[\]\x00-\x1f\x7f]/.test(tag))
     throw Errors.invalidRef(tag, 'it contains characters git does not allow in ref names');
   const check = await git(['check-ref-format', `refs/tags/${tag}`], { okExitCodes: [1] });
