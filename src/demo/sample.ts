@@ -1,0 +1,110 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type GitRunner, runGit } from '../git/run.js';
+
+/** Two releases of a small plugin host: v1.1.0 removes a CLI flag and changes an exported hook. */
+export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<string, string | null> }[] = [
+  {
+    tag: 'v1.0.0',
+    message: 'Release 1.0.0',
+    files: {
+      'README.md': '# sample-host\n\nA plugin host used by the release-watch demo.\n',
+      'package.json': '{ "name": "sample-host", "version": "1.0.0", "type": "module" }\n',
+      'bun.lock': 'lockfile v1\n',
+      'packages/plugin/src/index.ts': [
+        "export type Model = { id: string; providerID: string };",
+        '',
+        '/** Hooks a plugin may implement. */',
+        'export interface Hooks {',
+        "  'chat.params'?: (input: { model: Model }, output: { temperature: number }) => Promise<void>;",
+        "  'chat.headers'?: (input: { model: Model }, output: { headers: Record<string, string> }) => Promise<void>;",
+        '  event?: (input: { type: string }) => Promise<void>;',
+        '}',
+        '',
+        'export type Plugin = (context: { directory: string }) => Promise<Hooks>;',
+        '',
+      ].join('\n'),
+      'src/cli.ts': [
+        "import { Command } from 'commander';",
+        '',
+        'export const program = new Command()',
+        "  .name('sample-host')",
+        "  .option('--model <id>', 'model to use')",
+        "  .option('--print-logs', 'print logs to stderr')",
+        "  .option('--port <port>', 'port to listen on');",
+        '',
+      ].join('\n'),
+      'src/provider/openai.ts': [
+        "export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';",
+        '',
+        'export function headers(accountId: string): Record<string, string> {',
+        "  return { 'OpenAI-Beta': 'responses=experimental', 'chatgpt-account-id': accountId, originator: 'codex_cli_rs' };",
+        '}',
+        '',
+      ].join('\n'),
+      'prompts/codex.md': 'You are Codex, a coding agent.\n',
+    },
+  },
+  {
+    tag: 'v1.1.0',
+    message: 'Release 1.1.0: new chat.params shape, drop --print-logs',
+    files: {
+      'package.json': '{ "name": "sample-host", "version": "1.1.0", "type": "module" }\n',
+      'bun.lock': 'lockfile v2\n',
+      'packages/plugin/src/index.ts': [
+        "export type Model = { id: string; providerID: string };",
+        '',
+        '/** Hooks a plugin may implement. */',
+        'export interface Hooks {',
+        "  'chat.params'?: (",
+        '    input: { model: Model; sessionID: string },',
+        '    output: { temperature: number; topP: number; options: Record<string, unknown> },',
+        '  ) => Promise<void>;',
+        "  'chat.headers'?: (input: { model: Model }, output: { headers: Record<string, string> }) => Promise<void>;",
+        '  event?: (input: { type: string }) => Promise<void>;',
+        '}',
+        '',
+        'export type Plugin = (context: { directory: string }) => Promise<Hooks>;',
+        '',
+      ].join('\n'),
+      'src/cli.ts': [
+        "import { Command } from 'commander';",
+        '',
+        'export const program = new Command()',
+        "  .name('sample-host')",
+        "  .option('--model <id>', 'model to use')",
+        "  .option('--port <port>', 'port to listen on');",
+        '',
+      ].join('\n'),
+      'README.md': '# sample-host\n\nA plugin host used by the release-watch demo. Now with `topP`.\n',
+    },
+  },
+];
+
+const IDENTITY = [
+  '-c',
+  'user.name=release-watch demo',
+  '-c',
+  'user.email=demo@release-watch.invalid',
+  '-c',
+  'commit.gpgsign=false',
+  '-c',
+  'tag.gpgsign=false',
+];
+
+/** Builds the sample upstream as a git repository in `dir` with one commit and one tag per release. */
+export async function buildSampleUpstream(dir: string, git: GitRunner = runGit): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await git(['init', '-q', '-b', 'main', dir]);
+  for (const release of SAMPLE_RELEASES) {
+    for (const [path, content] of Object.entries(release.files)) {
+      const file = join(dir, path);
+      await mkdir(dirname(file), { recursive: true });
+      if (content !== null) await writeFile(file, content);
+    }
+    await git(['add', '-A'], { cwd: dir });
+    await git([...IDENTITY, 'commit', '-q', '-m', release.message], { cwd: dir });
+    await git([...IDENTITY, 'tag', '-a', '-m', release.message, release.tag], { cwd: dir });
+  }
+  return dir;
+}
