@@ -20,7 +20,7 @@ const SEMVER = String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?
  * A version at the end of a tag, standing at the start or right after a separator, with at most one
  * `v` before it: `rust-v0.1.0` and `pkg@1.2.3` yield one, `rust-vv0.99.0-alpha.8` does not.
  */
-const SEMVER_TAIL = new RegExp(String.raw`(?:^|[-_/@])v?(${SEMVER})$`);
+const SEMVER_TAIL = new RegExp(`(?:^|[-_/@])v?(${SEMVER})$`);
 
 /** A version string that is exactly semver: no `v` prefix, no loose forms (build metadata allowed). */
 function exactSemver(text: string | undefined): string | undefined {
