@@ -46,8 +46,10 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
   try {
     ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url]));
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1);
-    throw Errors.gitTagsFailed(id, url, stderr || (error as Error).message, error);
+    // git ends with advice ("Please make sure ..."); the first `fatal:` line says what went wrong.
+    const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').filter((l) => l.trim() !== '');
+    const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? (error as Error).message;
+    throw Errors.gitTagsFailed(id, url, reason.trim(), error);
   }
   const tags = stdout
     .split('\n')
