@@ -90,8 +90,18 @@ export default async function bench({ tmp, root }) {
         ratio: median(version) / median(node),
         note: 'for reference: what every command pays before its own work',
       },
-      { metric: 'HTTP requests, cold (no ETags)', value: cold.requests.length, unit: 'requests', note: describe(cold) },
-      { metric: 'HTTP requests, warm (ETags)', value: warm.requests.length, unit: 'requests', note: describe(warm) },
+      {
+        metric: 'HTTP requests, cold (no ETags)',
+        value: cold.requests.length,
+        unit: 'requests',
+        note: describe(cold),
+      },
+      {
+        metric: 'HTTP requests, warm (ETags)',
+        value: warm.requests.length,
+        unit: 'requests',
+        note: describe(warm),
+      },
     ];
   } finally {
     await github.close();

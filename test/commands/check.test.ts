@@ -135,4 +135,41 @@ describe('release-watch check', () => {
     expect(noOutput.stderr).toMatch(/GITHUB_OUTPUT_NOT_SET/);
     expect(github.requests).toHaveLength(0);
   });
+
+  it("loads Octokit only for github-releases upstreams, and npm's client only for npm ones", async () => {
+    const fixture = await createFixtureRepo();
+    await fixture.commit({ a: '1' });
+    await fixture.tag('v1.0.0');
+    const trace = join(dir, 'loaded.txt');
+    const hook = join(dir, 'trace.mjs');
+    // Records every module URL the CLI loads (ESM, and CJS packages entered through import()).
+    await writeFile(
+      join(dir, 'trace-hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(process.env.TRACE_FILE, url + '\\n');
+  return next(url, context);
+}
+`,
+    );
+    await writeFile(
+      hook,
+      `import { register } from 'node:module';\nregister('./trace-hooks.mjs', import.meta.url);\n`,
+    );
+    const loaded = async (upstreams: Record<string, unknown>) => {
+      await project(upstreams, {});
+      await writeFile(trace, '');
+      const result = await check(['--json'], { NODE_OPTIONS: `--import=${hook}`, TRACE_FILE: trace });
+      expect(result.exitCode).toBe(0);
+      return readFile(trace, 'utf8');
+    };
+    const gitOnly = await loaded({
+      local: { repo: 'o/local', tags: 'v*', source: 'git-tags', url: fixture.url },
+    });
+    expect(gitOnly).toMatch(/dist\/sources\/check\.js/);
+    expect(gitOnly).not.toMatch(/@octokit|npm-registry-fetch|@npmcli/);
+    const withGitHub = await loaded(TWO);
+    expect(withGitHub).toMatch(/@octokit\/rest/);
+    expect(withGitHub).not.toMatch(/npm-registry-fetch|@npmcli/);
+  });
 });
