@@ -29,7 +29,11 @@ export default class Check extends BaseCommand<typeof Check> {
     if (this.flags['github-output'] && !env.output) throw Errors.githubOutputMissing();
     const deps = createSourceDeps({ env, cacheDir: config.cache, onNote: (message) => this.note(message) });
     const results = await checkUpstreams(config, deps, { upstreams: this.flags.upstream });
-    if (env.output) await appendGitHubOutput(env.output, checkOutputs(results));
+    if (env.output) {
+      const outputs = checkOutputs(results);
+      await appendGitHubOutput(env.output, outputs);
+      this.note(`Step outputs: has-updates=${outputs['has-updates']} matrix=${outputs.matrix}`);
+    }
     if (!this.jsonEnabled()) this.log(renderCheck(results));
     const exitCode = checkExitCode(results);
     if (exitCode !== 0) process.exitCode = exitCode;

@@ -175,11 +175,17 @@ export const githubReleasesSource: ReleaseSource = async (id, upstream, deps, op
       if (pages.length === 0) noteRename(upstream.repo, result.answeredBy, deps);
       pages.push(result.page);
       changed ||= !result.notModified;
-      if (options.since !== undefined && reachedSince(upstream, result.page.releases, options.since)) break;
-      url = result.page.next;
+      const reached =
+        options.since !== undefined && reachedSince(upstream, result.page.releases, options.since);
+      url = reached ? null : result.page.next;
     }
   } catch (error) {
     throw toError(id, upstream, deps, error);
+  }
+  if (url) {
+    deps.onNote?.(
+      `Stopped listing ${upstream.repo} releases after ${MAX_PAGES} pages; older ones were not read.`,
+    );
   }
   if (changed) {
     const kept = [...pages, ...cache.pages.slice(pages.length)].filter((page) => page.etag !== '');
