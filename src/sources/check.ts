@@ -25,6 +25,11 @@ export interface UpstreamCheck {
   newest: string | null;
   /** Releases after the last reviewed one, newest first (for a baseline: only the newest). */
   pending: Release[];
+  /**
+   * Where a diff of the pending releases starts: the last reviewed tag, or for a baseline the
+   * release before the newest one (null when there is none).
+   */
+  from: string | null;
   error?: ReturnType<ReleaseWatchError['toJSON']>;
 }
 
@@ -69,12 +74,13 @@ async function checkUpstream(
     const pending = pendingReleases(releases, lastReviewed, upstream);
     const status: CheckStatus =
       lastReviewed === null ? 'baseline' : pending.length > 0 ? 'new' : 'up-to-date';
-    return { ...row, status, newest: releases[0]!.tag, pending };
+    const from = lastReviewed ?? releases[1]?.tag ?? null;
+    return { ...row, status, newest: releases[0]!.tag, pending, from };
   } catch (error) {
     const coded = isReleaseWatchError(error)
       ? error
       : Errors.checkFailed(id, (error as Error).message ?? String(error), error);
-    return { ...row, status: 'error', newest: null, pending: [], error: coded.toJSON() };
+    return { ...row, status: 'error', newest: null, pending: [], from: null, error: coded.toJSON() };
   }
 }
 

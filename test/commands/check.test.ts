@@ -60,6 +60,8 @@ describe('release-watch check', () => {
       ['codex', 'baseline', null, 'rust-v0.139.0', ['rust-v0.139.0']],
       ['opencode', 'up-to-date', 'v1.2.3', 'v1.2.3', []],
     ]);
+    // A baseline diffs the newest release against the one before it.
+    expect(rows[0]!.from).toBe('rust-v0.138.0');
     expect(result.stderr).toBe('');
   });
 

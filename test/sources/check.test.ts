@@ -62,6 +62,7 @@ describe('checkUpstreams', () => {
       ['opencode-npm', 'new', 'v1.2.3', 'v1.3.0', ['v1.3.0', 'v1.2.4']],
       ['local', 'baseline', null, 'v2.0.0', ['v2.0.0']],
     ]);
+    expect(results.map((r) => r.from)).toEqual(['rust-v0.138.0', 'v1.2.4', 'v1.2.3', null]);
     expect(results.every((r) => r.error === undefined)).toBe(true);
     expect(checkExitCode(results)).toBe(0);
     expect(checkOutputs(results)).toEqual({
