@@ -146,4 +146,104 @@ export const Errors = {
       suggestion: 'Re-run the stage that writes it.',
       exitCode: ExitCode.failure,
     }),
+  githubRequestFailed: (
+    id: string,
+    repo: string,
+    status: number,
+    reason: string,
+    authenticated: boolean,
+    cause?: unknown,
+  ) =>
+    new ReleaseWatchError({
+      code: 'GITHUB_REQUEST_FAILED',
+      message: `GitHub answered ${status} while listing the releases of ${repo} (upstream "${id}"): ${reason}`,
+      suggestion:
+        status === 404
+          ? `Check upstreams.${id}.repo${authenticated ? '' : '; a private repository needs GITHUB_TOKEN or GH_TOKEN'}, or use source: 'git-tags'.`
+          : status === 401
+            ? 'The token in GITHUB_TOKEN / GH_TOKEN was refused: renew it, or unset it for public repositories.'
+            : "GitHub may be having trouble: try again later, or use source: 'git-tags' (no API).",
+      exitCode: ExitCode.external,
+      details: { upstream: id, repo, status },
+      cause,
+    }),
+  githubRateLimited: (id: string, repo: string, authenticated: boolean, cause?: unknown) =>
+    new ReleaseWatchError({
+      code: 'GITHUB_RATE_LIMITED',
+      message: `GitHub's API rate limit stopped listing the releases of ${repo} (upstream "${id}").`,
+      suggestion: authenticated
+        ? "Wait for the limit to reset, or use source: 'git-tags' (no API rate limit)."
+        : "Set GITHUB_TOKEN or GH_TOKEN for a higher limit, wait for it to reset, or use source: 'git-tags'.",
+      exitCode: ExitCode.external,
+      details: { upstream: id, repo },
+      cause,
+    }),
+  gitTagsFailed: (id: string, url: string, reason: string, cause?: unknown) =>
+    new ReleaseWatchError({
+      code: 'GIT_LS_REMOTE_FAILED',
+      message: `Could not list the tags of ${url} (upstream "${id}"): ${reason}`,
+      suggestion: `Check that the repository exists and can be read without credentials, or set upstreams.${id}.url.`,
+      exitCode: ExitCode.external,
+      details: { upstream: id, url },
+      cause,
+    }),
+  npmRegistryFailed: (
+    id: string,
+    name: string,
+    registry: string,
+    reason: string,
+    status?: number,
+    cause?: unknown,
+  ) =>
+    new ReleaseWatchError({
+      code: 'NPM_REGISTRY_FAILED',
+      message: `Could not read npm package ${name} from ${registry} (upstream "${id}"): ${reason}`,
+      suggestion:
+        status === 404
+          ? `Check upstreams.${id}.npm, and the registry and scope settings in your .npmrc / npm config.`
+          : 'Check the registry, auth and proxy settings in your .npmrc / npm config, or try again later.',
+      exitCode: ExitCode.external,
+      details: { upstream: id, package: name, registry, ...(status ? { status } : {}) },
+      cause,
+    }),
+  npmTagPatternNotInvertible: (id: string, pattern: string) =>
+    new ReleaseWatchError({
+      code: 'NPM_TAG_PATTERN',
+      message: `Upstream "${id}" reads releases from npm, but its tag pattern ${pattern} cannot turn a version into a tag.`,
+      suggestion: `Give upstreams.${id}.tags as a glob that starts with the literal tag prefix, like 'rust-v*' or 'v[0-9]*'.`,
+      exitCode: ExitCode.usage,
+      details: { upstream: id, pattern },
+    }),
+  noReleases: (id: string, where: string, pattern: string, prereleases: boolean) =>
+    new ReleaseWatchError({
+      code: 'NO_RELEASES',
+      message: `No release of ${where} (upstream "${id}") matches tag pattern ${pattern}${prereleases ? '' : ' (prereleases excluded)'}.`,
+      suggestion: `Check upstreams.${id}.tags and upstreams.${id}.source${prereleases ? '' : ', or set prereleases: true'}.`,
+      exitCode: ExitCode.usage,
+      details: { upstream: id, pattern },
+    }),
+  lastReviewedMismatch: (id: string, tag: string, pattern: string) =>
+    new ReleaseWatchError({
+      code: 'STATE_TAG_MISMATCH',
+      message: `The last reviewed tag "${tag}" of upstream "${id}" does not fit its tag pattern ${pattern}, so newer releases cannot be told apart.`,
+      suggestion: `Run \`release-watch state set ${id} <tag>\` with a tag that fits, or \`release-watch state reset ${id}\`.`,
+      exitCode: ExitCode.usage,
+      details: { upstream: id, tag, pattern },
+    }),
+  githubOutputMissing: () =>
+    new ReleaseWatchError({
+      code: 'GITHUB_OUTPUT_NOT_SET',
+      message: '--github-output was given but GITHUB_OUTPUT is not set.',
+      suggestion: 'Run inside a GitHub Actions step, or set GITHUB_OUTPUT to the file to write.',
+      exitCode: ExitCode.usage,
+    }),
+  checkFailed: (id: string, reason: string, cause?: unknown) =>
+    new ReleaseWatchError({
+      code: 'CHECK_FAILED',
+      message: `Checking upstream "${id}" failed: ${reason}`,
+      suggestion: 'Re-run with the same config; if it fails again, report it with this message.',
+      exitCode: ExitCode.failure,
+      details: { upstream: id },
+      cause,
+    }),
 } as const;

@@ -31,6 +31,23 @@ export {
 } from './config/schema.js';
 export { selectUpstream } from './config/upstreams.js';
 export { Errors, ExitCode, ReleaseWatchError } from './errors.js';
+export {
+  type CheckOptions,
+  type CheckStatus,
+  checkExitCode,
+  checkOutputs,
+  checkUpstreams,
+  type UpstreamCheck,
+  upstreamsWithUpdates,
+} from './sources/check.js';
+export { createSourceDeps, type SourceDepsOptions } from './sources/deps.js';
+export {
+  type ListOptions,
+  listReleases,
+  pendingReleases,
+  type SourceDeps,
+  selectReleases,
+} from './sources/index.js';
 export { compileTagPattern, type TagPattern } from './sources/tags.js';
 export { type Release, releaseSchema } from './sources/types.js';
 export { resetState, setState, showState } from './state/service.js';

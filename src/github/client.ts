@@ -1,33 +1,13 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import type { GitHubEnv } from './env.js';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 /** Octokit with REST methods and pagination (retry and throttling add no methods). */
 export type GitHubClient = Octokit;
 
-/** GitHub Actions conventions, read once from the environment. */
-export interface GitHubEnv {
-  token?: string;
-  apiUrl: string;
-  serverUrl: string;
-  /** Default downstream repository (`owner/name`). */
-  repository?: string;
-  output?: string;
-  stepSummary?: string;
-}
-
-export function githubEnv(env: NodeJS.ProcessEnv = process.env): GitHubEnv {
-  const trim = (url: string) => url.replace(/\/+$/, '');
-  return {
-    token: env.GITHUB_TOKEN || env.GH_TOKEN || undefined,
-    apiUrl: trim(env.GITHUB_API_URL || 'https://api.github.com'),
-    serverUrl: trim(env.GITHUB_SERVER_URL || 'https://github.com'),
-    repository: env.GITHUB_REPOSITORY || undefined,
-    output: env.GITHUB_OUTPUT || undefined,
-    stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
-  };
-}
+export { type GitHubEnv, githubEnv } from './env.js';
 
 export interface CreateClientOptions {
   env: GitHubEnv;
@@ -35,6 +15,11 @@ export interface CreateClientOptions {
   maxRateLimitWait?: number;
   /** Retries on 5xx and rate limits. */
   retries?: number;
+  /**
+   * Milliseconds per unit of wait: retry backoff is (attempt^2) units, a rate-limit wait is its
+   * `Retry-After` / `x-ratelimit-reset` seconds in units. Default 1000; tests shorten it.
+   */
+  retryBaseMs?: number;
   /** Notes such as "rate limited, retrying in 3s"; never given the token. */
   onNote?: (message: string) => void;
 }
@@ -59,7 +44,11 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
     baseUrl: env.apiUrl,
     userAgent: 'release-watch',
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    retry: { retries },
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      retryAfterBaseValue: options.retryBaseMs ?? 1000,
+    },
   });
 }

@@ -1,24 +1,34 @@
-import semver from 'semver';
 import type { UpstreamConfig } from '../config/schema.js';
-import { tagPatternOf } from '../config/upstreams.js';
+import { Errors } from '../errors.js';
 import type { GitRunner } from '../git/run.js';
 import { cloneUrl } from '../git/url.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
+import { githubReleasesSource } from './github.js';
+import type { NpmRegistry } from './npm.js';
+import { npmSource } from './npm.js';
+import { selectReleases } from './select.js';
 import type { Release } from './types.js';
 
-/** What a release source needs; constructed once in the command and injected. */
+export { pendingReleases, selectReleases } from './select.js';
+
+/** What a release source needs; constructed once in the command (see deps.ts) and injected. */
 export interface SourceDeps {
   env: GitHubEnv;
   git: GitRunner;
-  /** Created on first use, so sources that never talk to GitHub never build a client. */
-  github: () => GitHubClient;
+  /** Created on first use, so sources that never talk to GitHub never load Octokit. */
+  github: () => Promise<GitHubClient>;
+  /** Created on first use from the user's npm configuration. */
+  npm: () => Promise<NpmRegistry>;
   /** Folder for conditional-request caches (ETags) and similar. */
   cacheDir: string;
   onNote?: (message: string) => void;
 }
 
 export interface ListOptions {
-  /** The last reviewed tag: paging may stop once releases older than it are reached. */
+  /**
+   * The last reviewed tag: paging may stop once releases older than it are reached. `null` (never
+   * reviewed) needs only the newest release; left out, every release is listed.
+   */
   since?: string | null;
 }
 
@@ -29,24 +39,18 @@ export type ReleaseSource = (
   options: ListOptions,
 ) => Promise<Release[]>;
 
-/** Keeps tags that match the pattern and yield a version, drops prereleases unless wanted, newest first by semver. */
-export function selectReleases(upstream: UpstreamConfig, candidates: Omit<Release, 'version'>[]): Release[] {
-  const pattern = tagPatternOf(upstream);
-  const releases: Release[] = [];
-  for (const candidate of candidates) {
-    const version = pattern.versionOf(candidate.tag);
-    if (!version) continue;
-    const prerelease = candidate.prerelease || semver.prerelease(version) !== null;
-    if (prerelease && !upstream.prereleases) continue;
-    releases.push({ ...candidate, version, prerelease });
-  }
-  return releases.sort((a, b) => semver.rcompare(a.version, b.version) || a.tag.localeCompare(b.tag));
-}
-
 /** `git ls-remote --tags --refs <url>`: no token, no API rate limit. */
-export const gitTagsSource: ReleaseSource = async (_id, upstream, deps) => {
+export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
   const url = cloneUrl(upstream, deps.env);
-  const { stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url]);
+  let stdout: string;
+  try {
+    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url]));
+  } catch (error) {
+    // git ends with advice ("Please make sure ..."); the first `fatal:` line says what went wrong.
+    const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').filter((l) => l.trim() !== '');
+    const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? (error as Error).message;
+    throw Errors.gitTagsFailed(id, url, reason.trim(), error);
+  }
   const tags = stdout
     .split('\n')
     .map((line) => line.split('\t')[1]?.replace(/^refs\/tags\//, ''))
@@ -57,10 +61,10 @@ export const gitTagsSource: ReleaseSource = async (_id, upstream, deps) => {
   );
 };
 
-const SOURCES: Record<UpstreamConfig['source'], ReleaseSource | undefined> = {
+const SOURCES: Record<UpstreamConfig['source'], ReleaseSource> = {
   'git-tags': gitTagsSource,
-  'github-releases': undefined,
-  npm: undefined,
+  'github-releases': githubReleasesSource,
+  npm: npmSource,
 };
 
 /** Releases of an upstream, newest first (semver order), filtered by its tag pattern and prerelease setting. */
@@ -70,20 +74,5 @@ export async function listReleases(
   deps: SourceDeps,
   options: ListOptions = {},
 ) {
-  const source = SOURCES[upstream.source];
-  if (!source) throw new Error(`release source ${upstream.source} is not implemented yet`);
-  return source(id, upstream, deps, options);
-}
-
-/** Releases after `lastReviewed` (exclusive), newest first. A null state yields only the newest. */
-export function pendingReleases(
-  releases: readonly Release[],
-  lastReviewed: string | null,
-  upstream: UpstreamConfig,
-) {
-  if (releases.length === 0) return [];
-  if (lastReviewed === null) return [releases[0]!];
-  const last = tagPatternOf(upstream).versionOf(lastReviewed);
-  if (!last) return [];
-  return releases.filter((r) => semver.gt(r.version, last));
+  return SOURCES[upstream.source](id, upstream, deps, options);
 }

@@ -21,6 +21,9 @@ export async function runCli(
   for (const key of Object.keys(env)) {
     if (/^(GITHUB_|GH_|RUNNER_|ACTIONS_)/.test(key) || key === 'CI') delete env[key];
   }
+  // vitest sets NODE_ENV=test, which makes oclif register tsx and look for TypeScript sources (slower
+  // start-up, and a "Could not find source" warning on stderr under Node 24): run the CLI as users do.
+  delete env.NODE_ENV;
   const result = await execa('node', [BIN, ...args], {
     cwd: options.cwd,
     env: { ...env, NO_COLOR: '1', ...options.env },
