@@ -51,7 +51,8 @@ export function formatElapsed(ms: number): string {
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
 
 /** Workflow-command data escaping, so a message cannot end the command early or start another. */
-const escapeData = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+const escapeData = (text: string) =>
+  text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 
 /**
  * A log line that starts with `::` is a workflow command to the Actions runner; text that may come

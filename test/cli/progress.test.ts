@@ -62,7 +62,11 @@ describe('formatElapsed', () => {
 describe('plain lines (logs, CI)', () => {
   it('timestamps every line and says how long each step took', async () => {
     const out = recorder();
-    const progress = createProgress({ stream: out.stream, env: { CI: 'true' }, now: clock('2026-11-23T09:00:00Z', 1500) });
+    const progress = createProgress({
+      stream: out.stream,
+      env: { CI: 'true' },
+      now: clock('2026-11-23T09:00:00Z', 1500),
+    });
     expect(progress.mode).toBe('plain');
     const value = await progress.group('codex', () => progress.step('Fetching openai/codex', async () => 42));
     progress.note('3 files changed');
@@ -82,7 +86,11 @@ describe('plain lines (logs, CI)', () => {
 
   it('shows a failed step with its reason and rethrows the error', async () => {
     const out = recorder();
-    const progress = createProgress({ stream: out.stream, env: {}, now: clock('2026-11-23T09:00:00Z', 2000) });
+    const progress = createProgress({
+      stream: out.stream,
+      env: {},
+      now: clock('2026-11-23T09:00:00Z', 2000),
+    });
     const failing = progress.step('Diffing', async () => {
       throw new Error('bad ref\nsecond line');
     });
@@ -135,7 +143,11 @@ describe('GitHub Actions annotations', () => {
     progress.note('release notes:\n::add-mask::secret\n  ::error::fake');
     const lines = out.raw().split('\n');
     expect(lines[0]).toBe('::warning::line one%0Aline two%0D');
-    expect(lines.slice(1, 4)).toEqual(['release notes:', ':\u200b:add-mask::secret', '  :\u200b:error::fake']);
+    expect(lines.slice(1, 4)).toEqual([
+      'release notes:',
+      ':\u200b:add-mask::secret',
+      '  :\u200b:error::fake',
+    ]);
     expect(lines.filter((l) => l.trimStart().startsWith('::'))).toEqual([lines[0]]);
   });
 });
@@ -146,7 +158,11 @@ describe('terminal spinner', () => {
     vi.stubEnv('CI', undefined);
     vi.stubEnv('TERM', 'xterm-256color');
     const out = recorder(true);
-    const progress = createProgress({ stream: out.stream, env: {}, now: clock('2026-11-23T09:00:00Z', 3000) });
+    const progress = createProgress({
+      stream: out.stream,
+      env: {},
+      now: clock('2026-11-23T09:00:00Z', 3000),
+    });
     expect(progress.mode).toBe('tty');
     const value = await progress.step('Fetching openai/codex', async () => {
       await progress.step('Resolving tags', async () => undefined);
@@ -168,7 +184,11 @@ describe('terminal spinner', () => {
   it('ends a failed step with a cross and the reason', async () => {
     vi.stubEnv('CI', undefined);
     const out = recorder(true);
-    const progress = createProgress({ stream: out.stream, env: {}, now: clock('2026-11-23T09:00:00Z', 1000) });
+    const progress = createProgress({
+      stream: out.stream,
+      env: {},
+      now: clock('2026-11-23T09:00:00Z', 1000),
+    });
     await expect(
       progress.step('Analyzing', async () => {
         throw new Error('agent timed out');
