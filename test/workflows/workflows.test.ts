@@ -9,6 +9,9 @@ import { parse } from 'yaml';
 import { initProject } from '../../src/init/service.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** A GitHub Actions expression, `${{ text }}`. */
+const expr = (text: string) => `\${{ ${text} }}`;
+const EXPR_START = expr('').slice(0, 3);
 
 interface LintResult {
   message: string;
@@ -98,10 +101,10 @@ describe('every workflow', () => {
   });
 
   it.each(parsed)(
-    '$name passes values to shell steps through env, never ${{ }} inside run',
+    '$name passes values to shell steps through env, never an expression inside run',
     ({ workflow }) => {
       const offenders = Object.entries(workflow.jobs).flatMap(([job, { steps }]) =>
-        steps.filter((s) => s.run?.includes('${{')).map((s) => `${job}: ${s.name ?? s.run}`),
+        steps.filter((s) => s.run?.includes(EXPR_START)).map((s) => `${job}: ${s.name ?? s.run}`),
       );
       expect(offenders).toEqual([]);
     },
@@ -145,13 +148,13 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
   it('fans out one analyze job per upstream from the check job’s matrix', () => {
     expect(step(check, 'Check for new releases').run).toContain('release-watch check --github-output');
     expect(check.outputs).toEqual({
-      'has-updates': '${{ steps.check.outputs.has-updates }}',
-      matrix: '${{ steps.check.outputs.matrix }}',
+      'has-updates': expr('steps.check.outputs.has-updates'),
+      matrix: expr('steps.check.outputs.matrix'),
     });
     expect(analyze.needs).toBe('check');
     expect(analyze.strategy).toEqual({
       'fail-fast': false,
-      matrix: '${{ fromJSON(needs.check.outputs.matrix) }}',
+      matrix: expr('fromJSON(needs.check.outputs.matrix)'),
     });
   });
 
@@ -177,7 +180,7 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
     expect(step(analyze, 'Install OpenCode').run).toMatch(/ opencode-ai@1\.18\.33$/);
     const cache = step(analyze, 'Restore the upstream cache');
     expect(cache.uses).toBe('actions/cache@v4');
-    expect(String(cache.with!.key)).toContain('${{ matrix.upstream }}');
+    expect(String(cache.with!.key)).toContain(expr('matrix.upstream'));
   });
 
   it('hands the artifacts from analyze to report', () => {
@@ -186,14 +189,16 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
     expect(upload.uses).toBe('actions/upload-artifact@v4');
     expect(download.uses).toBe('actions/download-artifact@v4');
     expect(download.with!.path).toBe(upload.with!.path);
-    expect(String(download.with!.pattern).replace('*', '')).toBe(String(upload.with!.name).split('${{')[0]);
+    expect(String(download.with!.pattern).replace('*', '')).toBe(
+      String(upload.with!.name).split(EXPR_START)[0],
+    );
     expect(report.needs).toEqual(['check', 'analyze']);
-    expect(step(report, 'Report').run).toContain('release-watch "${args[@]}"');
+    expect(step(report, 'Report').run).toContain(`release-watch "\${args[@]}"`);
   });
 
   it('commits the state as github-actions[bot], only when it changed', () => {
     const commit = step(report, 'Commit the state');
-    expect(commit.if).toBe('${{ !cancelled() }}');
+    expect(commit.if).toBe(expr('!cancelled()'));
     expect(commit.run).toMatch(
       /if \[ -z "\$\(git status --porcelain -- "\$STATE_FILE"\)" \]; then[\s\S]*exit 0/,
     );
