@@ -152,6 +152,8 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
       matrix: expr('steps.check.outputs.matrix'),
     });
     expect(analyze.needs).toBe('check');
+    // Upstreams that check did find releases for are reviewed even when another one failed.
+    expect(analyze.if).toBe(expr("!cancelled() && needs.check.outputs.has-updates == 'true'"));
     expect(analyze.strategy).toEqual({
       'fail-fast': false,
       matrix: expr('fromJSON(needs.check.outputs.matrix)'),
