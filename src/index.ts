@@ -19,6 +19,7 @@ export {
   type ReleaseArtifact,
   releaseArtifactSchema,
 } from './artifacts/schema.js';
+export { createProgress, type Progress, type ProgressOptions } from './cli/progress.js';
 export { loadConfig, parseConfig, type ResolvedConfig } from './config/load.js';
 export {
   type Config,
@@ -31,6 +32,7 @@ export {
 } from './config/schema.js';
 export { selectUpstream } from './config/upstreams.js';
 export { Errors, ExitCode, ReleaseWatchError } from './errors.js';
+export { type InitOptions, type InitResult, initProject } from './init/service.js';
 export { compileTagPattern, type TagPattern } from './sources/tags.js';
 export { type Release, releaseSchema } from './sources/types.js';
 export { resetState, setState, showState } from './state/service.js';
