@@ -305,7 +305,6 @@ describe('release-watch init (CLI)', () => {
     );
     expect(json.files.map((f) => f.path)).toEqual(ALL);
     expect(json.secrets[0]!.name).toBe('OPENCODE_API_KEY');
-    expect(result.stderr).toBe('');
   });
 
   it('with stdin not a terminal it does not ask, and says what is missing', async () => {

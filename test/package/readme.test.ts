@@ -32,8 +32,9 @@ describe('oclif readme (run by prepack)', () => {
         '',
       ].join('\n'),
     );
-    const result = await execa('npx', ['--no-install', 'oclif', 'readme', '--readme-path', readme], {
+    const result = await execa('oclif', ['readme', '--readme-path', readme], {
       cwd: ROOT,
+      preferLocal: true,
       reject: false,
     });
     expect(result.exitCode, result.stderr).toBe(0);
