@@ -83,6 +83,18 @@ export function createProgress(options: ProgressOptions = {}): Progress {
     }
   };
 
+  // In logs a step is two lines: when it starts, and how it ended.
+  const lineStep =
+    (say: (text: string) => void) =>
+    <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+      say(`${label} …`);
+      return timed(
+        fn,
+        (elapsed) => say(`${label}: done in ${elapsed}`),
+        (elapsed, error) => say(`${label}: failed after ${elapsed}: ${reason(error)}`),
+      );
+    };
+
   if (mode === 'silent') {
     return {
       mode,
@@ -98,14 +110,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
     const say = (text: string) => line(defuseCommands(text));
     return {
       mode,
-      step: (label, fn) => {
-        say(`${label} …`);
-        return timed(
-          fn,
-          (elapsed) => say(`${label}: done in ${elapsed}`),
-          (elapsed, error) => say(`${label}: failed after ${elapsed}: ${reason(error)}`),
-        );
-      },
+      step: lineStep(say),
       // Groups do not nest in the Actions log, so only the outermost one folds.
       group: async (name, fn) => {
         line(`::group::${escapeData(name)}`);
@@ -125,14 +130,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
     const say = (text: string) => line(`[${new Date(now()).toISOString()}] ${text}`);
     return {
       mode,
-      step: (label, fn) => {
-        say(`${label} …`);
-        return timed(
-          fn,
-          (elapsed) => say(`${label}: done in ${elapsed}`),
-          (elapsed, error) => say(`${label}: failed after ${elapsed}: ${reason(error)}`),
-        );
-      },
+      step: lineStep(say),
       group: (name, fn) => {
         say(`── ${name}`);
         return fn();
