@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
+import { Errors } from '../errors.js';
+import { readTextIfExists } from '../util/fs.js';
 import { packageFile } from '../util/package.js';
 
 /** The one source of the GitHub workflow: `init` renders it for a downstream, scripts/workflow.mjs for this repository. */
@@ -44,7 +45,9 @@ export function renderWorkflow(template: string, values: WorkflowValues): string
 }
 
 export async function readWorkflowTemplate(file = WORKFLOW_TEMPLATE): Promise<string> {
-  return readFile(file, 'utf8');
+  const text = await readTextIfExists(file);
+  if (text === undefined) throw Errors.packageFileMissing(file);
+  return text;
 }
 
 /** Environment variables OpenCode reads a provider's key from; others follow `<PROVIDER>_API_KEY`. */

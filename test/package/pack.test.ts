@@ -25,7 +25,8 @@ async function copyOfRepository(): Promise<string> {
   const { stdout } = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: ROOT,
   });
-  const files = stdout.split('\0').filter(Boolean);
+  // node_modules is linked in below (a symlinked one is not matched by the `node_modules/` ignore rule).
+  const files = stdout.split('\0').filter((f) => f && f !== 'node_modules');
   for (const file of files) await cp(join(ROOT, file), join(copy, file), { recursive: true });
   if (!files.includes('README.md')) {
     // The README is the lead's; until it is here, one with oclif's markers stands in for it.
