@@ -12,7 +12,7 @@ export default class Init extends BaseCommand<typeof Init> {
     'Asks for what the flags leave out when run in a terminal; with --yes, or when stdin is not a terminal, it never asks and fails if no upstream is given. Existing files are never overwritten without --force.';
   static examples = [
     '<%= config.bin %> init',
-    '<%= config.bin %> init --yes --upstream codex=openai/codex:rust-v* --upstream opencode=sst/opencode:v[0-9]*',
+    "<%= config.bin %> init --yes --upstream 'codex=openai/codex:rust-v*' --upstream 'opencode=sst/opencode:v[0-9]*'",
     '<%= config.bin %> init --dir ../my-plugin --downstream me/my-plugin --model anthropic/claude-sonnet-4-5 --yes --json',
   ];
   static flags = {
