@@ -246,4 +246,64 @@ export const Errors = {
       details: { upstream: id },
       cause,
     }),
+  initUpstreamInvalid: (spec: string, reason: string) =>
+    new ReleaseWatchError({
+      code: 'INIT_UPSTREAM_INVALID',
+      message: `Cannot read upstream "${spec}": ${reason}.`,
+      suggestion: 'Write upstreams as ID=OWNER/NAME:TAG-PATTERN, e.g. --upstream codex=openai/codex:rust-v*.',
+      exitCode: ExitCode.usage,
+    }),
+  initInputMissing: (what: string, flag: string) =>
+    new ReleaseWatchError({
+      code: 'INIT_INPUT_MISSING',
+      message: `\`release-watch init\` needs ${what}, and cannot ask for it (--yes was given, or stdin is not a terminal).`,
+      suggestion: `Pass ${flag}, or run init in a terminal without --yes to be asked.`,
+      exitCode: ExitCode.usage,
+    }),
+  initFilesExist: (dir: string, files: readonly string[]) =>
+    new ReleaseWatchError({
+      code: 'INIT_FILES_EXIST',
+      message: `These files already exist in ${dir}: ${files.join(', ')}. Nothing was written.`,
+      suggestion:
+        'Pass --force to overwrite them (the state file keeps the last-reviewed tags it has), or move them away first.',
+      exitCode: ExitCode.usage,
+      details: { dir, files },
+    }),
+  initOtherConfig: (file: string, written: string) =>
+    new ReleaseWatchError({
+      code: 'INIT_OTHER_CONFIG',
+      message: `${file} is already a release-watch config, and it would be used instead of the ${written} that init writes. Nothing was written.`,
+      suggestion: 'Edit that config instead, or remove it and run init again.',
+      exitCode: ExitCode.usage,
+    }),
+  initConfigInvalid: (file: string, problems: readonly string[]) =>
+    new ReleaseWatchError({
+      code: 'INIT_CONFIG_INVALID',
+      message: `The config init would write to ${file} is invalid, so nothing was written:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      suggestion: 'Fix the --upstream, --downstream or --model values named above.',
+      exitCode: ExitCode.usage,
+      details: { file, problems },
+    }),
+  initDirMissing: (dir: string) =>
+    new ReleaseWatchError({
+      code: 'INIT_DIR_MISSING',
+      message: `${dir} is not a folder.`,
+      suggestion:
+        'Pass --dir with the path of the repository to set up (it must exist), or run init inside it.',
+      exitCode: ExitCode.usage,
+    }),
+  initCancelled: () =>
+    new ReleaseWatchError({
+      code: 'INIT_CANCELLED',
+      message: 'init was cancelled; nothing was written.',
+      suggestion: 'Run `release-watch init` again, or pass the answers as flags with --yes.',
+      exitCode: ExitCode.failure,
+    }),
+  packageFileMissing: (file: string) =>
+    new ReleaseWatchError({
+      code: 'PACKAGE_FILE_MISSING',
+      message: `${file}, which the release-watch package ships, is missing.`,
+      suggestion: 'Reinstall release-watch (`npm i -D release-watch`).',
+      exitCode: ExitCode.failure,
+    }),
 } as const;

