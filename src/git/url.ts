@@ -1,5 +1,5 @@
 import type { UpstreamConfig } from '../config/schema.js';
-import type { GitHubEnv } from '../github/client.js';
+import type { GitHubEnv } from '../github/env.js';
 
 /** Clone URL of an upstream: its `url`, else `${GITHUB_SERVER_URL}/${owner}/${name}.git`. */
 export function cloneUrl(

@@ -4,7 +4,7 @@ import { parseConfig, SEARCH_PLACES } from '../config/load.js';
 import { configSchema, repoSchema } from '../config/schema.js';
 import { Errors, isReleaseWatchError } from '../errors.js';
 import { type GitRunner, runGit } from '../git/run.js';
-import { githubEnv } from '../github/client.js';
+import { githubEnv } from '../github/env.js';
 import { readState, type State, writeState } from '../state/store.js';
 import { readTextIfExists, writeFileAtomically } from '../util/fs.js';
 import { packageFile, packageVersion } from '../util/package.js';
