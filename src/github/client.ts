@@ -1,6 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 /** Octokit with REST methods and pagination (retry and throttling add no methods). */
@@ -37,6 +38,11 @@ export interface CreateClientOptions {
   retries?: number;
   /** Notes such as "rate limited, retrying in 3s"; never given the token. */
   onNote?: (message: string) => void;
+  /**
+   * Waits in milliseconds: the unit of retry back-off (1 → 1, 4, 9 units), and the gaps between writes
+   * and between writes that notify (Octokit's defaults: 1000, 1000, 3000, as GitHub asks). Tests shrink them.
+   */
+  pacing?: { retryUnitMs?: number; writeGapMs?: number; notifyingWriteGapMs?: number };
 }
 
 /** The one Octokit factory: base URL, token, retries with backoff, primary and secondary rate limits. */
@@ -54,12 +60,23 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
       );
       return retrying;
     };
+  const { pacing = {} } = options;
+  // Only what was given: the plugins merge these over their defaults, and `undefined` would win.
+  const unit = pacing.retryUnitMs === undefined ? {} : { retryAfterBaseValue: pacing.retryUnitMs };
+  const gap = (key: 'write' | 'notifications', minTime: number | undefined) =>
+    minTime === undefined ? {} : { [key]: new Bottleneck.Group({ maxConcurrent: 1, minTime }) };
   return new GitHubOctokit({
     auth: env.token,
     baseUrl: env.apiUrl,
     userAgent: 'release-watch',
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    retry: { retries },
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    retry: { retries, ...unit },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      ...unit,
+      ...gap('write', pacing.writeGapMs),
+      ...gap('notifications', pacing.notifyingWriteGapMs),
+    },
   });
 }

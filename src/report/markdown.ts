@@ -1,0 +1,80 @@
+import type { Code, Heading, Html, Link, Paragraph, PhrasingContent, Root, RootContent, Text } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm';
+import { toMarkdown } from 'mdast-util-to-markdown';
+import { gfm } from 'micromark-extension-gfm';
+
+/**
+ * Markdown is built as an mdast tree and serialized once, so escaping, fence lengths and table pipes
+ * are the serializer's job, never string concatenation's.
+ */
+
+export function parseMarkdown(markdown: string): Root {
+  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+}
+
+export function serializeMarkdown(nodes: Root | RootContent[]): string {
+  const root: Root = Array.isArray(nodes) ? { type: 'root', children: nodes } : nodes;
+  return toMarkdown(root, { extensions: [gfmToMarkdown()], bullet: '-', rule: '-' }).trimEnd();
+}
+
+type Inline = PhrasingContent | string;
+const inline = (children: Inline[]): PhrasingContent[] =>
+  children.map((child) => (typeof child === 'string' ? text(child) : child));
+
+export const text = (value: string): Text => ({ type: 'text', value });
+export const strong = (...children: Inline[]): PhrasingContent => ({
+  type: 'strong',
+  children: inline(children),
+});
+export const emphasis = (...children: Inline[]): PhrasingContent => ({
+  type: 'emphasis',
+  children: inline(children),
+});
+export const code = (value: string): PhrasingContent => ({ type: 'inlineCode', value });
+export const link = (url: string, ...children: Inline[]): Link => ({
+  type: 'link',
+  url,
+  children: inline(children),
+});
+export const paragraph = (...children: Inline[]): Paragraph => ({
+  type: 'paragraph',
+  children: inline(children),
+});
+export const heading = (depth: Heading['depth'], ...children: Inline[]): Heading => ({
+  type: 'heading',
+  depth,
+  children: inline(children),
+});
+export const codeBlock = (value: string, lang?: string): Code => ({
+  type: 'code',
+  lang: lang ?? null,
+  value,
+});
+/** Raw HTML: only for release-watch's own markers, never for text from elsewhere. */
+export const rawHtml = (value: string): Html => ({ type: 'html', value });
+
+export const bulletList = (items: (Inline[] | RootContent[])[]): RootContent => ({
+  type: 'list',
+  ordered: false,
+  spread: false,
+  children: items.map((item) => ({
+    type: 'listItem',
+    spread: false,
+    children: isBlockList(item) ? item : [paragraph(...(item as Inline[]))],
+  })) as never,
+});
+
+function isBlockList(items: Inline[] | RootContent[]): items is RootContent[] {
+  return items.length > 0 && typeof items[0] !== 'string' && items[0]!.type === 'paragraph';
+}
+
+/** A GFM table; the first row is the header, a cell is one inline node or several. */
+export const table = (rows: (Inline | Inline[])[][]): RootContent => ({
+  type: 'table',
+  align: rows[0]?.map(() => null) ?? [],
+  children: rows.map((cells) => ({
+    type: 'tableRow',
+    children: cells.map((cell) => ({ type: 'tableCell', children: inline([cell].flat()) })),
+  })),
+});
