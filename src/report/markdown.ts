@@ -1,17 +1,13 @@
 import type { Code, Heading, Html, Link, Paragraph, PhrasingContent, Root, RootContent, Text } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm';
+import { gfmToMarkdown } from 'mdast-util-gfm';
 import { toMarkdown } from 'mdast-util-to-markdown';
-import { gfm } from 'micromark-extension-gfm';
 
 /**
- * Markdown is built as an mdast tree and serialized once, so escaping, fence lengths and table pipes
- * are the serializer's job, never string concatenation's.
+ * release-watch's own markdown (issue bodies, comments, report.md) is built as an mdast tree and
+ * serialized once, so escaping, fence lengths and table pipes are the serializer's job, never string
+ * concatenation's. Text from elsewhere goes in as text nodes, code nodes, or through `trusted()`
+ * after sanitizeMarkdown.
  */
-
-export function parseMarkdown(markdown: string): Root {
-  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-}
 
 export function serializeMarkdown(nodes: Root | RootContent[]): string {
   const root: Root = Array.isArray(nodes) ? { type: 'root', children: nodes } : nodes;
@@ -51,8 +47,8 @@ export const codeBlock = (value: string, lang?: string): Code => ({
   lang: lang ?? null,
   value,
 });
-/** Raw HTML: only for release-watch's own markers, never for text from elsewhere. */
-export const rawHtml = (value: string): Html => ({ type: 'html', value });
+/** Markdown put in verbatim: release-watch's own markers, or text that went through sanitizeMarkdown. */
+export const trusted = (markdown: string): Html => ({ type: 'html', value: markdown });
 
 export const bulletList = (items: (Inline[] | RootContent[])[]): RootContent => ({
   type: 'list',

@@ -13,9 +13,10 @@ import {
   serializeMarkdown,
   strong,
   table,
+  trusted,
 } from './markdown.js';
 import { DASHBOARD_MARKER, type FindingMarker, findingMarker, seenMarker } from './markers.js';
-import { cutText, fitBody, sanitizeCode, sanitizeInline, sanitizeMarkdownNodes } from './sanitize.js';
+import { cutText, fitBody, sanitizeCode, sanitizeInline, sanitizeMarkdown } from './sanitize.js';
 
 /** What an issue, comment or report says about the release besides the finding itself. */
 export interface ReleaseContext {
@@ -36,15 +37,13 @@ const EXCERPT_CHARS = 4000;
 
 const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
+type Lines = Pick<Evidence, 'path' | 'startLine' | 'endLine'>;
+const lineAnchor = ({ startLine: start, endLine: end }: Lines) =>
+  end > start ? `#L${start}-L${end}` : `#L${start}`;
+
 /** `<web>/blob/<tag>/<path>#L10-L24`: a permalink to lines of the upstream at a tag. */
-export function permalink(
-  web: string,
-  tag: string,
-  evidence: Pick<Evidence, 'path' | 'startLine' | 'endLine'>,
-) {
-  const { startLine: start, endLine: end } = evidence;
-  const lines = end > start ? `#L${start}-L${end}` : `#L${start}`;
-  return `${web}/blob/${encodePath(tag)}/${encodePath(evidence.path.replace(/^\/+/, ''))}${lines}`;
+export function permalink(web: string, tag: string, evidence: Lines) {
+  return `${web}/blob/${encodePath(tag)}/${encodePath(evidence.path.replace(/^\/+/, ''))}${lineAnchor(evidence)}`;
 }
 
 export function issueTitle(upstream: string, tag: string, finding: Pick<Finding, 'title'>): string {
@@ -90,7 +89,10 @@ function releasesCovered(ctx: ReleaseContext): RootContent {
 /** The body of the issue for one finding: cut to GitHub's limit with its marker intact. */
 export function issueBody(finding: Finding, ctx: ReleaseContext, marker: FindingMarker): string {
   const shown = finding.evidence.slice(0, EVIDENCE_SHOWN);
-  const markdown = (source: string) => sanitizeMarkdownNodes(source);
+  const markdown = (source: string) => {
+    const clean = sanitizeMarkdown(source);
+    return clean ? [trusted(clean)] : [];
+  };
   const size = (nodes: RootContent[]) => serializeMarkdown(nodes).length;
   const fields = [
     { source: finding.description, render: markdown, size },
@@ -106,10 +108,7 @@ export function issueBody(finding: Finding, ctx: ReleaseContext, marker: Finding
     const tagOf = (e: Evidence) => (e.ref === 'to' ? ctx.release.to.tag : ctx.release.from.tag);
     const evidence = shown.flatMap((e, i) => [
       paragraph(
-        link(
-          permalink(ctx.web, tagOf(e), e),
-          code(sanitizeInline(`${e.path}#L${e.startLine}-L${e.endLine}`)),
-        ),
+        link(permalink(ctx.web, tagOf(e), e), code(sanitizeInline(`${e.path}${lineAnchor(e)}`))),
         ' at ',
         code(tagOf(e)),
       ),

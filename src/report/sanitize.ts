@@ -1,6 +1,3 @@
-import type { Nodes, PhrasingContent, Root, RootContent } from 'mdast';
-import { codeBlock, parseMarkdown, serializeMarkdown, text } from './markdown.js';
-
 /**
  * Defanging text that came from an upstream or the agent before it reaches GitHub (issue bodies,
  * comments, job summaries) or the agent's brief (release notes in context.md).
@@ -32,13 +29,27 @@ export function stripInvisible(input: string): string {
 }
 
 /**
- * Removes HTML comments, and any `<!--` or `-->` left over, until none remain: a comment can hide
- * text, swallow the rest of a body when unterminated, or fake release-watch's own markers.
+ * Removes HTML comments (`<!--` up to the next `-->`) and openers never closed, in one pass that also
+ * catches comments formed by removing others (`<!<!-- -->--`). A comment can hide text, swallow the
+ * rest of a body, or fake release-watch's own markers; after this, no `<!--` is left.
  */
 export function stripHtmlComments(input: string): string {
-  let out = input;
-  while (/<!--|-->/.test(out)) out = out.replace(/<!--[\s\S]*?-->/g, '').replace(/<!--|-->/g, '');
-  return out;
+  const lastClose = input.lastIndexOf('-->');
+  const out: string[] = [];
+  const endsWithOpener = () =>
+    out.length >= 4 &&
+    out[out.length - 4] === '<' &&
+    out[out.length - 3] === '!' &&
+    out.at(-2) === '-' &&
+    out.at(-1) === '-';
+  for (let i = 0; i < input.length; i++) {
+    out.push(input[i]!);
+    if (!endsWithOpener()) continue;
+    out.length -= 4;
+    const close = i < lastClose ? input.indexOf('-->', i + 1) : -1;
+    if (close >= 0) i = close + 2;
+  }
+  return out.join('');
 }
 
 /** Breaks mentions and issue references (see {@link ZWSP}); e-mail addresses stay as they are. */
@@ -60,29 +71,109 @@ export function sanitizeInline(input: string, max = Number.POSITIVE_INFINITY): s
   return line.length > max ? `${sliceChars(line, max - 1).trimEnd()}…` : line;
 }
 
-/**
- * Markdown from elsewhere as mdast nodes that cannot break the document they are put in: headings
- * become bold paragraphs, raw HTML becomes visible text, fences are closed, reference definitions
- * and footnotes are resolved in place (they would otherwise act on the whole document), links to
- * issues and pull requests become code (a link is a cross-reference too), and every text, code and
- * link label is defanged.
- */
-export function sanitizeMarkdownNodes(markdown: string): RootContent[] {
-  const clean = stripHtmlComments(stripInvisible(markdown));
-  try {
-    const tree = parseMarkdown(clean);
-    return neutralise(tree, definitionsOf(tree)).flatMap((node) =>
-      node.type === 'root' ? node.children : [node as RootContent],
-    );
-  } catch {
-    // Pathological input (nesting deeper than the parser's stack): show it as plain code.
-    return [codeBlock(defangReferences(clean))];
-  }
+// A line's container prefix: blockquote markers and one list marker (`> - `, `1. `); bounded, so no backtracking blow-up.
+const CONTAINER = String.raw`^((?:[ \t]{0,3}>)*[ \t]{0,8}(?:(?:[-*+]|\d{1,9}[.)])[ \t]{1,4})?)`;
+const HEADING = new RegExp(`${CONTAINER}(#{1,6})(?=[ \\t]|$)`);
+const DEFINITION = new RegExp(`${CONTAINER}\\[(?=[^\\]]+\\]:)`);
+const SETEXT_OR_RULE = /^( {0,3})([=-])(?=[ \t=-]*$)/;
+const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+// `<` that would start raw HTML (a tag, comment, declaration, processing instruction), not an autolink.
+const HTML_START = /<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)/g;
+// Links GitHub turns into a cross-reference ("mentioned this" on the target); its redirect host does not.
+const CROSS_REFERENCE =
+  /\bhttps?:\/\/(?:www\.)?github\.com\/(?=[^/\s]+\/[^/\s]+\/(?:issues|pull|discussions)\/\d)/gi;
+
+/** Redirects links to github.com issues, pull requests and discussions through redirect.github.com (no backlink). */
+export function defangLinks(input: string): string {
+  return input.replace(CROSS_REFERENCE, 'https://redirect.github.com/');
 }
 
-/** {@link sanitizeMarkdownNodes} as markdown text. */
+/** Where each code span of a line starts and ends: a backtick run closed by the next run of the same length. */
+function codeSpans(line: string): [number, number][] {
+  const runs = [...line.matchAll(/`+/g)].map((m) => ({ at: m.index, length: m[0].length }));
+  const next = new Map<number, number>();
+  const following = runs.map(() => -1);
+  for (let k = runs.length - 1; k >= 0; k--) {
+    following[k] = next.get(runs[k]!.length) ?? -1;
+    next.set(runs[k]!.length, k);
+  }
+  const spans: [number, number][] = [];
+  for (let k = 0; k < runs.length; k++) {
+    const close = following[k]!;
+    if (close < 0) continue;
+    spans.push([runs[k]!.at, runs[close]!.at + runs[close]!.length]);
+    k = close;
+  }
+  return spans;
+}
+
+/** One line of prose: raw HTML shown as text outside code spans; references and links defanged everywhere. */
+function neutraliseProse(line: string): string {
+  let out = '';
+  let from = 0;
+  for (const [start, end] of codeSpans(line)) {
+    out += line.slice(from, start).replace(HTML_START, '\\<') + line.slice(start, end);
+    from = end;
+  }
+  out += line.slice(from).replace(HTML_START, '\\<');
+  return defangReferences(defangLinks(out))
+    .replace(HEADING, '$1\\$2')
+    .replace(DEFINITION, '$1\\[')
+    .replace(SETEXT_OR_RULE, '$1\\$2');
+}
+
+/**
+ * Markdown from elsewhere made safe to put between sections of a document, in one linear pass: it
+ * cannot add headings, raw HTML, link or footnote definitions (they act on the whole document), or a
+ * code fence that stays open (an opener without its closer becomes text); mentions, issue references
+ * and links to issues are defanged, in code too. Formatting, lists, tables and code are kept.
+ * Separate the result from what follows by a blank line.
+ */
 export function sanitizeMarkdown(markdown: string): string {
-  return serializeMarkdown(sanitizeMarkdownNodes(markdown));
+  const lines = stripHtmlComments(stripInvisible(markdown)).split('\n');
+  // Fence openers that have a closer (opener line → closer line): only those stay fences.
+  const fences = new Map<number, number>();
+  for (let i = 0, open: { at: number; run: string } | undefined; i < lines.length; i++) {
+    const fence = FENCE.exec(lines[i]!);
+    if (!fence) continue;
+    const [, , run, info] = fence as unknown as [string, string, string, string];
+    if (!open) {
+      if (!(run[0] === '`' && info.includes('`'))) open = { at: i, run };
+    } else if (run[0] === open.run[0] && run.length >= open.run.length && info.trim() === '') {
+      fences.set(open.at, i);
+      open = undefined;
+    }
+  }
+  const out: string[] = [];
+  let closer: number | undefined;
+  let indentedCode = false;
+  let previousBlank = true;
+  for (const [i, line] of lines.entries()) {
+    const fence = FENCE.exec(line);
+    if (closer !== undefined) {
+      out.push(i === closer ? line : defangReferences(line));
+      if (i === closer) closer = undefined;
+    } else if (fence && fences.has(i)) {
+      closer = fences.get(i);
+      const lang = fence[3]!
+        .trim()
+        .split(/\s/)[0]!
+        .replace(/[^\w+#.-]/g, '')
+        .slice(0, 30);
+      out.push(`${fence[1]}${fence[2]}${lang}`);
+    } else if (line.trim() === '') {
+      out.push('');
+    } else if (/^(?: {4}|\t)/.test(line) && (previousBlank || indentedCode)) {
+      indentedCode = true;
+      out.push(defangReferences(line));
+    } else {
+      indentedCode = false;
+      // An opener never closed would swallow everything after this text: show it as text.
+      out.push(fence ? `\\${neutraliseProse(line.trimStart())}` : neutraliseProse(line));
+    }
+    previousBlank = line.trim() === '';
+  }
+  return out.join('\n').trim();
 }
 
 /** Code from elsewhere (excerpts): kept verbatim but for invisible characters, comments and references. */
@@ -141,101 +232,4 @@ export function fitBody<T>(
   const notes = fields.map((f) => f.render('(too long to show here)'));
   const body = withMarker(assemble(notes));
   return body.length <= limit ? body : withMarker(sliceChars(assemble(notes), limit - marker.length - 4));
-}
-
-type Definitions = Map<string, { url: string; title?: string | null }>;
-
-function definitionsOf(tree: Root): Definitions {
-  const found: Definitions = new Map();
-  const walk = (node: Nodes) => {
-    if (node.type === 'definition' && !found.has(node.identifier)) found.set(node.identifier, node);
-    if ('children' in node) for (const child of node.children) walk(child);
-  };
-  walk(tree);
-  return found;
-}
-
-// Links GitHub turns into a cross-reference ("mentioned this issue" on the target).
-const CROSS_REFERENCE_URL = /^https?:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+\/(?:issues|pull|pulls|discussions)\/\d+/i;
-const BLOCK_PARENTS = new Set(['root', 'blockquote', 'listItem', 'footnoteDefinition']);
-
-function neutralise(node: Nodes, definitions: Definitions, parent?: Nodes): Nodes[] {
-  const recurse = (n: Nodes): Nodes[] => {
-    if ('children' in n) {
-      n.children = n.children.flatMap((child) => neutralise(child, definitions, n)) as never;
-    }
-    return [n];
-  };
-  switch (node.type) {
-    case 'text':
-      return [{ ...node, value: defangReferences(node.value) }];
-    case 'inlineCode':
-      return [{ ...node, value: defangReferences(node.value) }];
-    case 'code':
-      return [
-        {
-          ...node,
-          value: defangReferences(node.value),
-          lang: node.lang?.replace(/[^\w+#.-]/g, '').slice(0, 30) || null,
-          meta: null,
-        },
-      ];
-    case 'html': {
-      const shown = text(defangReferences(node.value));
-      return [BLOCK_PARENTS.has(parent?.type ?? 'root') ? { type: 'paragraph', children: [shown] } : shown];
-    }
-    case 'heading':
-      return recurse({ type: 'paragraph', children: [{ type: 'strong', children: node.children }] });
-    case 'definition':
-      return [];
-    case 'linkReference': {
-      const target = definitions.get(node.identifier);
-      if (!target) return recurse({ type: 'emphasis', children: node.children });
-      return neutralise(
-        { type: 'link', url: target.url, title: target.title, children: node.children },
-        definitions,
-      );
-    }
-    case 'imageReference': {
-      const target = definitions.get(node.identifier);
-      const alt = node.alt ?? '';
-      if (!target) return [text(defangReferences(alt))];
-      return neutralise({ type: 'image', url: target.url, alt }, definitions);
-    }
-    case 'image':
-      // Images from elsewhere become plain links: nothing is fetched or embedded in the issue.
-      return neutralise(
-        { type: 'link', url: node.url, children: [text(`image: ${node.alt || node.url}`)] },
-        definitions,
-      );
-    case 'footnoteReference':
-      return [text(`[^${node.label ?? node.identifier}]`)];
-    case 'footnoteDefinition':
-      return neutralise(
-        {
-          type: 'blockquote',
-          children: [
-            { type: 'paragraph', children: [text(`[^${node.label ?? node.identifier}]:`)] },
-            ...node.children,
-          ],
-        },
-        definitions,
-        parent,
-      );
-    case 'link': {
-      const autolink =
-        node.children.length === 1 &&
-        node.children[0]!.type === 'text' &&
-        node.children[0]!.value.replace(/^mailto:/, '') === node.url.replace(/^mailto:/, '');
-      if (CROSS_REFERENCE_URL.test(node.url)) {
-        const url: PhrasingContent = { type: 'inlineCode', value: node.url };
-        if (autolink) return [url];
-        const label = node.children.flatMap((c) => neutralise(c, definitions, node)) as PhrasingContent[];
-        return [...label, text(' ('), url, text(')')];
-      }
-      return autolink ? [node] : recurse(node);
-    }
-    default:
-      return recurse(node);
-  }
 }

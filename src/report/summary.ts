@@ -10,9 +10,10 @@ import {
   serializeMarkdown,
   strong,
   table,
+  trusted,
 } from './markdown.js';
 import type { ReleaseContext } from './render.js';
-import { sanitizeInline, sanitizeMarkdownNodes } from './sanitize.js';
+import { sanitizeInline, sanitizeMarkdown } from './sanitize.js';
 import type { FindingOutcome, ReportResult } from './types.js';
 
 /** How each action reads in report.md and on the terminal. */
@@ -95,7 +96,7 @@ export function reportMarkdown(
       code(result.minSeverity),
       ' up',
     ),
-    ...sanitizeMarkdownNodes(summary),
+    ...(sanitizeMarkdown(summary) ? [trusted(sanitizeMarkdown(summary))] : []),
     ...(all.length > 0
       ? [
           table([

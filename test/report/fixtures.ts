@@ -1,5 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Root } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import { onTestFinished } from 'vitest';
 import { type Analysis, analysisSchema, type Finding, findingSchema } from '../../src/analysis/schema.js';
 import { artifactPaths } from '../../src/artifacts/paths.js';
@@ -126,3 +130,13 @@ export async function github(): Promise<GitHubFixture> {
 
 export const readText = (file: string) => readFile(file, 'utf8');
 export const writes = (gh: GitHubStandIn) => gh.requests.filter((r) => r.method !== 'GET');
+
+/** How GitHub-flavoured markdown parses (small inputs only: the parser is slow on large ones). */
+export const parseMarkdown = (markdown: string): Root =>
+  fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+
+/** Texts of the top-level headings of a document. */
+export const headingsOf = (markdown: string) =>
+  parseMarkdown(markdown).children.flatMap((n) =>
+    n.type === 'heading' ? [n.children.map((c) => ('value' in c ? c.value : '')).join('')] : [],
+  );

@@ -1,14 +1,23 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseMarkdown } from '../../src/report/markdown.js';
 import { fingerprintOf } from '../../src/report/markers.js';
 import { GITHUB_BODY_LIMIT, ZWSP } from '../../src/report/sanitize.js';
 import { reportRelease } from '../../src/report/service.js';
 import { readState } from '../../src/state/store.js';
 import { writeJsonAtomically } from '../../src/util/fs.js';
 import { tempDir } from '../helpers/tmp.js';
-import { analyzed, DOWNSTREAM, finding, github, project, readText, writes } from './fixtures.js';
+import {
+  analyzed,
+  DOWNSTREAM,
+  finding,
+  github,
+  headingsOf,
+  parseMarkdown,
+  project,
+  readText,
+  writes,
+} from './fixtures.js';
 
 const three = () => [
   finding('token-endpoint-moved', { severity: 'breaking', title: 'Token endpoint moved' }),
@@ -201,16 +210,19 @@ describe('reportRelease', () => {
     expect(title).toBe(`[release-watch] codex rust-v0.139.0: Ping @${ZWSP}octocat about #${ZWSP}12`);
     expect(body).toContain(`@${ZWSP}octocat`);
     expect(body).toContain(`other/repo#${ZWSP}3`);
-    expect(body).toContain('`https://github.com/other/repo/pull/4`');
+    expect(body).toContain('https://redirect.github.com/other/repo/pull/4');
+    expect(body).not.toContain('https://github.com/other/repo/pull/4');
     expect(body).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
     expect(body.match(/<!--/g)).toHaveLength(1);
     expect(body).not.toMatch(/(?<!\\)<details>/);
     // Our own sections survive: the agent's heading and unclosed fence stay inside its part.
-    const headings = parseMarkdown(body)
-      .children.filter((n) => n.type === 'heading')
-      .map((n) => (n.type === 'heading' && n.children[0]?.type === 'text' ? n.children[0].value : ''));
-    expect(headings).toEqual(['What changed', 'Evidence', 'Recommendation', 'Releases covered']);
-    expect(parseMarkdown(body).children.at(-1)).toMatchObject({ type: 'html' });
+    expect(headingsOf(body)).toEqual(['What changed', 'Evidence', 'Recommendation', 'Releases covered']);
+    const tree = parseMarkdown(body);
+    expect(tree.children.filter((n) => n.type === 'html')).toEqual([
+      expect.objectContaining({
+        value: expect.stringMatching(/^<!-- release-watch:finding fingerprint=[0-9a-f]{16} /),
+      }),
+    ]);
   });
 
   it('cuts a 200 kB finding below the limit with the marker intact', async () => {
