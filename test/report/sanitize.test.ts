@@ -124,7 +124,7 @@ describe('sanitizeMarkdown', () => {
       '```a`',
       '<b>',
       '[a](',
-      ' '.repeat(99) + '#\n',
+      `${' '.repeat(99)}#\n`,
       '<!<!--',
     ]) {
       const out = sanitizeMarkdown(fill(unit));
