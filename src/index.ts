@@ -31,6 +31,22 @@ export {
 } from './config/schema.js';
 export { selectUpstream } from './config/upstreams.js';
 export { Errors, ExitCode, ReleaseWatchError } from './errors.js';
+export { fingerprintOf } from './report/markers.js';
+export {
+  cutText,
+  defangLinks,
+  defangReferences,
+  fitBody,
+  GITHUB_BODY_LIMIT,
+  sanitizeInline,
+  sanitizeMarkdown,
+  sanitizeText,
+  stripHtmlComments,
+  stripInvisible,
+  ZWSP,
+} from './report/sanitize.js';
+export { type ReportDeps, type ReportOptions, reportRelease } from './report/service.js';
+export type { FindingAction, FindingOutcome, ReportResult } from './report/types.js';
 export { compileTagPattern, type TagPattern } from './sources/tags.js';
 export { type Release, releaseSchema } from './sources/types.js';
 export { resetState, setState, showState } from './state/service.js';

@@ -50,20 +50,12 @@ export const codeBlock = (value: string, lang?: string): Code => ({
 /** Markdown put in verbatim: release-watch's own markers, or text that went through sanitizeMarkdown. */
 export const trusted = (markdown: string): Html => ({ type: 'html', value: markdown });
 
-export const bulletList = (items: (Inline[] | RootContent[])[]): RootContent => ({
+export const bulletList = (items: Inline[][]): RootContent => ({
   type: 'list',
   ordered: false,
   spread: false,
-  children: items.map((item) => ({
-    type: 'listItem',
-    spread: false,
-    children: isBlockList(item) ? item : [paragraph(...(item as Inline[]))],
-  })) as never,
+  children: items.map((item) => ({ type: 'listItem', spread: false, children: [paragraph(...item)] })),
 });
-
-function isBlockList(items: Inline[] | RootContent[]): items is RootContent[] {
-  return items.length > 0 && typeof items[0] !== 'string' && items[0]!.type === 'paragraph';
-}
 
 /** A GFM table; the first row is the header, a cell is one inline node or several. */
 export const table = (rows: (Inline | Inline[])[][]): RootContent => ({

@@ -16,7 +16,7 @@ import {
   trusted,
 } from './markdown.js';
 import { DASHBOARD_MARKER, type FindingMarker, findingMarker, seenMarker } from './markers.js';
-import { cutText, fitBody, sanitizeCode, sanitizeInline, sanitizeMarkdown } from './sanitize.js';
+import { cutText, fitBody, sanitizeInline, sanitizeMarkdown, sanitizeText } from './sanitize.js';
 
 /** What an issue, comment or report says about the release besides the finding itself. */
 export interface ReleaseContext {
@@ -100,7 +100,7 @@ export function issueBody(finding: Finding, ctx: ReleaseContext, marker: Finding
     ...shown.map((e) => ({
       source: shortExcerpt(e.excerpt),
       render: (source: string) =>
-        source.trim() ? [codeBlock(sanitizeCode(source), languageOf(e.path))] : [],
+        source.trim() ? [codeBlock(sanitizeText(source), languageOf(e.path))] : [],
       size,
     })),
   ];

@@ -176,11 +176,6 @@ export function sanitizeMarkdown(markdown: string): string {
   return out.join('\n').trim();
 }
 
-/** Code from elsewhere (excerpts): kept verbatim but for invisible characters, comments and references. */
-export function sanitizeCode(input: string): string {
-  return sanitizeText(input);
-}
-
 /** Cuts `input` to at most `max` characters plus a note saying how much was cut, at a line end when one is near. */
 export function cutText(input: string, max: number): string {
   if (input.length <= max) return input;
