@@ -34,22 +34,38 @@ export function stripInvisible(input: string): string {
  * rest of a body, or fake release-watch's own markers; after this, no `<!--` is left.
  */
 export function stripHtmlComments(input: string): string {
+  const kept: string[] = [];
+  const tail = () => {
+    let text = '';
+    for (let k = kept.length - 1; k >= 0 && text.length < 3; k--) text = kept[k]! + text;
+    return text.slice(-3);
+  };
+  const drop = (count: number) => {
+    for (let left = count; left > 0; ) {
+      const last = kept.pop()!;
+      if (last.length > left) kept.push(last.slice(0, last.length - left));
+      left -= Math.min(left, last.length);
+    }
+  };
+  // Past the comment whose opener ends before `from`: its closer, or only the opener when unclosed.
   const lastClose = input.lastIndexOf('-->');
-  const out: string[] = [];
-  const endsWithOpener = () =>
-    out.length >= 4 &&
-    out[out.length - 4] === '<' &&
-    out[out.length - 3] === '!' &&
-    out.at(-2) === '-' &&
-    out.at(-1) === '-';
-  for (let i = 0; i < input.length; i++) {
-    out.push(input[i]!);
-    if (!endsWithOpener()) continue;
-    out.length -= 4;
-    const close = i < lastClose ? input.indexOf('-->', i + 1) : -1;
-    if (close >= 0) i = close + 2;
+  const skip = (from: number) => (from > lastClose ? from : input.indexOf('-->', from) + 3);
+  let i = 0;
+  for (;;) {
+    // Removing a comment can join kept text and what follows into a new opener (`<!` + `--`).
+    const end = tail();
+    const across = (end + input.slice(i, i + 3)).indexOf('<!--');
+    if (across >= 0 && across < end.length) {
+      drop(end.length - across);
+      i = skip(i + 4 - (end.length - across));
+      continue;
+    }
+    const open = input.indexOf('<!--', i);
+    const chunk = input.slice(i, open < 0 ? undefined : open);
+    if (chunk) kept.push(chunk);
+    if (open < 0) return kept.join('');
+    i = skip(open + 4);
   }
-  return out.join('');
 }
 
 /** Breaks mentions and issue references (see {@link ZWSP}); e-mail addresses stay as they are. */
@@ -210,8 +226,9 @@ export function fitBody<T>(
   marker: string,
   limit = GITHUB_BODY_LIMIT,
 ): string {
-  const sources = fields.map((f) => f.source);
-  const rendered = fields.map((f) => f.render(f.source));
+  // No field can be longer than the whole body: cut before rendering anything.
+  const sources = fields.map((f) => cutText(f.source, limit));
+  const rendered = fields.map((f, i) => f.render(sources[i]!));
   const withMarker = (body: string) => `${body}\n\n${marker}\n`;
   for (let round = 0; round < 12; round++) {
     const body = withMarker(assemble(rendered));

@@ -120,12 +120,12 @@ function checkArtifacts(
   if (problems.length > 0) throw Errors.artifactInvalid(files[0]!, problems);
 }
 
-/** Whether moving lastReviewed to `tag` would go backwards (an older release reported again). */
-function isOlder(config: ResolvedConfig, id: string, tag: string, lastReviewed: string | null): boolean {
-  if (lastReviewed === null) return false;
+/** Whether `tag` is an older release than `other` (by the upstream's tag pattern). */
+function isOlder(config: ResolvedConfig, id: string, tag: string, other: string | null | undefined): boolean {
+  if (!other) return false;
   const pattern = tagPatternOf(getUpstream(config, id));
-  const [current, next] = [pattern.versionOf(lastReviewed), pattern.versionOf(tag)];
-  return current !== undefined && next !== undefined && semver.gt(current, next);
+  const [mine, theirs] = [pattern.versionOf(tag), pattern.versionOf(other)];
+  return mine !== undefined && theirs !== undefined && semver.lt(mine, theirs);
 }
 
 const redact = (text: string, token: string | undefined) => (token ? text.replaceAll(token, '***') : text);
@@ -229,8 +229,11 @@ export async function reportRelease(
       const match = open ?? matches[0];
       if (match) outcome.issue = { number: match.number, url: match.url, state: match.state };
       if (open) {
+        // Filed for this release or a later one, or already commented for this one: nothing to add.
         const noted =
-          open.finding?.tag === tag || (await seenTags(tracker!, open, fingerprint, dryRun, notes)).has(tag);
+          open.finding?.tag === tag ||
+          isOlder(config, id, tag, open.finding?.tag) ||
+          (await seenTags(tracker!, open, fingerprint, dryRun, notes, deps.env.token)).has(tag);
         outcome.action = noted ? 'exists' : dryRun ? 'would-comment' : 'commented';
         if (!noted) toComment.push({ finding, outcome });
       } else if (match) {
@@ -322,12 +325,15 @@ async function seenTags(
   fingerprint: string,
   dryRun: boolean,
   notes: string[],
+  token: string | undefined,
 ): Promise<Set<string>> {
   try {
     return await tracker.seenTags(issue.number, fingerprint);
   } catch (error) {
     if (!dryRun) throw error;
-    notes.push(`Could not read the comments of #${issue.number} (${(error as Error).message}).`);
+    notes.push(
+      `Could not read the comments of #${issue.number} (${redact((error as Error).message, token)}).`,
+    );
     return new Set();
   }
 }

@@ -126,6 +126,8 @@ describe('sanitizeMarkdown', () => {
       '[a](',
       `${' '.repeat(99)}#\n`,
       '<!<!--',
+      '<!--',
+      'a<!-- b',
     ]) {
       const out = sanitizeMarkdown(fill(unit));
       expect(out.length).toBeGreaterThan(0);

@@ -142,6 +142,13 @@ describe('reportRelease', () => {
     expect(issues[1]!.comments).toHaveLength(1);
     expect(issues).toHaveLength(4);
     expect((await readState(config.state)).upstreams.codex?.issues).toEqual([1, 2, 3, 4]);
+
+    // Reporting an older release afterwards adds no comment to an issue filed for a newer one.
+    await analyzed(config, { from: 'rust-v0.139.0', to: 'rust-v0.139.5', findings: [finding('new-flag')] });
+    const older = await reportRelease(config, deps, { tag: 'rust-v0.139.5' });
+    expect(older.skipped.map((o) => [o.action, o.issue?.number])).toEqual([['exists', 4]]);
+    expect(issues[3]!.comments).toHaveLength(0);
+    expect(older.state.advanced).toBe(false);
   });
 
   it('leaves the state as it was when GitHub fails part-way, and the re-run ends with exactly one issue each', async () => {
