@@ -175,7 +175,6 @@ export async function reportRelease(
 
   // Reading GitHub: a dry run goes on without it, saying so.
   let known: TrackedIssue[] = [];
-  let readable = Boolean(tracker);
   if (!tracker)
     notes.push(
       'No downstream repository (downstream.repo or GITHUB_REPOSITORY): every finding counts as new.',
@@ -185,87 +184,39 @@ export async function reportRelease(
       known = await tracker.listIssues();
     } catch (error) {
       if (!dryRun) fail(error);
-      readable = false;
       notes.push(
         `Could not read the issues of ${repo} (${redact((error as Error).message, deps.env.token)}): every finding counts as new.`,
       );
     }
   }
 
-  const outcomes: FindingOutcome[] = [];
-  const toFile: { finding: Finding; outcome: FindingOutcome; title: string; labels: string[] }[] = [];
-  const toComment: { finding: Finding; outcome: FindingOutcome }[] = [];
-  const ordered = analysis.findings
-    .map((finding, index) => ({ finding, index }))
-    .sort(
-      (a, b) =>
-        rank(b.finding.severity) - rank(a.finding.severity) ||
-        b.finding.confidence - a.finding.confidence ||
-        a.index - b.index,
-    )
-    .map((x) => x.finding);
-
+  const plan = { outcomes: [] as FindingOutcome[], toFile: [] as Planned[], toComment: [] as Planned[] };
   try {
-    for (const finding of ordered) {
-      const fingerprint = fingerprintOf(id, finding.id, finding.surface);
-      const outcome: FindingOutcome = {
-        findingId: finding.id,
-        title: finding.title,
-        severity: finding.severity,
-        surface: finding.surface,
-        fingerprint,
-        action: 'below-min-severity',
-      };
-      outcomes.push(outcome);
-      if (rank(finding.severity) < rank(downstream.minSeverity)) continue;
-      if (!finding.verified && !options.includeUnverified) {
-        outcome.action = 'unverified';
-        continue;
-      }
-      const matches = known
-        .filter((i) => i.finding?.fingerprint === fingerprint)
-        .sort((a, b) => a.number - b.number);
-      const open = matches.find((i) => i.state === 'open');
-      const match = open ?? matches[0];
-      if (match) outcome.issue = { number: match.number, url: match.url, state: match.state };
-      if (open) {
-        // Filed for this release or a later one, or already commented for this one: nothing to add.
-        const noted =
-          open.finding?.tag === tag ||
-          isOlder(config, id, tag, open.finding?.tag) ||
-          (await seenTags(tracker!, open, fingerprint, dryRun, notes, deps.env.token)).has(tag);
-        outcome.action = noted ? 'exists' : dryRun ? 'would-comment' : 'commented';
-        if (!noted) toComment.push({ finding, outcome });
-      } else if (match) {
-        outcome.action = 'closed';
-      } else if (toFile.length < downstream.maxIssuesPerRun) {
-        outcome.action = dryRun ? 'would-create' : 'created';
-        outcome.issueTitle = issueTitle(id, tag, finding);
-        toFile.push({
-          finding,
-          outcome,
-          title: outcome.issueTitle,
-          labels: issueLabels(downstream.labels, id, finding.severity),
-        });
-      } else {
-        outcome.action = 'deferred';
-      }
-    }
-
+    await planFindings(plan, {
+      config,
+      id,
+      tag,
+      analysis,
+      known,
+      tracker,
+      dryRun,
+      notes,
+      token: deps.env.token,
+      options,
+    });
     if (!dryRun && tracker) {
-      if (toFile.length > 0) await tracker.ensureLabels(toFile.flatMap((f) => f.labels));
-      for (const { finding, outcome, title, labels } of toFile) {
+      if (plan.toFile.length > 0) await tracker.ensureLabels(plan.toFile.flatMap((p) => p.labels));
+      for (const { finding, outcome, labels } of plan.toFile) {
         const marker = { fingerprint: outcome.fingerprint, upstream: id, tag };
-        const body = issueBody(finding, ctx, marker);
         const issue = await tracker.createIssue(
-          { title, body, labels },
+          { title: outcome.issueTitle!, body: issueBody(finding, ctx, marker), labels },
           (i) => i.finding?.fingerprint === outcome.fingerprint,
         );
         filed.push(issue.number);
         known.push(issue);
         outcome.issue = { number: issue.number, url: issue.url, state: issue.state };
       }
-      for (const { finding, outcome } of toComment) {
+      for (const { finding, outcome } of plan.toComment) {
         const marker = { fingerprint: outcome.fingerprint, upstream: id, tag };
         await tracker.comment(outcome.issue!.number, seenAgainComment(finding, ctx, marker), marker);
       }
@@ -273,6 +224,7 @@ export async function reportRelease(
   } catch (error) {
     fail(error);
   }
+  const { outcomes } = plan;
 
   const advance = !isOlder(config, id, tag, before.lastReviewed);
   const issues = [...new Set(outcomes.flatMap((o) => (o.issue ? [o.issue.number] : [])))].sort(
@@ -283,7 +235,7 @@ export async function reportRelease(
     : before;
 
   let dashboard: ReportResult['dashboard'];
-  if (downstream.dashboard && tracker && (readable || dryRun)) {
+  if (downstream.dashboard && tracker) {
     try {
       dashboard = await updateDashboard(config, tracker, known, { id, state: after }, dryRun);
     } catch (error) {
@@ -317,6 +269,84 @@ export async function reportRelease(
   if (!dryRun && deps.env.stepSummary) await appendFile(deps.env.stepSummary, `${markdown}\n`);
   if (!dryRun && advance) await updateUpstreamState(config.state, id, () => after);
   return result;
+}
+
+interface Planned {
+  finding: Finding;
+  outcome: FindingOutcome;
+  labels: string[];
+}
+
+/**
+ * What to do with each finding, most severe first (so the per-run limit keeps the worst): file it,
+ * comment on its open issue, or skip it, and why. Reads GitHub (comments) but writes nothing.
+ */
+async function planFindings(
+  plan: { outcomes: FindingOutcome[]; toFile: Planned[]; toComment: Planned[] },
+  input: {
+    config: ResolvedConfig;
+    id: string;
+    tag: string;
+    analysis: Analysis;
+    known: TrackedIssue[];
+    tracker: IssueTracker | undefined;
+    dryRun: boolean;
+    notes: string[];
+    token: string | undefined;
+    options: ReportOptions;
+  },
+): Promise<void> {
+  const { config, id, tag, known, tracker, dryRun } = input;
+  const { downstream } = config;
+  const ordered = input.analysis.findings
+    .map((finding, index) => ({ finding, index }))
+    .sort(
+      (a, b) =>
+        rank(b.finding.severity) - rank(a.finding.severity) ||
+        b.finding.confidence - a.finding.confidence ||
+        a.index - b.index,
+    );
+  for (const { finding } of ordered) {
+    const fingerprint = fingerprintOf(id, finding.id, finding.surface);
+    const outcome: FindingOutcome = {
+      findingId: finding.id,
+      title: finding.title,
+      severity: finding.severity,
+      surface: finding.surface,
+      fingerprint,
+      action: 'below-min-severity',
+    };
+    plan.outcomes.push(outcome);
+    if (rank(finding.severity) < rank(downstream.minSeverity)) continue;
+    if (!finding.verified && !input.options.includeUnverified) {
+      outcome.action = 'unverified';
+      continue;
+    }
+    const labels = issueLabels(downstream.labels, id, finding.severity);
+    const matches = known
+      .filter((i) => i.finding?.fingerprint === fingerprint)
+      .sort((a, b) => a.number - b.number);
+    const open = matches.find((i) => i.state === 'open');
+    const match = open ?? matches[0];
+    if (match) outcome.issue = { number: match.number, url: match.url, state: match.state };
+    if (open && tracker) {
+      // Filed for this release or a later one, or already commented for this one: nothing to add.
+      const noted =
+        open.finding?.tag === tag ||
+        isOlder(config, id, tag, open.finding?.tag) ||
+        (await seenTags(tracker, open, fingerprint, dryRun, input.notes, input.token)).has(tag);
+      outcome.action = noted ? 'exists' : dryRun ? 'would-comment' : 'commented';
+      if (!noted) plan.toComment.push({ finding, outcome, labels });
+    } else if (match) {
+      outcome.action = 'closed';
+    } else if (plan.toFile.length < downstream.maxIssuesPerRun) {
+      outcome.action = dryRun ? 'would-create' : 'created';
+      outcome.issueTitle = issueTitle(id, tag, finding);
+      plan.toFile.push({ finding, outcome, labels });
+    } else {
+      outcome.action = 'deferred';
+    }
+  }
 }
 
 async function seenTags(
