@@ -10,6 +10,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { SEVERITIES, type Severity } from '../config/schema.js';
 import { getUpstream, selectUpstream, tagPatternOf, upstreamIds } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
+import { validateTagName } from '../git/run.js';
 import { webUrl } from '../git/url.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
 import { readState, type UpstreamState, updateUpstreamState, upstreamState } from '../state/store.js';
@@ -84,6 +85,7 @@ export async function selectRelease(
   config: ResolvedConfig,
   options: Pick<ReportOptions, 'upstream' | 'tag'>,
 ): Promise<{ id: string; tag: string }> {
+  if (options.tag) await validateTagName(options.tag);
   const state = await readState(config.state);
   const lastOf = (id: string) => upstreamState(state, id).lastReviewed;
   if (options.upstream || options.tag || upstreamIds(config).length === 1) {

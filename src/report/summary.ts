@@ -33,7 +33,7 @@ function actionText(o: FindingOutcome, maxIssuesPerRun: number): string {
     case 'closed':
       return `closed ${n}: not filed again`;
     case 'deferred':
-      return `not filed: over the limit of ${maxIssuesPerRun} new issues per run`;
+      return `not filed: over downstream.maxIssuesPerRun (${maxIssuesPerRun})`;
     case 'below-min-severity':
       return 'below minSeverity';
     case 'unverified':

@@ -346,6 +346,9 @@ describe('reportRelease', () => {
     await expect(reportRelease(config, deps, { upstream: 'codex' })).rejects.toMatchObject({
       code: 'NOTHING_TO_REPORT',
     });
+    await expect(reportRelease(config, deps, { upstream: 'codex', tag: '..' })).rejects.toMatchObject({
+      code: 'INVALID_REF',
+    });
     const byTag = await reportRelease(config, deps, { tag: 'v1.1.0' });
     expect(byTag.upstream).toBe('opencode');
 
