@@ -2,33 +2,13 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
+import type { GitHubEnv } from './env.js';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 /** Octokit with REST methods and pagination (retry and throttling add no methods). */
 export type GitHubClient = Octokit;
 
-/** GitHub Actions conventions, read once from the environment. */
-export interface GitHubEnv {
-  token?: string;
-  apiUrl: string;
-  serverUrl: string;
-  /** Default downstream repository (`owner/name`). */
-  repository?: string;
-  output?: string;
-  stepSummary?: string;
-}
-
-export function githubEnv(env: NodeJS.ProcessEnv = process.env): GitHubEnv {
-  const trim = (url: string) => url.replace(/\/+$/, '');
-  return {
-    token: env.GITHUB_TOKEN || env.GH_TOKEN || undefined,
-    apiUrl: trim(env.GITHUB_API_URL || 'https://api.github.com'),
-    serverUrl: trim(env.GITHUB_SERVER_URL || 'https://github.com'),
-    repository: env.GITHUB_REPOSITORY || undefined,
-    output: env.GITHUB_OUTPUT || undefined,
-    stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
-  };
-}
+export { type GitHubEnv, githubEnv } from './env.js';
 
 export interface CreateClientOptions {
   env: GitHubEnv;
@@ -36,13 +16,19 @@ export interface CreateClientOptions {
   maxRateLimitWait?: number;
   /** Retries on 5xx and rate limits. */
   retries?: number;
+  /**
+   * Milliseconds per unit of wait: retry backoff is (attempt^2) units, a rate-limit wait is its
+   * `Retry-After` / `x-ratelimit-reset` seconds in units. Default 1000; tests shorten it.
+   */
+  retryBaseMs?: number;
+  /**
+   * Gaps in milliseconds between writes, and between writes that notify (issues, comments): Octokit's
+   * 1000 and 3000 by default, as GitHub asks of content-creating clients. Tests shorten them.
+   */
+  writeGapMs?: number;
+  notifyingWriteGapMs?: number;
   /** Notes such as "rate limited, retrying in 3s"; never given the token. */
   onNote?: (message: string) => void;
-  /**
-   * Waits in milliseconds: the unit of retry back-off (1 → 1, 4, 9 units), and the gaps between writes
-   * and between writes that notify (Octokit's defaults: 1000, 1000, 3000, as GitHub asks). Tests shrink them.
-   */
-  pacing?: { retryUnitMs?: number; writeGapMs?: number; notifyingWriteGapMs?: number };
 }
 
 /** The one Octokit factory: base URL, token, retries with backoff, primary and secondary rate limits. */
@@ -60,9 +46,7 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
       );
       return retrying;
     };
-  const { pacing = {} } = options;
-  // Only what was given: the plugins merge these over their defaults, and `undefined` would win.
-  const unit = pacing.retryUnitMs === undefined ? {} : { retryAfterBaseValue: pacing.retryUnitMs };
+  // Only the gaps given: the plugin fills in its own groups for the rest.
   const gap = (key: 'write' | 'notifications', minTime: number | undefined) =>
     minTime === undefined ? {} : { [key]: new Bottleneck.Group({ maxConcurrent: 1, minTime }) };
   return new GitHubOctokit({
@@ -70,13 +54,13 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
     baseUrl: env.apiUrl,
     userAgent: 'release-watch',
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    retry: { retries, ...unit },
+    retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: {
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
-      ...unit,
-      ...gap('write', pacing.writeGapMs),
-      ...gap('notifications', pacing.notifyingWriteGapMs),
+      retryAfterBaseValue: options.retryBaseMs ?? 1000,
+      ...gap('write', options.writeGapMs),
+      ...gap('notifications', options.notifyingWriteGapMs),
     },
   });
 }

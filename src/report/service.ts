@@ -1,4 +1,4 @@
-import { appendFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
 import { type Analysis, analysisSchema, type Finding } from '../analysis/schema.js';
@@ -14,7 +14,7 @@ import { validateTagName } from '../git/run.js';
 import { webUrl } from '../git/url.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
 import { readState, type UpstreamState, updateUpstreamState, upstreamState } from '../state/store.js';
-import { writeFileAtomically } from '../util/fs.js';
+import { appendFileAtomically, writeFileAtomically } from '../util/fs.js';
 import { type CreateRetry, GitHubCallFailed, IssueTracker, type TrackedIssue } from './github.js';
 import { fingerprintOf } from './markers.js';
 import {
@@ -268,7 +268,7 @@ export async function reportRelease(
   };
   const markdown = reportMarkdown(result, ctx, analysis.summary, downstream.maxIssuesPerRun);
   await writeFileAtomically(paths.report, markdown);
-  if (!dryRun && deps.env.stepSummary) await appendFile(deps.env.stepSummary, `${markdown}\n`);
+  if (!dryRun && deps.env.stepSummary) await appendFileAtomically(deps.env.stepSummary, `${markdown}\n`);
   if (!dryRun && advance) await updateUpstreamState(config.state, id, () => after);
   return result;
 }

@@ -122,7 +122,9 @@ export async function github(): Promise<GitHubFixture> {
   const client = createGitHubClient({
     env,
     retries: 2,
-    pacing: { retryUnitMs: 1, writeGapMs: 0, notifyingWriteGapMs: 0 },
+    retryBaseMs: 1,
+    writeGapMs: 0,
+    notifyingWriteGapMs: 0,
   });
   const now = () => new Date('2026-11-23T09:00:00Z');
   return { gh, env, cliEnv, deps: { github: client, env, now, createRetry: { attempts: 3, delayMs: 1 } } };
