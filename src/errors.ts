@@ -306,4 +306,67 @@ export const Errors = {
       suggestion: 'Reinstall release-watch (`npm i -D release-watch`).',
       exitCode: ExitCode.failure,
     }),
+  nothingToReport: (upstream: string, lastReviewed: string | null, dir: string) =>
+    new ReleaseWatchError({
+      code: 'NOTHING_TO_REPORT',
+      message: `No analyzed release of upstream "${upstream}" newer than ${lastReviewed ?? '(never reviewed)'} in ${dir}.`,
+      suggestion: `Run \`release-watch analyze --upstream ${upstream}\` first, or pass --tag TAG to report an analyzed release again.`,
+      exitCode: ExitCode.usage,
+    }),
+  downstreamRepoMissing: (configFile: string) =>
+    new ReleaseWatchError({
+      code: 'DOWNSTREAM_REPO_MISSING',
+      message: `No downstream repository to file issues in: ${configFile} sets no downstream.repo and GITHUB_REPOSITORY is not set.`,
+      suggestion:
+        'Set `downstream: { repo: "owner/name" }` in the config, or run in GitHub Actions (it sets GITHUB_REPOSITORY).',
+      exitCode: ExitCode.usage,
+    }),
+  githubTokenMissing: (repo: string) =>
+    new ReleaseWatchError({
+      code: 'GITHUB_TOKEN_MISSING',
+      message: `No GitHub token to file issues in ${repo} with.`,
+      suggestion:
+        'Set GITHUB_TOKEN or GH_TOKEN to a token that may write issues in that repository (in Actions: `permissions: issues: write`), or pass --dry-run.',
+      exitCode: ExitCode.usage,
+    }),
+  reportGitHubFailed: (options: {
+    upstream: string;
+    tag: string;
+    repo: string;
+    action: string;
+    status?: number;
+    reason: string;
+    filed: readonly number[];
+    lastReviewed: string | null;
+  }) => {
+    const { upstream, tag, status } = options;
+    const filed =
+      options.filed.length > 0
+        ? ` Filed before the failure: ${options.filed.map((n) => `#${n}`).join(', ')}.`
+        : '';
+    const rerun = `re-run \`release-watch report --upstream ${upstream} --tag ${tag}\`: issues already filed are recognised by their marker, so nothing is filed twice.`;
+    const suggestion =
+      status === 401
+        ? 'The token was refused: check GITHUB_TOKEN / GH_TOKEN.'
+        : status === 403 || status === 404
+          ? `Check that ${options.repo} exists and that the token may read and write its issues (in Actions: \`permissions: issues: write\`); then ${rerun}`
+          : `GitHub may be having trouble; ${rerun}`;
+    return new ReleaseWatchError({
+      code: 'GITHUB_REQUEST_FAILED',
+      message:
+        `GitHub failed while ${options.action} (${status ? `HTTP ${status}` : 'no answer'}: ${options.reason}).${filed} ` +
+        `The state of "${upstream}" was left at ${options.lastReviewed ?? '(never reviewed)'}.`,
+      suggestion,
+      exitCode: ExitCode.external,
+      details: { upstream, tag, repo: options.repo, status, filed: options.filed },
+    });
+  },
+  reportUpstreamAmbiguous: (pending: readonly string[]) =>
+    new ReleaseWatchError({
+      code: 'UPSTREAM_REQUIRED',
+      message: `Several upstreams have analyzed releases to report: ${list(pending)}.`,
+      suggestion:
+        'Pass --upstream ID or --tag TAG to choose one, or use `release-watch run` for all of them.',
+      exitCode: ExitCode.usage,
+    }),
 } as const;

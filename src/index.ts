@@ -33,6 +33,22 @@ export {
 export { selectUpstream } from './config/upstreams.js';
 export { Errors, ExitCode, ReleaseWatchError } from './errors.js';
 export { type InitOptions, type InitResult, initProject } from './init/service.js';
+export { fingerprintOf } from './report/markers.js';
+export {
+  cutText,
+  defangLinks,
+  defangReferences,
+  fitBody,
+  GITHUB_BODY_LIMIT,
+  sanitizeInline,
+  sanitizeMarkdown,
+  sanitizeText,
+  stripHtmlComments,
+  stripInvisible,
+  ZWSP,
+} from './report/sanitize.js';
+export { type ReportDeps, type ReportOptions, reportRelease } from './report/service.js';
+export type { FindingAction, FindingOutcome, ReportResult } from './report/types.js';
 export {
   type CheckOptions,
   type CheckStatus,

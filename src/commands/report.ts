@@ -1,16 +1,45 @@
+import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { dryRunFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
-import { Errors } from '../errors.js';
+import { createGitHubClient, githubEnv } from '../github/client.js';
+import { reportRelease } from '../report/service.js';
+import { reportLines } from '../report/summary.js';
+import type { ReportResult } from '../report/types.js';
 
 export default class Report extends BaseCommand<typeof Report> {
   static summary = 'File or update GitHub issues for the findings, write report.md, then advance the state.';
+  static description =
+    'One issue per finding at or above downstream.minSeverity, deduplicated by a hidden fingerprint marker: ' +
+    're-running files nothing twice, closed issues are never filed again, and an open issue from an earlier ' +
+    'release gets one comment naming the new release. The state advances only after everything succeeded.';
   static examples = [
     '<%= config.bin %> report --tag rust-v0.139.0 --dry-run',
     '<%= config.bin %> report --upstream codex --json',
   ];
-  static flags = { upstream: upstreamFlag, tag: tagFlag, 'dry-run': dryRunFlag };
+  static flags = {
+    upstream: upstreamFlag,
+    tag: tagFlag,
+    'dry-run': dryRunFlag,
+    'include-unverified': Flags.boolean({
+      summary: 'Also file findings whose evidence could not be verified in the upstream.',
+    }),
+  };
 
-  async run(): Promise<unknown> {
-    throw Errors.notImplemented('report', 'issue 6');
+  async run(): Promise<ReportResult> {
+    const config = await this.projectConfig();
+    const env = githubEnv();
+    const github = createGitHubClient({ env, onNote: (message) => this.note(message) });
+    const result = await reportRelease(
+      config,
+      { github, env },
+      {
+        upstream: this.flags.upstream,
+        tag: this.flags.tag,
+        dryRun: this.flags['dry-run'],
+        includeUnverified: this.flags['include-unverified'],
+      },
+    );
+    if (!this.jsonEnabled()) this.log(reportLines(result, config.downstream.maxIssuesPerRun));
+    return result;
   }
 }

@@ -1,6 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
 import type { GitHubEnv } from './env.js';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
@@ -20,6 +21,12 @@ export interface CreateClientOptions {
    * `Retry-After` / `x-ratelimit-reset` seconds in units. Default 1000; tests shorten it.
    */
   retryBaseMs?: number;
+  /**
+   * Gaps in milliseconds between writes, and between writes that notify (issues, comments): Octokit's
+   * 1000 and 3000 by default, as GitHub asks of content-creating clients. Tests shorten them.
+   */
+  writeGapMs?: number;
+  notifyingWriteGapMs?: number;
   /** Notes such as "rate limited, retrying in 3s"; never given the token. */
   onNote?: (message: string) => void;
 }
@@ -39,6 +46,9 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
       );
       return retrying;
     };
+  // Only the gaps given: the plugin fills in its own groups for the rest.
+  const gap = (key: 'write' | 'notifications', minTime: number | undefined) =>
+    minTime === undefined ? {} : { [key]: new Bottleneck.Group({ maxConcurrent: 1, minTime }) };
   return new GitHubOctokit({
     auth: env.token,
     baseUrl: env.apiUrl,
@@ -49,6 +59,8 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
       retryAfterBaseValue: options.retryBaseMs ?? 1000,
+      ...gap('write', options.writeGapMs),
+      ...gap('notifications', options.notifyingWriteGapMs),
     },
   });
 }

@@ -39,3 +39,10 @@ export async function readTextIfExists(file: string): Promise<string | undefined
     throw error;
   }
 }
+
+/** Appends `text` on a line of its own by replacing the file atomically (job summaries, step outputs). */
+export async function appendFileAtomically(file: string, text: string): Promise<void> {
+  const existing = (await readTextIfExists(file)) ?? '';
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  await writeFileAtomically(file, existing + separator + text);
+}

@@ -56,6 +56,8 @@ export interface ScriptedFault {
   times?: number;
   /** Let this many matching requests through first. */
   after?: number;
+  /** Carry the request out, then answer with the fault anyway (a 502 for an issue GitHub did create). */
+  apply?: boolean;
 }
 
 interface ActiveFault extends ScriptedFault {
@@ -71,6 +73,8 @@ export interface GitHubStandIn {
   repo(fullName: string): FakeRepo;
   /** Answer the next matching request(s) with this status instead. */
   fault(fault: ScriptedFault): void;
+  /** Drops the scripted faults not used up yet. */
+  clearFaults(): void;
   /** Remaining primary rate limit; when 0, requests get 403 with x-ratelimit-remaining: 0. */
   rateLimit: { limit: number; remaining: number; resetAt: number };
   close(): Promise<void>;
@@ -162,7 +166,25 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
     html_url: `${base}/${owner}/${name}/issues/${i.number}`,
   });
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, body: string): Promise<number> => {
+  const commentJson = (owner: string, name: string, i: FakeIssue, c: { id: number; body: string }) => ({
+    id: c.id,
+    body: c.body,
+    html_url: `${base}/${owner}/${name}/issues/${i.number}#issuecomment-${c.id}`,
+  });
+
+  // Swallows the answer of a request carried out under an `apply` fault.
+  const sink = {
+    setHeader: () => sink,
+    writeHead: () => sink,
+    end: () => sink,
+  } as unknown as ServerResponse;
+
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: string,
+    underFault = false,
+  ): Promise<number> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname.replace(/^\/api\/v3/, '');
     const method = req.method ?? 'GET';
@@ -183,13 +205,14 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
       json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
       return 401;
     }
-    const fault = faults.find(
-      (f) => f.remaining > 0 && (!f.method || f.method === method) && f.path.test(path),
-    );
+    const fault = underFault
+      ? undefined
+      : faults.find((f) => f.remaining > 0 && (!f.method || f.method === method) && f.path.test(path));
     if (fault) {
       if (fault.skip > 0) fault.skip--;
       else {
         fault.remaining--;
+        if (fault.apply) await handle(req, sink, body, true);
         json(res, fault.status, fault.body ?? { message: `scripted ${fault.status}` }, fault.headers);
         return fault.status;
       }
@@ -296,12 +319,12 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
           req,
           res,
           url,
-          issue.comments.map((c) => ({ id: c.id, body: c.body })),
+          issue.comments.map((c) => commentJson(owner!, name!, issue, c)),
         );
       if (issueMatch[2] && method === 'POST') {
         const comment = { id: nextId++, body: data.body };
         issue.comments.push(comment);
-        json(res, 201, comment);
+        json(res, 201, commentJson(owner!, name!, issue, comment));
         return 201;
       }
     }
@@ -362,6 +385,9 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
     repo,
     rateLimit,
     fault: (f) => faults.push({ ...f, remaining: f.times ?? 1, skip: f.after ?? 0 }),
+    clearFaults: () => {
+      faults.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
