@@ -275,9 +275,11 @@ export async function readFilesAtRef(
     ...wanted,
   ]);
   const blobs = new Map<string, string>();
+  const asked = new Set(wanted);
   for (const entry of stdout.split('\0')) {
     const match = /^(\d+) (\w+) ([0-9a-f]+)\t([\s\S]*)$/.exec(entry);
-    if (match?.[2] === 'blob') blobs.set(match[4]!, match[3]!);
+    // A folder that was asked for and also leads to another asked path lists its whole content.
+    if (match?.[2] === 'blob' && asked.has(match[4]!)) blobs.set(match[4]!, match[3]!);
   }
   await fetchObjects(cache, await missingObjects(cache, [...new Set(blobs.values())]));
   for (const path of wanted) {
