@@ -1,4 +1,4 @@
-import { access, appendFile, mkdir, rename, rm } from 'node:fs/promises';
+import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GitError, type GitOptions, type GitRunner } from './run.js';
 
@@ -82,8 +82,12 @@ export async function openCache(
 ): Promise<UpstreamCache & { created: boolean }> {
   const cache: UpstreamCache = { id, dir: cachePath(cacheRoot, id), url, git };
   if (await exists(join(cache.dir, 'HEAD'))) {
-    const current = await cacheGit(cache, ['config', '--get', 'remote.origin.url'], { okExitCodes: [1] });
-    if (current.stdout.trim() !== url) await cacheGit(cache, ['config', 'remote.origin.url', url]);
+    // Read, not `git config --get`: one process less on every run (git quotes only when needed).
+    const config = await readFile(join(cache.dir, 'config'), 'utf8').catch(() => '');
+    const lines = config.split('\n').map((line) => line.trim());
+    if (!lines.includes(`url = ${quoteConfigValue(url)}`) && !lines.includes(`url = ${url}`)) {
+      await cacheGit(cache, ['config', 'remote.origin.url', url]);
+    }
     return { ...cache, created: false };
   }
   // Built in a temp folder and renamed, so an interrupted first run never leaves a half-configured cache.

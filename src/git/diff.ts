@@ -88,7 +88,7 @@ export async function diffRelease(
   const validate = async (tag: string) => {
     if (!validated.has(tag)) validated.add(await validateTagName(tag, deps.git));
   };
-  for (const tag of [options.from, options.to]) if (tag !== undefined) await validate(tag);
+  await Promise.all([options.from, options.to].filter((tag) => tag !== undefined).map(validate));
   const id = selectUpstream(config, { upstream: options.upstream, tag: options.to });
   const upstream = getUpstream(config, id);
   const url = cloneUrl(upstream, deps.env);
@@ -97,13 +97,20 @@ export async function diffRelease(
 
   const { lastReviewed } = upstreamState(await readState(config.state), id);
   note(`listing releases of ${upstream.repo}`);
-  const releases = await upstreamCall(id, shownUrl, () =>
-    listReleases(id, upstream, { ...deps, cacheDir: config.cache }, { since: options.from ?? lastReviewed }),
-  );
+  const [releases, cache] = await Promise.all([
+    upstreamCall(id, shownUrl, () =>
+      listReleases(
+        id,
+        upstream,
+        { ...deps, cacheDir: config.cache },
+        { since: options.from ?? lastReviewed },
+      ),
+    ),
+    openCache(config.cache, id, url, deps.git),
+  ]);
   const range = resolveRange(id, upstream, releases, lastReviewed, options);
-  for (const tag of [range.from, range.to]) await validate(tag);
+  await Promise.all([range.from, range.to].map(validate));
 
-  const cache = await openCache(config.cache, id, url, deps.git);
   note(`fetching ${range.from} and ${range.to} into ${cache.dir}`);
   let fetched: TagCommits;
   try {
