@@ -31,6 +31,14 @@ export {
 } from './config/schema.js';
 export { selectUpstream } from './config/upstreams.js';
 export { Errors, ExitCode, ReleaseWatchError } from './errors.js';
+export {
+  openUpstreamCache,
+  readFileAtRef,
+  readFilesAtRef,
+  type UpstreamCache,
+} from './git/cache.js';
+export { type DiffOptions, type DiffResult, diffRelease } from './git/diff.js';
+export { ensureWorktree, removeWorktree, worktreePath } from './git/worktree.js';
 export { compileTagPattern, type TagPattern } from './sources/tags.js';
 export { type Release, releaseSchema } from './sources/types.js';
 export { resetState, setState, showState } from './state/service.js';

@@ -1,6 +1,10 @@
 import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ResolvedConfig } from '../config/load.js';
+import { getUpstream } from '../config/upstreams.js';
+import type { GitHubEnv } from '../github/client.js';
 import { GitError, type GitOptions, type GitRunner } from './run.js';
+import { cloneUrl } from './url.js';
 
 /**
  * The upstream cache: one bare partial clone per upstream, `<cache>/<id>.git`, that holds only what
@@ -57,6 +61,15 @@ function quoteConfigValue(value: string): string {
 
 const HEX_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const GITLINK_MODE = '160000';
+
+/** The cache of a configured upstream (what the analyze stage reads files and worktrees from). */
+export function openUpstreamCache(
+  config: Pick<ResolvedConfig, 'cache' | 'upstreams'>,
+  id: string,
+  deps: { env: Pick<GitHubEnv, 'serverUrl'>; git: GitRunner },
+) {
+  return openCache(config.cache, id, cloneUrl(getUpstream(config, id), deps.env), deps.git);
+}
 
 /** `git --git-dir=<cache> …`: explicit, so neither `safe.bareRepository` nor an enclosing repository matters. */
 export function cacheGit(cache: UpstreamCache, args: readonly string[], options?: GitOptions) {

@@ -299,8 +299,8 @@ async function writeDiffArtifacts(
 
 async function countLines(file: string): Promise<number> {
   let lines = 0;
-  for await (const chunk of createReadStream(file)) {
-    for (const byte of chunk as Buffer) if (byte === 0x0a) lines += 1;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) lines += 1;
   }
   return lines;
 }

@@ -1,18 +1,26 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fetchTags, openCache, readFileAtRef, readFilesAtRef } from '../../src/git/cache.js';
+import {
+  fetchTags,
+  openCache,
+  openUpstreamCache,
+  readFileAtRef,
+  readFilesAtRef,
+} from '../../src/git/cache.js';
 import { runGit } from '../../src/git/run.js';
 import { ensureWorktree, removeWorktree, worktreePath } from '../../src/git/worktree.js';
 import { tempDir } from '../helpers/tmp.js';
-import { countingGit, sharedReleaseFixture } from './fixture.js';
+import { countingGit, projectConfig, sharedReleaseFixture, TEST_ENV, UPSTREAM_ID } from './fixture.js';
 
 describe('upstream cache', () => {
   const fixture = sharedReleaseFixture();
 
   async function fetchedCache(tags: string[]) {
     const counting = countingGit();
-    const cache = await openCache(await tempDir('rw-cache-'), 'widget', fixture().repo.url, counting.git);
+    const config = await projectConfig(fixture().repo.url);
+    const cache = await openUpstreamCache(config, UPSTREAM_ID, { env: TEST_ENV, git: counting.git });
+    expect(cache.dir).toBe(join(config.cache, 'widget.git'));
     const { commits } = await fetchTags(cache, tags);
     counting.reset();
     return { cache, commits, counting };
