@@ -194,10 +194,19 @@ export function resolveRange(
     if (!newest) throw Errors.noPendingRelease(id, lastReviewed);
     to = newest.tag;
   }
-  const from = options.from ?? lastReviewed ?? releaseBefore(upstream, releases, to)?.tag;
+  const from =
+    options.from ?? reviewedBefore(upstream, lastReviewed, to) ?? releaseBefore(upstream, releases, to)?.tag;
   if (from === undefined) throw Errors.noBaseRelease(id, to);
   if (from === to) throw Errors.emptyRange(id, to);
   return { from, to };
+}
+
+/** The last reviewed tag, unless it is `to` itself or newer (re-diffing an older release). */
+function reviewedBefore(upstream: UpstreamConfig, lastReviewed: string | null, to: string) {
+  if (lastReviewed === null) return undefined;
+  const pattern = tagPatternOf(upstream);
+  const [reviewed, target] = [pattern.versionOf(lastReviewed), pattern.versionOf(to)];
+  return reviewed && target && semver.gte(reviewed, target) ? undefined : lastReviewed;
 }
 
 function releaseBefore(upstream: UpstreamConfig, releases: readonly Release[], tag: string) {

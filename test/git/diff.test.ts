@@ -185,6 +185,9 @@ describe('diffRelease', () => {
 
     await writeState(config.state, { version: 1, upstreams: { [UPSTREAM_ID]: { lastReviewed: 'v1.2.0' } } });
     expect((await rejection(diffRelease(config, {}, deps))).code).toBe('NO_PENDING_RELEASE');
+    // Re-diffing a release older than the last reviewed one compares it with the release before it.
+    const older = await diffRelease(config, { to: 'v1.1.0' }, deps);
+    expect([older.from.tag, older.to.tag]).toEqual(['v1.0.0', 'v1.1.0']);
     expect((await rejection(diffRelease(config, { to: 'v0.9.0', from: 'v0.9.0' }, deps))).code).toBe(
       'EMPTY_RANGE',
     );
