@@ -232,6 +232,7 @@ async function measure(tmp, root) {
   let coldJson;
   let warmJson;
   let maxRssKb;
+  let startupRssKb;
   let patchBytes = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const dir = project(join(tmp, `project-${round}`), url);
@@ -248,7 +249,9 @@ async function measure(tmp, root) {
     samples.rawTree.push(tree.seconds);
     patchBytes = blob.patchBytes;
     samples.gitDiffWarm.push(git(upstream, 'diff', 'v1.1.0', 'v1.2.0').seconds);
-    samples.startup.push(run('node', [join(root, 'bin/run.js'), '--version']).seconds);
+    const startup = cli(root, tmp, ['--version']);
+    samples.startup.push(startup.seconds);
+    startupRssKb = startup.maxRssKb;
   }
   const cold = median(samples.cold);
   const warm = median(samples.warm);
@@ -289,7 +292,9 @@ async function measure(tmp, root) {
             metric: 'diff cold peak memory',
             value: Math.round(maxRssKb / 1024),
             unit: 'MB',
-            note: `max RSS of the CLI process on a ${(patchBytes / 1e6).toFixed(1)} MB patch`,
+            baseline: Math.round(startupRssKb / 1024),
+            ratio: maxRssKb / startupRssKb,
+            note: `max RSS on a ${(patchBytes / 1e6).toFixed(1)} MB patch; baseline: \`--version\``,
           },
         ]
       : []),
