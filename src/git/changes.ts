@@ -14,8 +14,8 @@ const STATUS: Record<string, FileStatus> = {
   T: 'type-changed',
 };
 
-/** Options for the `git diff` that lists the files: same rename detection as the patch. */
-export const CHANGES_DIFF_ARGS = ['--raw', '--numstat', '-z', '-M', '--no-abbrev'] as const;
+/** `git diff` options that list the files (with the patch's own options, so renames match). */
+export const CHANGES_DIFF_ARGS = ['--raw', '--numstat', '-z', '--no-abbrev'] as const;
 
 /**
  * Parses `git diff --raw --numstat -z` output (all raw records, then all numstat records, in the

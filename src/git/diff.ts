@@ -112,26 +112,8 @@ export async function diffRelease(
   await Promise.all([range.from, range.to].map(validate));
 
   note(`fetching ${range.from} and ${range.to} into ${cache.dir}`);
-  let fetched: TagCommits;
-  try {
-    fetched = await fetchTags(cache, [range.from, range.to]);
-  } catch (error) {
-    const missing = missingRemoteTag(error);
-    if (missing) {
-      throw Errors.tagNotFound(
-        id,
-        missing,
-        shownUrl,
-        nearestTags(
-          missing,
-          releases.map((release) => release.tag),
-        ),
-      );
-    }
-    throw fetchFailure(id, shownUrl, error);
-  }
-  const from: Endpoint = { tag: range.from, commit: fetched.commits.get(range.from)! };
-  const to: Endpoint = { tag: range.to, commit: fetched.commits.get(range.to)! };
+  const fetched = await fetchRange(cache, range, releases, shownUrl);
+  const [from, to] = fetched.endpoints;
 
   const prefetched = await upstreamCall(id, shownUrl, () => prefetchDiff(cache, from.commit, to.commit));
   if (cache.created && prefetched.trees === 0) {
@@ -178,6 +160,38 @@ export async function diffRelease(
     cache: cache.dir,
     warnings,
   };
+}
+
+/** Fetches both tags; a tag upstream lacks is reported with the closest release tags. */
+async function fetchRange(
+  cache: UpstreamCache,
+  range: { from: string; to: string },
+  releases: readonly Release[],
+  url: string,
+): Promise<TagCommits & { endpoints: [Endpoint, Endpoint] }> {
+  const notFound = (tag: string) =>
+    Errors.tagNotFound(
+      cache.id,
+      tag,
+      url,
+      nearestTags(
+        tag,
+        releases.map((release) => release.tag),
+      ),
+    );
+  let fetched: TagCommits;
+  try {
+    fetched = await fetchTags(cache, [range.from, range.to]);
+  } catch (error) {
+    const missing = missingRemoteTag(error);
+    throw missing ? notFound(missing) : fetchFailure(cache.id, url, error);
+  }
+  const endpoint = (tag: string): Endpoint => {
+    const commit = fetched.commits.get(tag);
+    if (!commit) throw notFound(tag);
+    return { tag, commit };
+  };
+  return { ...fetched, endpoints: [endpoint(range.from), endpoint(range.to)] };
 }
 
 /** `--from`/`--to` with their defaults filled in from the state and the upstream's releases. */

@@ -1,10 +1,12 @@
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { filesArtifactSchema, releaseArtifactSchema } from '../../src/artifacts/schema.js';
 import { ReleaseWatchError } from '../../src/errors.js';
 import { diffRelease } from '../../src/git/diff.js';
+import { runGit } from '../../src/git/run.js';
 import { writeState } from '../../src/state/store.js';
+import { tempDir } from '../helpers/tmp.js';
 import {
   countingGit,
   createReleaseFixture,
@@ -128,14 +130,15 @@ describe('diffRelease', () => {
     counting.reset();
     await diffRelease(config, { from: 'v1.1.0', to: 'v1.2.0' }, deps);
     const next = counting.of('fetch');
-    expect(next).toHaveLength(3);
+    // The tag request brings the new commits and the trees they changed (the cache's tags are common
+    // ground), so no tree request follows; of the blobs, hooks.ts at v1.1.0 came with the first diff.
+    expect(next).toHaveLength(2);
+    expect(next[0]!.args).toContain('--filter=blob:none');
     expect(next[0]!.args.filter((arg) => arg.startsWith('+refs/'))).toEqual([
       '+refs/tags/v1.1.0:refs/tags/v1.1.0',
       '+refs/tags/v1.2.0:refs/tags/v1.2.0',
     ]);
-    // Only v1.2.0's root tree is new; of the blobs, hooks.ts at v1.1.0 came with the first diff.
-    expect(next[1]!.input?.trim().split('\n')).toEqual([await repo.git('rev-parse', 'v1.2.0^{tree}')]);
-    expect(next[2]!.input?.trim().split('\n').sort()).toEqual(
+    expect(next[1]!.input?.trim().split('\n').sort()).toEqual(
       [
         await repo.git('rev-parse', 'v1.1.0:src/a1.ts'),
         await repo.git('rev-parse', 'v1.2.0:src/a1.ts'),
@@ -149,6 +152,27 @@ describe('diffRelease', () => {
     expect(await readFile(join(config.artifacts, UPSTREAM_ID, 'v1.2.0', 'diff.patch'))).toEqual(
       await gitBytes(repo.dir, ['diff', 'v1.1.0', 'v1.2.0']),
     );
+  });
+
+  it('prefetches every object the artifacts need: they are written with the upstream gone', async () => {
+    const { repo } = fixture();
+    const served = join(await tempDir('rw-served-'), 'widget.git');
+    await repo.git('clone', '--quiet', '--bare', repo.dir, served);
+    await runGit(['--git-dir', served, 'config', 'uploadpack.allowFilter', 'true']);
+    const config = await projectConfig(`file://${served}`);
+    const counting = countingGit();
+    const offline = countingGit(async (args, options) => {
+      if (args.includes('--numstat')) await rename(served, `${served}.gone`);
+      return counting.git(args, options);
+    });
+    for (const [from, to] of [
+      ['v1.0.0', 'v1.1.0'],
+      ['v1.1.0', 'v1.2.0'],
+    ] as const) {
+      if (from === 'v1.1.0') await rename(`${served}.gone`, served);
+      const result = await diffRelease(config, { from, to }, diffDeps(offline.git));
+      expect(await readFile(result.artifacts.patch)).toEqual(await gitBytes(repo.dir, ['diff', from, to]));
+    }
   });
 
   it('still works, with a note, when the server ignores the partial-clone filter', async () => {
