@@ -1,4 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import semver from 'semver';
 import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
 import {
@@ -25,11 +27,11 @@ import {
   type UpstreamCache,
 } from './cache.js';
 import {
-  CHANGES_DIFF_ARGS,
   type ChangeTotals,
+  COMBINED_DIFF_ARGS,
   changeTotals,
   fileClassifier,
-  parseRawNumstat,
+  readCombinedDiff,
 } from './changes.js';
 import { nearestTags } from './near.js';
 import { GitError, validateTagName } from './run.js';
@@ -69,7 +71,7 @@ export interface DiffResult {
 
 /** Options every artifact diff shares: no external diff or textconv drivers, fixed prefixes, renames on. */
 const DIFF_ARGS = ['--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '-M'];
-/** diff.patch and diff.stat quote unusual paths as stock git does (the runner turns quoting off). */
+/** diff.patch and diff.stat quote unusual paths as stock git does (the runner turns quoting off; -z records are verbatim). */
 const AS_STOCK_GIT = ['-c', 'core.quotePath=true'];
 /** `git diff --stat`'s width when not on a terminal, pinned so COLUMNS cannot change the artifact. */
 const STAT_WIDTH = 80;
@@ -269,10 +271,8 @@ async function writeDiffArtifacts(
   const batch = new AtomicBatch();
   const revs = ['--end-of-options', from.commit, to.commit];
   try {
-    const [files, commits] = await Promise.all([
-      cacheGit(cache, ['diff', ...DIFF_ARGS, ...CHANGES_DIFF_ARGS, ...revs]).then(({ stdout }) =>
-        parseRawNumstat(stdout).map(fileClassifier(upstream)),
-      ),
+    const [changes, commits] = await Promise.all([
+      batch.stream(paths.patch, (temp) => combinedDiff(cache, [...DIFF_ARGS, ...revs], temp)),
       batch.stream(paths.log, async (temp) => {
         await cacheGit(
           cache,
@@ -288,15 +288,9 @@ async function writeDiffArtifacts(
         );
         return countLines(temp);
       }),
-      batch.stream(paths.patch, (temp) =>
-        cacheGit(cache, [...AS_STOCK_GIT, 'diff', ...DIFF_ARGS, ...revs], { stdoutFile: temp }),
-      ),
-      batch.stream(paths.stat, (temp) =>
-        cacheGit(cache, [...AS_STOCK_GIT, 'diff', ...DIFF_ARGS, `--stat=${STAT_WIDTH}`, ...revs], {
-          stdoutFile: temp,
-        }),
-      ),
     ]);
+    await batch.write(paths.stat, changes.stat);
+    const files = changes.files.map(fileClassifier(upstream));
     await batch.writeJson(
       paths.files,
       filesArtifactSchema.parse({ schemaVersion: 1, from: from.tag, to: to.tag, files }),
@@ -317,6 +311,24 @@ async function writeDiffArtifacts(
   } catch (error) {
     await batch.discard();
     throw error;
+  }
+}
+
+/**
+ * One `git diff` writes raw and numstat records, the stat and the patch to a file beside the patch's
+ * temp path; the patch part is then copied into `patchPath` (streamed, never held in memory).
+ */
+async function combinedDiff(cache: UpstreamCache, args: readonly string[], patchPath: string) {
+  const combined = `${patchPath}.all`;
+  try {
+    await cacheGit(cache, [...AS_STOCK_GIT, 'diff', ...COMBINED_DIFF_ARGS, `--stat=${STAT_WIDTH}`, ...args], {
+      stdoutFile: combined,
+    });
+    const head = await readCombinedDiff(combined);
+    await pipeline(createReadStream(combined, { start: head.patchOffset }), createWriteStream(patchPath));
+    return head;
+  } finally {
+    await rm(combined, { force: true });
   }
 }
 

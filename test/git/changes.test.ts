@@ -1,5 +1,8 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changeTotals, fileClassifier, parseRawNumstat } from '../../src/git/changes.js';
+import { changeTotals, fileClassifier, parseRawNumstat, readCombinedDiff } from '../../src/git/changes.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const Z = '0000000000000000000000000000000000000000';
 const A = 'a'.repeat(40);
@@ -42,6 +45,37 @@ describe('parseRawNumstat', () => {
     expect(() => parseRawNumstat([`:100644 100644 ${A} ${B} M`, 'a', '1\t1\tb', ''].join('\0'))).toThrow(
       /out of step/,
     );
+  });
+});
+
+describe('readCombinedDiff', () => {
+  it('finds the records, the stat and where the patch starts, across read chunks', async () => {
+    const names = Array.from({ length: 4000 }, (_, i) => `dir/${'ü'.repeat(30)}/file ${i}.ts`);
+    const head = [
+      ...names.flatMap((name) => [`:100644 100644 ${A} ${B} M`, name]),
+      ...names.map((name) => `2\t1\t${name}`),
+      ' dir/… | 3 ++-\n 4000 files changed\n',
+    ].join('\0');
+    const patch = 'diff --git a/x b/x\n\0binary-looking\n';
+    const file = join(await tempDir('rw-combined-'), 'all');
+    await writeFile(file, `${head}\0${patch}`);
+    const result = await readCombinedDiff(file);
+    expect(result.files).toHaveLength(4000);
+    expect(result.files[3999]).toEqual({
+      path: names[3999],
+      status: 'modified',
+      additions: 2,
+      deletions: 1,
+      binary: false,
+    });
+    expect(result.stat).toBe(' dir/… | 3 ++-\n 4000 files changed\n');
+    expect(result.patchOffset).toBe(Buffer.byteLength(head) + 1);
+  });
+
+  it('reads an empty diff', async () => {
+    const file = join(await tempDir('rw-combined-'), 'all');
+    await writeFile(file, '');
+    expect(await readCombinedDiff(file)).toEqual({ files: [], stat: '', patchOffset: 0 });
   });
 });
 
