@@ -369,4 +369,41 @@ export const Errors = {
         'Pass --upstream ID or --tag TAG to choose one, or use `release-watch run` for all of them.',
       exitCode: ExitCode.usage,
     }),
+  tagNotFound: (upstream: string, tag: string, url: string, near: readonly string[]) =>
+    new ReleaseWatchError({
+      code: 'TAG_NOT_FOUND',
+      message: `Tag "${tag}" does not exist in upstream "${upstream}" (${url}).${near.length > 0 ? ` Closest tags: ${near.join(', ')}.` : ''}`,
+      suggestion: 'Check the spelling; `release-watch check` lists the releases it sees.',
+      exitCode: ExitCode.usage,
+      details: { upstream, tag, near },
+    }),
+  noPendingRelease: (upstream: string, lastReviewed: string | null) =>
+    new ReleaseWatchError({
+      code: 'NO_PENDING_RELEASE',
+      message: `Upstream "${upstream}" has no release newer than ${lastReviewed ?? '(no releases found)'}: nothing to diff.`,
+      suggestion: 'Pass --to TAG (and --from TAG) to diff a release that was already reviewed.',
+      exitCode: ExitCode.usage,
+    }),
+  noBaseRelease: (upstream: string, to: string) =>
+    new ReleaseWatchError({
+      code: 'NO_BASE_RELEASE',
+      message: `Upstream "${upstream}" has no release before ${to} to compare it with.`,
+      suggestion: 'Pass --from TAG to choose the tag to compare against.',
+      exitCode: ExitCode.usage,
+    }),
+  emptyRange: (upstream: string, tag: string) =>
+    new ReleaseWatchError({
+      code: 'EMPTY_RANGE',
+      message: `Upstream "${upstream}": --from and --to are both ${tag}; there is nothing to compare.`,
+      suggestion: 'Pass a different --from or --to tag.',
+      exitCode: ExitCode.usage,
+    }),
+  upstreamFetch: (upstream: string, url: string, reason: string) =>
+    new ReleaseWatchError({
+      code: 'UPSTREAM_FETCH_FAILED',
+      message: `Could not fetch upstream "${upstream}" from ${url}: ${reason}`,
+      suggestion:
+        'Check the upstream `repo`/`url` in the config and the network; a partial clone needs a server that allows `--filter` (GitHub does; for file:// set uploadpack.allowFilter=true).',
+      exitCode: ExitCode.external,
+    }),
 } as const;

@@ -32,6 +32,14 @@ export {
 } from './config/schema.js';
 export { selectUpstream } from './config/upstreams.js';
 export { Errors, ExitCode, ReleaseWatchError } from './errors.js';
+export {
+  openUpstreamCache,
+  readFileAtRef,
+  readFilesAtRef,
+  type UpstreamCache,
+} from './git/cache.js';
+export { type DiffOptions, type DiffResult, diffRelease } from './git/diff.js';
+export { ensureWorktree, removeWorktree, worktreePath } from './git/worktree.js';
 export { type InitOptions, type InitResult, initProject } from './init/service.js';
 export { fingerprintOf } from './report/markers.js';
 export {

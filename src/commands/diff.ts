@@ -1,21 +1,51 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { fromFlag, upstreamFlag } from '../cli/flags.js';
-import { Errors } from '../errors.js';
+import { type DiffResult, diffRelease } from '../git/diff.js';
+import { githubEnv } from '../github/env.js';
+import { createSourceDeps } from '../sources/deps.js';
 
 export default class Diff extends BaseCommand<typeof Diff> {
   static summary = 'Fetch the upstream into the cache and write the diff artifacts for a release.';
   static examples = [
     '<%= config.bin %> diff --upstream codex',
-    '<%= config.bin %> diff --tag rust-v0.139.0 --from rust-v0.138.0',
+    '<%= config.bin %> diff --to rust-v0.139.0 --from rust-v0.138.0',
   ];
   static flags = {
     upstream: upstreamFlag,
     from: fromFlag,
-    to: Flags.string({ summary: 'Compare to this tag (default: the newest pending release).' }),
+    to: Flags.string({
+      summary: 'Compare to this tag (default: the newest pending release).',
+      aliases: ['tag'],
+    }),
   };
 
-  async run(): Promise<unknown> {
-    throw Errors.notImplemented('diff', 'issue 4');
+  async run(): Promise<DiffResult> {
+    const config = await this.projectConfig();
+    const env = githubEnv();
+    const onNote = (message: string) => this.note(message);
+    const result = await diffRelease(
+      config,
+      { upstream: this.flags.upstream, from: this.flags.from, to: this.flags.to },
+      createSourceDeps({ env, cacheDir: config.cache, onNote }),
+    );
+    for (const warning of result.warnings) this.logToStderr(`warning: ${warning}`);
+    if (!this.jsonEnabled()) this.log(renderSummary(result));
+    return result;
   }
+}
+
+function renderSummary(result: DiffResult): string {
+  const { counts } = result;
+  const extra = [
+    counts.ignored > 0 ? `${counts.ignored} ignored` : '',
+    counts.binary > 0 ? `${counts.binary} binary` : '',
+  ].filter(Boolean);
+  const surfaces = result.surfacesTouched.map((name) => `${name} (${result.surfaceFiles[name]})`);
+  return [
+    `${result.upstream}: ${result.from.tag} → ${result.to.tag}: ${counts.commits} commits, ${counts.releases} release${counts.releases === 1 ? '' : 's'}`,
+    `  ${counts.files} files changed (+${counts.additions} −${counts.deletions})${extra.length > 0 ? `, ${extra.join(', ')}` : ''}`,
+    `  surfaces touched: ${surfaces.length > 0 ? surfaces.join(', ') : 'none'}`,
+    `  artifacts: ${result.dir}`,
+  ].join('\n');
 }

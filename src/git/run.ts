@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { execa } from 'execa';
 import { Errors } from '../errors.js';
 
@@ -60,21 +61,28 @@ export class GitError extends Error {
 
 /** The real git runner; inject a different one in unit tests. */
 export const runGit: GitRunner = async (args, options = {}) => {
-  const result = await execa('git', [...SAFE_GIT_CONFIG, ...args], {
-    cwd: options.cwd,
-    env: gitEnv(),
-    input: options.input,
-    stdin: options.input === undefined ? 'ignore' : undefined,
-    stdout: options.stdoutFile ? { file: options.stdoutFile } : 'pipe',
-    reject: false,
-    stripFinalNewline: false,
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  const exitCode = result.exitCode ?? -1;
-  if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode)) {
-    throw new GitError(args, result.exitCode, String(result.stderr ?? ''));
+  // A file's descriptor is handed to git itself, so a large diff never passes through this process.
+  const file = options.stdoutFile ? await open(options.stdoutFile, 'w') : undefined;
+  try {
+    const result = await execa('git', [...SAFE_GIT_CONFIG, ...args], {
+      cwd: options.cwd,
+      env: gitEnv(),
+      input: options.input,
+      stdin: options.input === undefined ? 'ignore' : undefined,
+      // execa's types list only descriptors 3–9; at run time it hands any descriptor to spawn().
+      stdout: file ? (file.fd as 3) : 'pipe',
+      reject: false,
+      stripFinalNewline: false,
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    const exitCode = result.exitCode ?? -1;
+    if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode)) {
+      throw new GitError(args, result.exitCode, String(result.stderr ?? ''));
+    }
+    return { stdout: typeof result.stdout === 'string' ? result.stdout : '', exitCode };
+  } finally {
+    await file?.close();
   }
-  return { stdout: typeof result.stdout === 'string' ? result.stdout : '', exitCode };
 };
 
 /**

@@ -1,0 +1,95 @@
+import { lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  fetchTags,
+  openCache,
+  openUpstreamCache,
+  readFileAtRef,
+  readFilesAtRef,
+} from '../../src/git/cache.js';
+import { runGit } from '../../src/git/run.js';
+import { ensureWorktree, removeWorktree, worktreePath } from '../../src/git/worktree.js';
+import { tempDir } from '../helpers/tmp.js';
+import { countingGit, projectConfig, sharedReleaseFixture, TEST_ENV, UPSTREAM_ID } from './fixture.js';
+
+describe('upstream cache', () => {
+  const fixture = sharedReleaseFixture();
+
+  async function fetchedCache(tags: string[]) {
+    const counting = countingGit();
+    const config = await projectConfig(fixture().repo.url);
+    const cache = await openUpstreamCache(config, UPSTREAM_ID, { env: TEST_ENV, git: counting.git });
+    expect(cache.dir).toBe(join(config.cache, 'widget.git'));
+    const { commits } = await fetchTags(cache, tags);
+    counting.reset();
+    return { cache, commits, counting };
+  }
+
+  it('is created as a bare partial clone of the upstream and follows a changed URL', async () => {
+    const root = await tempDir('rw-cache-');
+    const cache = await openCache(root, 'widget', fixture().repo.url, runGit);
+    expect(cache).toMatchObject({ created: true, dir: join(root, 'widget.git') });
+    const config = (key: string) => runGit([`--git-dir=${cache.dir}`, 'config', '--get', key]);
+    expect((await config('extensions.partialClone')).stdout.trim()).toBe('origin');
+    expect((await config('remote.origin.promisor')).stdout.trim()).toBe('true');
+    expect((await config('core.bare')).stdout.trim()).toBe('true');
+
+    const moved = await openCache(root, 'widget', `${fixture().repo.url}/`, runGit);
+    expect(moved.created).toBe(false);
+    expect((await config('remote.origin.url')).stdout.trim()).toBe(`${fixture().repo.url}/`);
+  });
+
+  it('reads files at a commit, fetching the missing blobs in one request', async () => {
+    const { cache, commits, counting } = await fetchedCache(['v1.1.0']);
+    const commit = commits.get('v1.1.0')!;
+    const files = await readFilesAtRef(cache, commit, [
+      'packages/plugin/src/hooks.ts',
+      'README.md',
+      'src/spaced name ü.ts',
+      'src/readme-link',
+      'src',
+      'nope.ts',
+      '*.md',
+    ]);
+    expect(Object.fromEntries(files)).toEqual({
+      'packages/plugin/src/hooks.ts': 'export interface Hooks {\n  auth(token: string): Promise<void>;\n}\n',
+      'README.md': '# widget\n',
+      'src/spaced name ü.ts': 'export const unicode = "ü";\n',
+      'src/readme-link': '../README.md',
+    });
+    // One request for the root tree, one for the four blobs.
+    expect(counting.of('fetch').map((call) => call.input?.trim().split('\n').length)).toEqual([1, 4]);
+
+    counting.reset();
+    expect(await readFileAtRef(cache, commit, 'README.md')).toBe('# widget\n');
+    expect(await readFileAtRef(cache, commit, 'missing.md')).toBeUndefined();
+    expect(counting.of('fetch')).toEqual([]);
+    await expect(readFileAtRef(cache, 'v1.1.0', 'README.md')).rejects.toThrow(/full commit id/);
+  });
+
+  it('checks out a worktree of a release, reuses it, replaces it at another commit and removes it', async () => {
+    const { cache, commits, counting } = await fetchedCache(['v1.1.0', 'v1.2.0']);
+    const ref = { tag: 'v1.1.0', commit: commits.get('v1.1.0')! };
+    const path = await ensureWorktree(cache, ref);
+    expect(path).toBe(worktreePath(cache, 'v1.1.0'));
+    expect(await readFile(join(path, 'packages/plugin/src/hooks.ts'), 'utf8')).toContain(
+      'auth(token: string)',
+    );
+    // Upstream symlinks are checked out as plain files holding the link text.
+    expect((await lstat(join(path, 'src/readme-link'))).isSymbolicLink()).toBe(false);
+    expect(await readFile(join(path, 'src/readme-link'), 'utf8')).toBe('../README.md');
+
+    counting.reset();
+    expect(await ensureWorktree(cache, ref)).toBe(path);
+    expect(counting.of('worktree')).toEqual([]);
+
+    await ensureWorktree(cache, { tag: 'v1.1.0', commit: commits.get('v1.2.0')! });
+    expect(await readFile(join(path, 'packages/plugin/src/hooks.ts'), 'utf8')).toContain('Promise<boolean>');
+
+    await removeWorktree(cache, path);
+    await expect(lstat(path)).rejects.toThrow();
+    const list = await runGit([`--git-dir=${cache.dir}`, 'worktree', 'list', '--porcelain']);
+    expect(list.stdout).not.toContain(path);
+  });
+});
