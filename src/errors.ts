@@ -146,4 +146,20 @@ export const Errors = {
       suggestion: 'Re-run the stage that writes it.',
       exitCode: ExitCode.failure,
     }),
+  noDiffArtifacts: (upstream: string, dir: string) =>
+    new ReleaseWatchError({
+      code: 'NO_DIFF_ARTIFACTS',
+      message: `No release of upstream "${upstream}" has diff artifacts under ${dir} (release.json, diff.patch, files.json).`,
+      suggestion: `Run \`release-watch diff --upstream ${upstream}\` first, or pass --tag TAG.`,
+      exitCode: ExitCode.usage,
+    }),
+  agentFailed: (upstream: string, tag: string, rawDir: string, reason: string, cause?: unknown) =>
+    new ReleaseWatchError({
+      code: 'AGENT_FAILED',
+      message: `The agent failed on ${upstream} ${tag}: ${reason}. analysis.json was not written and earlier files were left as they were; the raw agent output is kept in ${rawDir}.`,
+      suggestion: `Look at the raw output, then re-run \`release-watch analyze --upstream ${upstream} --tag ${tag}\`, or pass --agent none for the scanners alone.`,
+      exitCode: ExitCode.external,
+      details: { upstream, tag, rawDir },
+      cause,
+    }),
 } as const;
