@@ -4,7 +4,7 @@ import { ContextBuilder } from './context.js';
 import { classify } from './diff/classify.js';
 import { streamPatch } from './diff/patch.js';
 import type { RepoReader } from './repo-reader.js';
-import { createScanners, RULES, type Rule } from './scanners/index.js';
+import { type AnyRule, createScanners, RULES } from './scanners/index.js';
 import type { Finding } from './schema.js';
 
 export interface DiffPassInput {
@@ -13,7 +13,7 @@ export interface DiffPassInput {
   upstream: UpstreamConfig;
   reader: RepoReader;
   maxChars: number;
-  rules?: readonly Rule[];
+  rules?: readonly AnyRule[];
 }
 
 /**

@@ -5,11 +5,11 @@ import { cliRule } from './cli.js';
 import { severityOf } from './severity.js';
 import { surfaceRule } from './surface.js';
 import { tsExportsRule } from './ts-exports.js';
-import type { ChangedFileView, Observation, Rule, RuleId, ScanContext } from './types.js';
+import type { AnyRule, ChangedFileView, Observation, Rule, RuleId, ScanContext } from './types.js';
 import { wireRule } from './wire.js';
 
 /** Every scanner, in the order their findings are listed. A new rule is one file plus one entry here. */
-export const RULES: readonly Rule[] = [surfaceRule, tsExportsRule, cliRule, wireRule] as Rule[];
+export const RULES: readonly AnyRule[] = [surfaceRule, tsExportsRule, cliRule, wireRule];
 
 /** At most this many findings per rule; the rest are folded into one finding per surface. */
 export const MAX_FINDINGS_PER_RULE = 40;
@@ -43,7 +43,7 @@ interface Scored extends Observation {
   severity: Finding['severity'];
 }
 
-function toFinding(rule: Rule, group: Scored[], key: { path?: string; surface: string }): Finding {
+function toFinding(rule: AnyRule, group: Scored[], key: { path?: string; surface: string }): Finding {
   const kinds = [...new Set(group.map((o) => o.kind))];
   const surface = key.surface;
   const where = key.path ?? `${new Set(group.map((o) => o.path)).size} files`;
@@ -71,7 +71,7 @@ const bySeverityThenPath = (a: { severity: Finding['severity']; path: string }, 
   severityRank(b.severity) - severityRank(a.severity) || a.path.localeCompare(b.path);
 
 /** Groups one rule's observations: one finding per file, at most MAX_FINDINGS_PER_RULE, the rest folded. */
-export function findingsOf(rule: Rule, observations: readonly Observation[]): Finding[] {
+export function findingsOf(rule: AnyRule, observations: readonly Observation[]): Finding[] {
   const scored: Scored[] = observations
     .map((o) => ({ ...o, severity: severityOf(rule.id, o.kind, o.surface) }))
     .filter((o) => o.severity !== 'none');
@@ -93,7 +93,7 @@ export function findingsOf(rule: Rule, observations: readonly Observation[]): Fi
 }
 
 /** All rules over one pass of the diff: feed each changed file once, then collect the findings. */
-export function createScanners(context: ScanContext, rules: readonly Rule[] = RULES) {
+export function createScanners(context: ScanContext, rules: readonly AnyRule[] = RULES) {
   const runs = rules.map((rule) => ({ rule, run: rule.create(context) }));
   return {
     async file(file: ChangedFileView) {
@@ -117,4 +117,4 @@ export function createScanners(context: ScanContext, rules: readonly Rule[] = RU
   };
 }
 
-export type { ChangedFileView, Observation, Rule, RuleId, ScanContext };
+export type { AnyRule, ChangedFileView, Observation, Rule, RuleId, ScanContext };

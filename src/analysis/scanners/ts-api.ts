@@ -26,6 +26,31 @@ function scriptKind(fileName: string): ts.ScriptKind {
 const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
   ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 
+/** Parameter names inside types do not matter to callers or implementers: `(auth: A) => R` ≡ `(x: A) => R`. */
+function anonymizeParameters<T extends ts.Node>(node: T): T {
+  const result = ts.transform(node, [
+    (context) => (root) => {
+      const visit = (n: ts.Node): ts.Node => {
+        const child = ts.visitEachChild(n, visit, context);
+        if (!ts.isParameter(child)) return child;
+        return context.factory.updateParameterDeclaration(
+          child,
+          child.modifiers,
+          child.dotDotDotToken,
+          context.factory.createIdentifier('_'),
+          child.questionToken,
+          child.type,
+          child.initializer,
+        );
+      };
+      return ts.visitNode(root, visit) as T;
+    },
+  ]);
+  const [transformed] = result.transformed;
+  result.dispose();
+  return transformed as T;
+}
+
 /**
  * The exported API of one TypeScript/JavaScript module, read with the TypeScript parser (syntax only,
  * no type checking): exports, their signatures, and the members of exported interfaces, object
@@ -35,7 +60,7 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
   const api = new Map<string, ApiEntry>();
   const print = (node: ts.Node) =>
-    printer.printNode(ts.EmitHint.Unspecified, node, sf).replace(/\s+/g, ' ').trim();
+    printer.printNode(ts.EmitHint.Unspecified, anonymizeParameters(node), sf).replace(/\s+/g, ' ').trim();
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
 
   const paramText = (p: ts.ParameterDeclaration) =>

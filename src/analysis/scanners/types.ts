@@ -44,7 +44,7 @@ export interface RuleRun<K extends string = string> {
  * A scanner rule: one file in src/analysis/scanners/, registered in RULES (scanners/index.ts),
  * with its severities in SEVERITY (scanners/severity.ts).
  */
-export interface Rule<R extends RuleId = RuleId> {
+export interface Rule<R extends RuleId> {
   id: R;
   /** Title of its findings, completed with the file: "<title> in <path>". */
   title: string;
@@ -52,3 +52,6 @@ export interface Rule<R extends RuleId = RuleId> {
   confidence: number;
   create(context: ScanContext): RuleRun<KindOf<R>>;
 }
+
+/** Any one rule (the list of rules holds rules of different kinds). */
+export type AnyRule = { [R in RuleId]: Rule<R> }[RuleId];

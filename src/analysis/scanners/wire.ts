@@ -61,18 +61,32 @@ const isCommentLine = (trimmed: string) =>
   trimmed.startsWith('*') ||
   (trimmed.startsWith('#') && !trimmed.startsWith('#[') && !trimmed.startsWith('#!['));
 
+/** String literals of one source line, comments skipped, with the line as it is without its trailing comment. */
+export function stringLiterals(
+  line: string,
+  rust: boolean,
+): { code: string; literals: { value: string; end: number }[] } {
+  const trimmed = line.trim();
+  if (trimmed === '' || isCommentLine(trimmed)) return { code: '', literals: [] };
+  const code = stripLineComment(line);
+  const literal = rust ? /"((?:[^"\\]|\\.)*)"/g : /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`$\\]*)`/g;
+  const literals = [...code.matchAll(literal)].map((m) => ({
+    value: m[1] ?? m[2] ?? m[3] ?? '',
+    end: m.index + m[0].length,
+  }));
+  return { code, literals };
+}
+
 /**
  * Wire values on one source line: URLs and endpoint paths, header names, environment variable
  * names, OAuth client ids/scopes and JSON field names, from its string literals (comments skipped).
  */
 export function wireValues(line: string, rust: boolean): WireValue[] {
-  const trimmed = line.trim();
-  if (trimmed === '' || isCommentLine(trimmed)) return [];
-  const code = stripLineComment(line);
+  const { code, literals } = stringLiterals(line, rust);
+  if (code === '') return [];
   const values: WireValue[] = [];
   // On very long lines (generated code, minified data) the words around a literal say nothing about it.
   const near = code.length <= 300 ? code : '';
-  const literal = rust ? /"((?:[^"\\]|\\.)*)"/g : /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`$\\]*)`/g;
   if (/#\[serde\(/.test(code)) {
     // Only the names a field or variant goes by on the wire, not rename_all's casing or other options.
     return [...code.matchAll(/\b(?:rename|alias|serialize|deserialize)\s*=\s*"([^"]+)"/g)].map((m) => ({
@@ -80,10 +94,9 @@ export function wireValues(line: string, rust: boolean): WireValue[] {
       value: m[1]!,
     }));
   }
-  for (const match of code.matchAll(literal)) {
-    const value = match[1] ?? match[2] ?? match[3] ?? '';
+  for (const { value, end } of literals) {
     if (value.length < 2 || value.length > 200) continue;
-    const after = code.slice(match.index + match[0].length);
+    const after = code.slice(end);
     let category: WireCategory | undefined;
     if (OAUTH_CONTEXT.test(near) && OAUTH_VALUE.test(value)) category = 'oauth';
     else if (URL.test(value) || (PATH.test(value) && !FS_PATH.test(value) && HTTP_CONTEXT.test(near)))
@@ -133,6 +146,7 @@ export const wireRule: Rule<'wire'> = {
       replacement?: { value: string; evidence: Evidence };
     }
     const removed: Removed[] = [];
+    /** Every string literal on an added line, whatever it looks like: a value may come back as a constant. */
     const added = new Set<string>();
     // Header names are case-insensitive on the wire.
     const keyOf = (v: WireValue) => (v.category === 'header' ? v.value.toLowerCase() : v.value);
@@ -147,9 +161,14 @@ export const wireRule: Rule<'wire'> = {
           const hunkAdded: { value: WireValue; evidence: Evidence }[] = [];
           for (const line of numberedLines(hunk)) {
             if (line.kind === ' ') continue;
+            if (line.kind === '+') {
+              for (const { value } of stringLiterals(line.text, rust).literals) {
+                added.add(value);
+                added.add(value.toLowerCase());
+              }
+            }
             for (const value of wireValues(line.text, rust)) {
               if (line.kind === '+') {
-                added.add(keyOf(value));
                 hunkAdded.push({ value, evidence: lineEvidence(diff.newPath, 'to', line.line, line.text) });
               } else {
                 hunkRemoved.push({
@@ -161,10 +180,10 @@ export const wireRule: Rule<'wire'> = {
               }
             }
           }
+          const before = new Set(hunkRemoved.map(keyOf));
           for (const r of hunkRemoved) {
-            const next = hunkAdded.find(
-              (a) => a.value.category === r.category && keyOf(a.value) !== keyOf(r),
-            );
+            // The replacement: a new value of the same kind in the same hunk (not one that was there before).
+            const next = hunkAdded.find((a) => a.value.category === r.category && !before.has(keyOf(a.value)));
             if (next) r.replacement = { value: next.value.value, evidence: next.evidence };
             removed.push(r);
           }
