@@ -33,18 +33,19 @@ export async function verifyFindings(
   findings: readonly Finding[],
   reader: RepoReader,
 ): Promise<{ findings: Finding[]; problems: VerificationProblem[] }> {
-  const problems: VerificationProblem[] = [];
-  const verified = await Promise.all(
+  const checked = await Promise.all(
     findings.map(async (finding) => {
-      const found = (await Promise.all(finding.evidence.map((e) => evidenceProblem(e, reader)))).filter(
+      const problems = (await Promise.all(finding.evidence.map((e) => evidenceProblem(e, reader)))).filter(
         (p): p is string => p !== undefined,
       );
-      if (finding.evidence.length === 0) found.push('no evidence given');
-      for (const problem of found) problems.push({ finding: finding.id, problem });
-      return { ...finding, verified: found.length === 0 };
+      if (finding.evidence.length === 0) problems.push('no evidence given');
+      return { finding: { ...finding, verified: problems.length === 0 }, problems };
     }),
   );
-  return { findings: verified, problems };
+  return {
+    findings: checked.map((c) => c.finding),
+    problems: checked.flatMap((c) => c.problems.map((problem) => ({ finding: c.finding.id, problem }))),
+  };
 }
 
 export const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
@@ -71,7 +72,7 @@ const overlaps = (a: Finding, b: Finding) =>
 
 /**
  * Folds agent findings into the scanner findings about the same thing (same id, else same file and
- * overlapping lines on the same side), one to one. The merged finding keeps the scanner's id and
+ * overlapping lines on the same side, the most severe such), one to one. The merged finding keeps the scanner's id and
  * surface (stable across runs, so issue fingerprints do not move with the model's wording) and
  * `source: "scanner"` (it is reproducible with `--agent none`); it takes the agent's title,
  * description and recommendation, the union of the evidence, and the higher severity and confidence.
@@ -82,9 +83,18 @@ export function mergeFindings(scanner: readonly Finding[], agent: readonly Findi
   const taken = new Set<number>();
   const rest: Finding[] = [];
   for (const finding of agent) {
-    const match = (test: (s: Finding) => boolean) => merged.findIndex((s, i) => !taken.has(i) && test(s));
-    let index = match((s) => s.id === finding.id);
-    if (index === -1) index = match((s) => overlaps(s, finding));
+    const free = (test: (s: Finding) => boolean) =>
+      merged.map((s, i) => ({ s, i })).filter(({ s, i }) => !taken.has(i) && test(s));
+    // Same id first; else the most severe scanner finding whose evidence overlaps (the most specific claim).
+    const candidates = free((s) => s.id === finding.id);
+    if (candidates.length === 0) {
+      candidates.push(
+        ...free((s) => overlaps(s, finding)).sort(
+          (a, b) => severityRank(b.s.severity) - severityRank(a.s.severity),
+        ),
+      );
+    }
+    const index = candidates[0]?.i ?? -1;
     if (index === -1) {
       rest.push(finding);
       continue;

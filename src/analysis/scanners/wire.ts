@@ -183,7 +183,9 @@ export const wireRule: Rule<'wire'> = {
           const before = new Set(hunkRemoved.map(keyOf));
           for (const r of hunkRemoved) {
             // The replacement: a new value of the same kind in the same hunk (not one that was there before).
-            const next = hunkAdded.find((a) => a.value.category === r.category && !before.has(keyOf(a.value)));
+            const next = hunkAdded.find(
+              (a) => a.value.category === r.category && !before.has(keyOf(a.value)),
+            );
             if (next) r.replacement = { value: next.value.value, evidence: next.evidence };
             removed.push(r);
           }
