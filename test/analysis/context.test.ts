@@ -12,7 +12,7 @@ async function release() {
   const blocks = Array.from({ length: 6 }, (_, b) => lines(10, `block${b}`, 20));
   const spacer = lines(8, 'spacer', 5);
   await repo.commit({
-    'core/prompt.md': blocks.map((block, b) => (b < 5 ? `${block}\n${spacer}` : block)).join('\n\n') + '\n',
+    'core/prompt.md': `${blocks.map((block, b) => (b < 5 ? `${block}\n${spacer}` : block)).join('\n\n')}\n`,
     'src/other.rs': `${lines(40, 'fn other', 40)}\n`,
     'docs/guide.md': 'guide\n',
     'package-lock.json': '{ "lockfileVersion": 3 }\n',
@@ -22,7 +22,7 @@ async function release() {
   // Blocks 0-4 grow; block 5 goes (unchanged spacers keep the hunks apart).
   const grown = blocks.map((block, b) => (b < 5 ? `${block}\n${lines(20, `added${b}`, 60)}\n${spacer}` : ''));
   await repo.commit({
-    'core/prompt.md': grown.join('\n\n') + '\n',
+    'core/prompt.md': `${grown.join('\n\n')}\n`,
     'src/other.rs': `${lines(40, 'fn changed', 40)}\n`,
     'docs/guide.md': 'guide, better\n',
     'package-lock.json': '{ "lockfileVersion": 3, "packages": {} }\n',
