@@ -13,9 +13,8 @@ const SHARE = { notes: 0.15, findings: 0.15, notIncluded: 0.2 } as const;
 const TIERS = 3;
 
 /** Lower is more relevant: surface files, then product code, then the rest; within each, removals first. */
-function rankOf(meta: ChangedFile, hunk: Hunk | undefined): number {
-  const cls = classify(meta);
-  const tier = meta.surfaces.length > 0 ? 0 : cls.code && !cls.test ? 1 : 2;
+function rankOf(slot: FileSlot, hunk: Hunk | undefined): number {
+  const { meta, tier } = slot;
   const kind = !hunk
     ? meta.status === 'deleted' || meta.status === 'renamed'
       ? 0
@@ -32,13 +31,32 @@ interface Item {
   file: number;
   hunk: number;
   rank: number;
-  text: string;
+  /** The hunk until selected, then its text. */
+  text: string | Hunk;
   cost: number;
+}
+
+function newSlot(meta: ChangedFile, order: number): FileSlot {
+  const cls = classify(meta);
+  return {
+    meta,
+    order,
+    tier: meta.surfaces.length > 0 ? 0 : cls.code && !cls.test ? 1 : 2,
+    hunks: 0,
+    selected: 0,
+    headerCost: fileHeading(meta).length + 16,
+    excluded: cls.excluded,
+    oversized: false,
+    seen: false,
+  };
 }
 
 interface FileSlot {
   meta: ChangedFile;
+  /** Index in the slot list. */
   order: number;
+  /** Surface files 0, product code 1, the rest 2. */
+  tier: number;
   hunks: number;
   selected: number;
   headerCost: number;
@@ -83,7 +101,7 @@ const clip = (text: string, max: number) =>
 export class ContextBuilder {
   private readonly slots: FileSlot[];
   private readonly index = new Map<string, number>();
-  private readonly buckets: Item[][] = Array.from({ length: TIERS * 3 }, () => []);
+  private readonly buckets: (Item & { text: string })[][] = Array.from({ length: TIERS * 3 }, () => []);
   private readonly hunkBudget: number;
   private readonly maxHunk: number;
   private total = 0;
@@ -92,16 +110,7 @@ export class ContextBuilder {
     files: readonly ChangedFile[],
     private readonly maxChars: number,
   ) {
-    this.slots = files.map((meta, order) => ({
-      meta,
-      order,
-      hunks: 0,
-      selected: 0,
-      headerCost: fileHeading(meta).length + 16,
-      excluded: classify(meta).excluded,
-      oversized: false,
-      seen: false,
-    }));
+    this.slots = files.map((meta, order) => newSlot(meta, order));
     files.forEach((f, i) => {
       this.index.set(f.path, i);
     });
@@ -124,16 +133,7 @@ export class ContextBuilder {
         ignored: false,
       };
       at = this.slots.length;
-      this.slots.push({
-        meta,
-        order: at,
-        hunks: 0,
-        selected: 0,
-        headerCost: fileHeading(meta).length + 16,
-        excluded: classify(meta).excluded,
-        oversized: false,
-        seen: false,
-      });
+      this.slots.push(newSlot(meta, at));
       this.index.set(diff.path, at);
     }
     return this.slots[at]!;
@@ -145,15 +145,23 @@ export class ContextBuilder {
     slot.oversized = diff.oversized;
     slot.hunks = diff.hunks.length;
     if (slot.excluded) return;
-    const file = this.slots.indexOf(slot);
+    const file = slot.order;
     if (diff.hunks.length === 0) {
-      if (!diff.oversized)
-        this.offer({ file, hunk: -1, rank: rankOf(slot.meta, undefined), text: '', cost: 0 });
+      if (!diff.oversized) this.offer({ file, hunk: -1, rank: rankOf(slot, undefined), text: '', cost: 0 });
       return;
     }
     diff.hunks.forEach((hunk, i) => {
-      const text = this.hunkText(hunk);
-      this.offer({ file, hunk: i, rank: rankOf(slot.meta, hunk), text, cost: text.length + 1 });
+      let size = hunk.header.length;
+      for (const line of hunk.lines) size += line.length + 1;
+      // Text is built only for hunks the budget takes; a clipped hunk is built up front to know its size.
+      const text = size > this.maxHunk ? this.hunkText(hunk) : undefined;
+      this.offer({
+        file,
+        hunk: i,
+        rank: rankOf(slot, hunk),
+        text: text ?? hunk,
+        cost: (text?.length ?? size) + 1,
+      });
     });
   }
 
@@ -191,7 +199,9 @@ export class ContextBuilder {
     const slot = slots[item.file]!;
     this.total += need();
     slot.selected++;
-    this.buckets[item.rank]!.push(item);
+    const text =
+      typeof item.text === 'string' ? item.text : [item.text.header, ...item.text.lines].join('\n');
+    this.buckets[item.rank]!.push({ ...item, text });
   }
 
   coverage(): ContextCoverage {
@@ -326,7 +336,7 @@ export class ContextBuilder {
   }
 
   private renderHunks(): string {
-    const byFile = new Map<number, Item[]>();
+    const byFile = new Map<number, (Item & { text: string })[]>();
     for (const bucket of this.buckets)
       for (const item of bucket) byFile.set(item.file, [...(byFile.get(item.file) ?? []), item]);
     const files = [...byFile.entries()].sort(

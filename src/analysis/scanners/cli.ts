@@ -1,4 +1,3 @@
-import ts from 'typescript';
 import { surfaceOf } from '../diff/classify.js';
 import { type Side, splitLines } from '../repo-reader.js';
 import { linesEvidence } from './evidence.js';
@@ -94,71 +93,6 @@ export function rustCliNames(text: string): CliDefinitions {
   return { names, flattens };
 }
 
-/** Flags and subcommands declared with yargs (`.option('x', { alias })`) or commander (`.option('-x, --xyz')`). */
-export function jsCliNames(text: string, fileName: string): CliDefinitions {
-  const kind = /\.[cm]?jsx?$/i.test(fileName)
-    ? ts.ScriptKind.JS
-    : /x$/i.test(fileName)
-      ? ts.ScriptKind.TSX
-      : ts.ScriptKind.TS;
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
-  const names: CliName[] = [];
-  const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-  const add = (kindOf: CliName['kind'], spellings: string[], node: ts.Node) => {
-    const primary = spellings.find((s) => s.startsWith('--')) ?? spellings[0];
-    if (!primary) return;
-    const line = lineOf(node);
-    for (const name of spellings) {
-      names.push({
-        scope: 'js',
-        kind: kindOf,
-        name,
-        primary,
-        ident: primary,
-        startLine: line,
-        endLine: line,
-      });
-    }
-  };
-  const flag = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
-  const aliasesOf = (options: ts.Expression | undefined): string[] => {
-    if (!options || !ts.isObjectLiteralExpression(options)) return [];
-    const alias = options.properties.find(
-      (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sf) === 'alias',
-    )?.initializer;
-    if (!alias) return [];
-    if (ts.isStringLiteralLike(alias)) return [alias.text];
-    if (ts.isArrayLiteralExpression(alias))
-      return alias.elements.filter(ts.isStringLiteralLike).map((e) => e.text);
-    return [];
-  };
-  const visit = (node: ts.Node) => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
-      const method = node.expression.name.text;
-      const [first, second] = node.arguments;
-      if ((method === 'option' || method === 'requiredOption') && first && ts.isStringLiteralLike(first)) {
-        const spec = first.text;
-        if (spec.trimStart().startsWith('-')) {
-          // commander: "-m, --model <name>"
-          add('flag', spec.match(/--?[\w][\w-]*/g) ?? [], first);
-        } else add('flag', [flag(spec), ...aliasesOf(second).map(flag)], first);
-      } else if (method === 'options' && first && ts.isObjectLiteralExpression(first)) {
-        for (const p of first.properties) {
-          if (!ts.isPropertyAssignment(p)) continue;
-          const name = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : undefined;
-          if (name) add('flag', [flag(name), ...aliasesOf(p.initializer).map(flag)], p);
-        }
-      } else if (method === 'command' && first && ts.isStringLiteralLike(first)) {
-        const name = first.text.trim().split(/\s+/)[0];
-        if (name && name !== '$0' && name !== '*') add('subcommand', [name], first);
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return { names, flattens: [] };
-}
-
 const RUST_CLI = /#\[(?:arg|clap|command)\s*\(|derive\([^)]*\b(?:Parser|Subcommand|Args)\b/;
 const JS_CLI = /\.(?:option|options|requiredOption|command)\s*\(/;
 const JS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
@@ -187,7 +121,9 @@ export const cliRule: Rule<'cli'> = {
           if (text === undefined) return;
           // Cheap gate: most changed files define no CLI at all.
           if (!(cls.ext === '.rs' ? RUST_CLI : JS_CLI).test(text)) return;
-          const found = cls.ext === '.rs' ? rustCliNames(text) : jsCliNames(text, path);
+          // The TypeScript parser is loaded only when a JS/TS file needs it (it takes about a second).
+          const found =
+            cls.ext === '.rs' ? rustCliNames(text) : (await import('./js-cli.js')).jsCliNames(text, path);
           const lines = splitLines(text);
           for (const n of found.names) sides[ref].push({ ...n, path, surface: surfaceOf(meta), lines });
           flattens[ref].push(...found.flattens);

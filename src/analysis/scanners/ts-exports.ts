@@ -2,7 +2,7 @@ import { surfaceOf } from '../diff/classify.js';
 import { type Side, splitLines } from '../repo-reader.js';
 import type { Evidence } from '../schema.js';
 import { linesEvidence } from './evidence.js';
-import { type ApiChange, type ApiEntry, compareApi, extractApi } from './ts-api.js';
+import type { ApiChange, ApiEntry } from './ts-api.js';
 import type { Observation, Rule } from './types.js';
 
 const EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
@@ -71,6 +71,8 @@ export const tsExportsRule: Rule<'ts-exports'> = {
                 ),
               ]
             : [];
+        // The TypeScript parser is loaded only when a JS/TS file needs it (it takes about a second).
+        const { compareApi, extractApi } = await import('./ts-api.js');
         for (const change of compareApi(extractApi(before, oldPath), extractApi(after, meta.path))) {
           observations.push({
             kind: change.kind,

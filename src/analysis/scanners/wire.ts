@@ -61,13 +61,22 @@ const isCommentLine = (trimmed: string) =>
   trimmed.startsWith('*') ||
   (trimmed.startsWith('#') && !trimmed.startsWith('#[') && !trimmed.startsWith('#!['));
 
-/** String literals of one source line, comments skipped, with the line as it is without its trailing comment. */
-export function stringLiterals(
-  line: string,
-  rust: boolean,
-): { code: string; literals: { value: string; end: number }[] } {
+/** A source line with its trailing comment dropped, and the string literals on it. */
+export interface LineLiterals {
+  code: string;
+  literals: { value: string; end: number }[];
+}
+
+const NONE: LineLiterals = { code: '', literals: [] };
+
+/** String literals of one source line, comments skipped. */
+export function stringLiterals(line: string, rust: boolean): LineLiterals {
+  // Most lines have no literal at all: answer those without any regex work.
+  if (!line.includes('"') && (rust || (!line.includes("'") && !line.includes('`')))) {
+    return line.includes('process.env') ? { code: line, literals: [] } : NONE;
+  }
   const trimmed = line.trim();
-  if (trimmed === '' || isCommentLine(trimmed)) return { code: '', literals: [] };
+  if (trimmed === '' || isCommentLine(trimmed)) return NONE;
   const code = stripLineComment(line);
   const literal = rust ? /"((?:[^"\\]|\\.)*)"/g : /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`$\\]*)`/g;
   const literals = [...code.matchAll(literal)].map((m) => ({
@@ -81,41 +90,52 @@ export function stringLiterals(
  * Wire values on one source line: URLs and endpoint paths, header names, environment variable
  * names, OAuth client ids/scopes and JSON field names, from its string literals (comments skipped).
  */
-export function wireValues(line: string, rust: boolean): WireValue[] {
-  const { code, literals } = stringLiterals(line, rust);
+export function wireValues(line: string, rust: boolean, found = stringLiterals(line, rust)): WireValue[] {
+  const { code, literals } = found;
   if (code === '') return [];
-  const values: WireValue[] = [];
-  // On very long lines (generated code, minified data) the words around a literal say nothing about it.
-  const near = code.length <= 300 ? code : '';
-  if (/#\[serde\(/.test(code)) {
+  if (code.includes('#[serde(')) {
     // Only the names a field or variant goes by on the wire, not rename_all's casing or other options.
     return [...code.matchAll(/\b(?:rename|alias|serialize|deserialize)\s*=\s*"([^"]+)"/g)].map((m) => ({
       category: 'json-field' as const,
       value: m[1]!,
     }));
   }
+  const values: WireValue[] = [];
+  // The words around a literal, read once per line; on very long lines (generated code, minified
+  // data) they say nothing about any one literal.
+  const near = code.length <= 300 ? code : '';
+  const context =
+    literals.length === 0
+      ? undefined
+      : {
+          oauth: OAUTH_CONTEXT.test(near),
+          http: HTTP_CONTEXT.test(near),
+          header: /header/i.test(near),
+          env: /env/i.test(near),
+        };
   for (const { value, end } of literals) {
-    if (value.length < 2 || value.length > 200) continue;
-    const after = code.slice(end);
+    if (value.length < 2 || value.length > 200 || !context) continue;
     let category: WireCategory | undefined;
-    if (OAUTH_CONTEXT.test(near) && OAUTH_VALUE.test(value)) category = 'oauth';
-    else if (URL.test(value) || (PATH.test(value) && !FS_PATH.test(value) && HTTP_CONTEXT.test(near)))
-      category = 'url';
+    if (context.oauth && OAUTH_VALUE.test(value)) category = 'oauth';
+    else if (URL.test(value) || (context.http && PATH.test(value) && !FS_PATH.test(value))) category = 'url';
     else if (
       /^x-[a-z0-9-]+$/i.test(value) ||
-      (/header/i.test(near) &&
+      (context.header &&
         HEADER_TOKEN.test(value) &&
         (value.includes('-') || KNOWN_HEADERS.has(value.toLowerCase())))
     )
       category = 'header';
-    else if (ENV_NAME.test(value) && /env/i.test(near)) category = 'env';
-    else if (/^\s*:(?!:)/.test(after) && /^[A-Za-z_][\w.-]*$/.test(value)) category = 'json-field';
+    else if (context.env && ENV_NAME.test(value)) category = 'env';
+    else if (/^\s*:(?!:)/.test(code.slice(end, end + 4)) && /^[A-Za-z_][\w.-]*$/.test(value))
+      category = 'json-field';
     if (category) values.push({ category, value });
   }
-  for (const match of code.matchAll(
-    /process\.env\.([A-Z][A-Z0-9_]*)|process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g,
-  )) {
-    values.push({ category: 'env', value: (match[1] ?? match[2])! });
+  if (code.includes('process.env')) {
+    for (const match of code.matchAll(
+      /process\.env\.([A-Z][A-Z0-9_]*)|process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g,
+    )) {
+      values.push({ category: 'env', value: (match[1] ?? match[2])! });
+    }
   }
   return values;
 }
@@ -161,13 +181,15 @@ export const wireRule: Rule<'wire'> = {
           const hunkAdded: { value: WireValue; evidence: Evidence }[] = [];
           for (const line of numberedLines(hunk)) {
             if (line.kind === ' ') continue;
+            const found = stringLiterals(line.text, rust);
+            if (found.code === '') continue;
             if (line.kind === '+') {
-              for (const { value } of stringLiterals(line.text, rust).literals) {
+              for (const { value } of found.literals) {
                 added.add(value);
                 added.add(value.toLowerCase());
               }
             }
-            for (const value of wireValues(line.text, rust)) {
+            for (const value of wireValues(line.text, rust, found)) {
               if (line.kind === '+') {
                 hunkAdded.push({ value, evidence: lineEvidence(diff.newPath, 'to', line.line, line.text) });
               } else {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cliRule, jsCliNames, rustCliNames } from '../../../src/analysis/scanners/cli.js';
+import { cliRule, rustCliNames } from '../../../src/analysis/scanners/cli.js';
+import { jsCliNames } from '../../../src/analysis/scanners/js-cli.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { scanFixture, twoReleases } from '../../helpers/scan.js';
 
