@@ -36,8 +36,11 @@ const FS_PATH =
   /^\/(?:tmp|usr|opt|home|etc|var|bin|sbin|dev|proc|sys|Users|Applications|Library|System|private|mnt|root|workspace|any|path)(?:\/|$)|\.[a-z0-9]{1,5}$/i;
 const OAUTH_CONTEXT =
   /client[_-]?id|clientid|oauth|\bscopes?\b|redirect_uri|grant_type|code_challenge|\bissuer\b|\baudience\b/i;
-/** A client id, token or URL (no spaces), or a scope list ("openid profile email"). */
-const OAUTH_VALUE = /^[\w.:/@+-]+$|^[a-z][\w.:/-]*(?: [a-z][\w.:/-]*)+$/;
+/** A client id, token or URL (no spaces); a scope list ("openid profile email") where scopes are named. */
+const OAUTH_TOKEN = /^[\w.:/@+-]+$/;
+const SCOPE_LIST = /^[a-z][\w.:/-]*(?: [a-z][\w.:/-]*)+$/;
+/** Where Rust unit tests start inside a source file. */
+const RUST_TESTS = /^\s*(?:#\[cfg\(test\)\]|mod tests\b)/;
 const HEADER_TOKEN = /^[A-Za-z][A-Za-z0-9_-]{1,60}$/;
 const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
@@ -109,6 +112,7 @@ export function wireValues(line: string, rust: boolean, found = stringLiterals(l
       ? undefined
       : {
           oauth: OAUTH_CONTEXT.test(near),
+          scope: /\bscopes?\b/i.test(near),
           http: HTTP_CONTEXT.test(near),
           header: /header/i.test(near),
           env: /env/i.test(near),
@@ -116,7 +120,8 @@ export function wireValues(line: string, rust: boolean, found = stringLiterals(l
   for (const { value, end } of literals) {
     if (value.length < 2 || value.length > 200 || !context) continue;
     let category: WireCategory | undefined;
-    if (context.oauth && OAUTH_VALUE.test(value)) category = 'oauth';
+    if (context.oauth && (OAUTH_TOKEN.test(value) || (context.scope && SCOPE_LIST.test(value))))
+      category = 'oauth';
     else if (URL.test(value) || (context.http && PATH.test(value) && !FS_PATH.test(value))) category = 'url';
     else if (
       /^x-[a-z0-9-]+$/i.test(value) ||
@@ -175,12 +180,15 @@ export const wireRule: Rule<'wire'> = {
         if (!diff || cls.excluded || cls.test || !cls.code) return;
         const rust = cls.ext === '.rs';
         for (const hunk of diff.hunks) {
-          // Rust unit tests live beside the code; git names the enclosing `mod tests` in the hunk header.
+          // Rust unit tests live beside the code: skip hunks inside `mod tests` (git names it in the hunk
+          // header) and the rest of a hunk once it reaches one.
           if (/\bmod tests\b|#\[cfg\(test\)\]/.test(hunk.header)) continue;
+          let inTests = false;
           const hunkRemoved: Removed[] = [];
           const hunkAdded: { value: WireValue; evidence: Evidence }[] = [];
           for (const line of numberedLines(hunk)) {
-            if (line.kind === ' ') continue;
+            if (rust && !inTests && RUST_TESTS.test(line.text)) inTests = true;
+            if (inTests || line.kind === ' ') continue;
             const found = stringLiterals(line.text, rust);
             if (found.code === '') continue;
             if (line.kind === '+') {

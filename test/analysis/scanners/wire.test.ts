@@ -20,6 +20,9 @@ fn home() -> Option<String> {
 }
 `;
 
+/** Unit tests inside a source file: their literals are not wire values. */
+const LIB = `pub fn run() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn url() {\n        let u = "https://old.example.test/v1";\n    }\n}\n`;
+
 const scan = (after: Record<string, string | null>, extra: Record<string, string> = {}) =>
   twoReleases(createFixtureRepo, { 'core/src/client.rs': CLIENT_V1, ...extra }, after).then((repo) =>
     scanFixture(repo, {
@@ -92,8 +95,9 @@ describe('wire scanner', () => {
         'core/src/client.rs': after,
         'core/src/headers.rs': 'pub const ORIGINATOR: &str = "Originator"; // header name\n',
         'core/tests/suite.rs': 'fn t() { let h = "x-test-header"; }\n',
+        'core/src/lib.rs': LIB.replace('https://old.example.test', 'https://new.example.test'),
       },
-      { 'core/tests/suite.rs': 'fn t() { let h = "x-old-header"; }\n' },
+      { 'core/tests/suite.rs': 'fn t() { let h = "x-old-header"; }\n', 'core/src/lib.rs': LIB },
     );
     expect(findings).toEqual([]);
   });
