@@ -124,22 +124,26 @@ export async function analyzeRelease(
   if (options.tag) await validateTagName(options.tag, git);
   if (options.from) await validateTagName(options.from, git);
 
-  let tag = options.tag ?? (await newestAnalyzableTag(config, id));
-  let paths = tag ? artifactPaths(config.artifacts, id, tag) : undefined;
-  if (!tag || !paths || !hasDiffArtifacts(paths)) {
-    deps.onNote?.(`${id}: no diff artifacts${tag ? ` for ${tag}` : ''}; running diff first`);
-    tag = (await deps.runDiffStage({ config, upstream: id, from: options.from, to: tag })).to;
-    paths = artifactPaths(config.artifacts, id, tag);
-  }
-  let release = await readArtifact(paths.release, releaseArtifactSchema, `diff --upstream ${id} --to ${tag}`);
-  if (options.from && release.from.tag !== options.from) {
-    deps.onNote?.(
-      `${id}: artifacts compare from ${release.from.tag}, not ${options.from}; running diff again`,
-    );
-    await deps.runDiffStage({ config, upstream: id, from: options.from, to: tag });
-    release = await readArtifact(paths.release, releaseArtifactSchema, `diff --upstream ${id} --to ${tag}`);
-  }
-  const files = await readArtifact(paths.files, filesArtifactSchema, `diff --upstream ${id} --to ${tag}`);
+  const candidate = options.tag ?? (await newestAnalyzableTag(config, id));
+  const producer = (tag?: string) => `diff --upstream ${id}${tag ? ` --to ${tag}` : ''}`;
+  const present = candidate ? artifactPaths(config.artifacts, id, candidate) : undefined;
+  // Reuse diff's artifacts unless they are missing or compare from another tag than --from.
+  const why =
+    !present || !hasDiffArtifacts(present)
+      ? `no diff artifacts${candidate ? ` for ${candidate}` : ''}`
+      : options.from &&
+          (await readArtifact(present.release, releaseArtifactSchema, producer(candidate))).from.tag !==
+            options.from
+        ? `the artifacts of ${candidate} do not compare from ${options.from}`
+        : undefined;
+  if (why) deps.onNote?.(`${id}: ${why}; running diff first`);
+  const tag = why
+    ? // The one call site of the diff stage.
+      (await deps.runDiffStage({ config, upstream: id, from: options.from, to: candidate })).to
+    : candidate!;
+  const paths = artifactPaths(config.artifacts, id, tag);
+  const release = await readArtifact(paths.release, releaseArtifactSchema, producer(tag));
+  const files = await readArtifact(paths.files, filesArtifactSchema, producer(tag));
   const owned = deps.reader
     ? undefined
     : gitRepoReader(join(config.cache, `${id}.git`), { from: release.from.commit, to: release.to.commit });
