@@ -144,9 +144,12 @@ export async function analyzeRelease(
   const paths = artifactPaths(config.artifacts, id, tag);
   const release = await readArtifact(paths.release, releaseArtifactSchema, producer(tag));
   const files = await readArtifact(paths.files, filesArtifactSchema, producer(tag));
+  const cache = join(config.cache, `${id}.git`);
+  // Evidence is checked against the upstream cache that diff fetched into.
+  if (!deps.reader && !existsSync(cache)) throw Errors.artifactMissing(cache, producer(tag));
   const owned = deps.reader
     ? undefined
-    : gitRepoReader(join(config.cache, `${id}.git`), { from: release.from.commit, to: release.to.commit });
+    : gitRepoReader(cache, { from: release.from.commit, to: release.to.commit });
   const reader = deps.reader ?? owned!;
   try {
     return await analyzeWith({ config, id, tag, paths, release, files: files.files, reader, options, deps });

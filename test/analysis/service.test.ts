@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { AgentRunner } from '../../src/analysis/agent/types.js';
@@ -189,5 +189,13 @@ describe('analyzeRelease', () => {
     await expect(analyzeRelease(config, { upstream: 'up', tag: '../../etc' }, deps())).rejects.toMatchObject({
       code: 'INVALID_REF',
     });
+  });
+
+  it('names the missing upstream cache instead of failing inside git', async () => {
+    const { config } = await analyzeProject();
+    await rm(join(config.cache, 'up.git'), { recursive: true });
+    const error = await analyzeRelease(config, { tag: 'v2', agent: 'none' }, deps()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ARTIFACT_MISSING' });
+    expect((error as Error).message).toContain(join(config.cache, 'up.git'));
   });
 });
