@@ -36,8 +36,7 @@ async function generate(dir) {
       const added = deletionOnly ? 0 : 41;
       text += `@@ -${start},${removed + 3} +${start},${added + 3} @@ export function f${h}() {\n`;
       for (let i = 0; i < 3; i++) text += ` const context${i} = value${i}; // unchanged line\n`;
-      for (let i = 0; i < removed; i++)
-        text += `-  const old${i} = legacy(${i}, "/v1/x");\n`;
+      for (let i = 0; i < removed; i++) text += `-  const old${i} = legacy(${i}, "/v1/x");\n`;
       for (let i = 0; i < added; i++) text += `+  const next${i} = compute(${i}, options.value${i});\n`;
       additions += added;
       deletions += removed;
