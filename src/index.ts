@@ -1,4 +1,22 @@
 /** The library API of release-watch: config, schemas, types and the stage functions. */
+
+export type { AgentRunInput, AgentRunner, AgentRunResult } from './analysis/agent/types.js';
+export { ContextBuilder, type ContextCoverage } from './analysis/context.js';
+export { classify } from './analysis/diff/classify.js';
+export { type FileDiff, type Hunk, numberedLines, streamPatch } from './analysis/diff/patch.js';
+export { evidenceProblem, mergeFindings, verifyFindings } from './analysis/evidence.js';
+export { scanDiff } from './analysis/pass.js';
+export { gitRepoReader, isSafeRepoPath, type RepoReader } from './analysis/repo-reader.js';
+export { findingId, RULES } from './analysis/scanners/index.js';
+export { SEVERITY } from './analysis/scanners/severity.js';
+export type {
+  AnyRule,
+  ChangedFileView,
+  Observation,
+  Rule,
+  RuleRun,
+  ScanContext,
+} from './analysis/scanners/types.js';
 export {
   type AgentOutput,
   type Analysis,
@@ -10,6 +28,14 @@ export {
   findingSchema,
   jsonSchemas,
 } from './analysis/schema.js';
+export {
+  type AnalyzeDeps,
+  type AnalyzeOptions,
+  type AnalyzeResult,
+  analyzeRelease,
+  newestAnalyzableTag,
+} from './analysis/service.js';
+export type { DiffRequest, DiffStage, WorktreeStage } from './analysis/stages.js';
 export { ARTIFACT_FILES, artifactPaths } from './artifacts/paths.js';
 export {
   type ChangedFile,

@@ -1,6 +1,8 @@
+import { analyzeRelease } from '../analysis/service.js';
+import { opencodeRunner, prepareWorktree, runDiffStage } from '../analysis/stages.js';
 import { BaseCommand } from '../cli/base.js';
 import { agentFlag, fromFlag, modelFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
-import { Errors } from '../errors.js';
+import { SEVERITIES } from '../config/schema.js';
 
 export default class Analyze extends BaseCommand<typeof Analyze> {
   static summary = 'Run the scanners and the agent on a release diff and write analysis.json.';
@@ -10,7 +12,27 @@ export default class Analyze extends BaseCommand<typeof Analyze> {
   ];
   static flags = { upstream: upstreamFlag, tag: tagFlag, from: fromFlag, agent: agentFlag, model: modelFlag };
 
-  async run(): Promise<unknown> {
-    throw Errors.notImplemented('analyze', 'issue 5');
+  async run() {
+    const { upstream, tag, from, agent, model } = this.flags;
+    const result = await analyzeRelease(
+      await this.projectConfig(),
+      { upstream, tag, from, agent: agent as 'opencode' | 'none' | undefined, model },
+      { runDiffStage, prepareWorktree, agentRunner: opencodeRunner, onNote: (m) => this.note(m) },
+    );
+    const counts = [...SEVERITIES]
+      .reverse()
+      .filter((s) => result.findings.bySeverity[s] > 0)
+      .map((s) => `${result.findings.bySeverity[s]} ${s}`)
+      .join(', ');
+    const { coverage } = result;
+    this.log(`${result.upstream} ${result.from} → ${result.tag}: impact ${result.impact}`);
+    this.log(
+      `  findings: ${result.findings.total}${counts ? ` (${counts})` : ''}, ${result.findings.unverified} unverified`,
+    );
+    this.log(
+      `  context: ${coverage.filesInContext} of ${coverage.filesChanged} changed files${coverage.truncated ? ' (truncated)' : ''}`,
+    );
+    this.log(`  wrote ${result.path}`);
+    return result;
   }
 }

@@ -1,0 +1,173 @@
+import { createReadStream } from 'node:fs';
+import { parsePatch } from 'diff';
+import type { ChangedFile } from '../../artifacts/schema.js';
+
+/** One hunk of a file's diff: `lines` keep their `+`/`-`/` `/`\` prefix, exactly as in the patch. */
+export interface Hunk {
+  /** The `@@ -a,b +c,d @@ heading` line. */
+  header: string;
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  lines: string[];
+}
+
+/** One file of diff.patch, parsed. */
+export interface FileDiff {
+  /** New path, or the old one for a deletion: the key files.json uses. */
+  path: string;
+  oldPath: string;
+  newPath: string;
+  status: ChangedFile['status'];
+  binary: boolean;
+  hunks: Hunk[];
+  /** The file's diff was larger than the per-file cap (or unparseable): hunks were dropped. */
+  oversized: boolean;
+  /** Left unparsed on request (`skip`): hunks were dropped. */
+  skipped?: boolean;
+}
+
+export interface NumberedLine {
+  kind: '+' | '-' | ' ';
+  text: string;
+  /** Line number on the side the line exists on (`from` for `-`, `to` for `+` and context). */
+  line: number;
+  oldLine?: number;
+  newLine?: number;
+}
+
+/** The hunk's lines with their line numbers on each side (the `\ No newline` markers left out). */
+export function* numberedLines(hunk: Hunk): Generator<NumberedLine> {
+  let oldLine = hunk.oldStart;
+  let newLine = hunk.newStart;
+  for (const raw of hunk.lines) {
+    const kind = raw[0];
+    const text = raw.slice(1);
+    if (kind === '-') yield { kind, text, line: oldLine, oldLine: oldLine++ };
+    else if (kind === '+') yield { kind, text, line: newLine, newLine: newLine++ };
+    else if (kind === ' ') yield { kind, text, line: newLine, oldLine: oldLine++, newLine: newLine++ };
+  }
+}
+
+export const isDeletionOnly = (hunk: Hunk) => hunk.newLines === 0 || !hunk.lines.some((l) => l[0] === '+');
+export const isAdditionOnly = (hunk: Hunk) => !hunk.lines.some((l) => l[0] === '-');
+
+const DEFAULT_MAX_FILE_CHARS = 4_000_000;
+
+/**
+ * Splits a text stream into lines on `\n` only (a lone `\r` inside a diff line is content),
+ * a chunk's worth of lines at a time (one await per line would dominate the run time).
+ */
+async function* readLines(file: string): AsyncGenerator<string[]> {
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop()!;
+    yield lines;
+  }
+  if (rest !== '') yield [rest];
+}
+
+const stripPrefix = (name: string | undefined, prefix: 'a/' | 'b/') =>
+  name === undefined || name === '/dev/null' ? undefined : name.startsWith(prefix) ? name.slice(2) : name;
+
+/** `diff --git a/x b/y` for a file with no ---/+++ lines (binary, pure rename, mode change, empty file). */
+function statusOf(patch: ReturnType<typeof parsePatch>[number]): FileDiff['status'] {
+  if (patch.isCreate) return 'added';
+  if (patch.isDelete) return 'deleted';
+  if (patch.isRename) return 'renamed';
+  if (patch.isCopy) return 'copied';
+  return 'modified';
+}
+
+/** The lines before the first hunk: `diff --git`, modes, rename/index lines, `---`/`+++`. */
+function headerLines(lines: string[]): string[] {
+  const first = lines.findIndex((l) => l.startsWith('@@ '));
+  return first === -1 ? lines : lines.slice(0, first);
+}
+
+/** Parses one file's slice of the patch with jsdiff (renames, binary, modes, `\ No newline` handled there). */
+export function parseFileChunk(lines: string[], oversized = false): FileDiff | undefined {
+  let parsed: ReturnType<typeof parsePatch>;
+  try {
+    parsed = parsePatch(lines.join('\n'));
+  } catch {
+    // A hunk whose counts do not add up: keep the file, drop its hunks.
+    parsed = parsePatch(headerLines(lines).join('\n'));
+    oversized = true;
+  }
+  const patch = parsed[0];
+  if (!patch) return undefined;
+  const oldPath = stripPrefix(patch.oldFileName, 'a/');
+  const newPath = stripPrefix(patch.newFileName, 'b/');
+  const path = newPath ?? oldPath;
+  if (!path) return undefined;
+  const headers = lines.filter((l) => l.startsWith('@@ '));
+  return {
+    path,
+    oldPath: oldPath ?? path,
+    newPath: newPath ?? path,
+    status: statusOf(patch),
+    binary: patch.isBinary === true,
+    oversized,
+    hunks: patch.hunks.map((h, i) => ({
+      header: headers[i] ?? `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
+      // jsdiff reports an empty side as starting at 1; the patch says 0.
+      oldStart: h.oldLines === 0 ? h.oldStart - 1 : h.oldStart,
+      oldLines: h.oldLines,
+      newStart: h.newLines === 0 ? h.newStart - 1 : h.newStart,
+      newLines: h.newLines,
+      lines: h.lines,
+    })),
+  };
+}
+
+/**
+ * Streams diff.patch one file at a time: memory holds one file's diff, never the whole patch.
+ * A file whose diff exceeds `maxFileChars` keeps its headers only and is marked oversized.
+ */
+export async function* streamPatch(
+  file: string,
+  options: { maxFileChars?: number; skip?: (path: string) => boolean } = {},
+): AsyncGenerator<FileDiff> {
+  const max = options.maxFileChars ?? DEFAULT_MAX_FILE_CHARS;
+  let lines: string[] = [];
+  let size = 0;
+  let oversized = false;
+  let inHunks = false;
+  let skipped: FileDiff | undefined;
+  const flush = () => {
+    const parsed = skipped ?? (lines.length > 0 ? parseFileChunk(lines, oversized) : undefined);
+    lines = [];
+    size = 0;
+    oversized = false;
+    inHunks = false;
+    skipped = undefined;
+    return parsed;
+  };
+  for await (const chunk of readLines(file)) {
+    for (const line of chunk) {
+      if (line.startsWith('diff --git ')) {
+        const done = flush();
+        if (done) yield done;
+      } else if (!inHunks && line.startsWith('@@ ')) {
+        inHunks = true;
+        // Files the caller does not want (lockfiles, ignored): read the header, skip the hunks.
+        const header = options.skip ? parseFileChunk(lines) : undefined;
+        if (header && options.skip!(header.path)) skipped = { ...header, skipped: true };
+      }
+      if (oversized || skipped) continue;
+      size += line.length + 1;
+      if (size > max) {
+        // Keep the header lines only; the counts in files.json still tell the size.
+        oversized = true;
+        lines = headerLines(lines);
+        continue;
+      }
+      lines.push(line);
+    }
+  }
+  const done = flush();
+  if (done) yield done;
+}

@@ -1,0 +1,46 @@
+import type { ChangedFile } from '../artifacts/schema.js';
+import type { UpstreamConfig } from '../config/schema.js';
+import { ContextBuilder } from './context.js';
+import { classify } from './diff/classify.js';
+import { streamPatch } from './diff/patch.js';
+import type { RepoReader } from './repo-reader.js';
+import { type AnyRule, createScanners, RULES } from './scanners/index.js';
+import type { Finding } from './schema.js';
+
+export interface DiffPassInput {
+  patchFile: string;
+  files: readonly ChangedFile[];
+  upstream: UpstreamConfig;
+  reader: RepoReader;
+  maxChars: number;
+  rules?: readonly AnyRule[];
+}
+
+/**
+ * The one pass over diff.patch: each file's diff is parsed once and handed to every scanner rule and
+ * to the context builder, then dropped. Files in files.json that the patch does not show are still
+ * handed to the scanners (without a diff).
+ */
+export async function scanDiff(
+  input: DiffPassInput,
+): Promise<{ context: ContextBuilder; findings: Finding[] }> {
+  const context = new ContextBuilder(input.files, input.maxChars);
+  const scanners = createScanners({ upstream: input.upstream, reader: input.reader }, input.rules ?? RULES);
+  const seen = new Set<string>();
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  // Hunks of ignored files, lockfiles and generated files are never read: skip parsing them.
+  const skip = (path: string) => {
+    const meta = byPath.get(path);
+    return meta !== undefined && classify(meta).excluded !== undefined;
+  };
+  for await (const diff of streamPatch(input.patchFile, { skip })) {
+    const { meta } = context.slotOf(diff);
+    seen.add(meta.path);
+    context.add(diff);
+    await scanners.file({ meta, class: classify(meta), diff });
+  }
+  for (const meta of input.files) {
+    if (!seen.has(meta.path)) await scanners.file({ meta, class: classify(meta) });
+  }
+  return { context, findings: await scanners.finish() };
+}

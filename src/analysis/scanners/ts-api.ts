@@ -1,0 +1,317 @@
+import ts from 'typescript';
+
+/** One piece of a module's public API: an export, or a member of an exported type/class/enum. */
+export interface ApiEntry {
+  /** `Hooks` or `Hooks.auth`. */
+  name: string;
+  parent?: string;
+  /** Normalised text (comments dropped, whitespace collapsed, parameter names left out). */
+  signature: string;
+  optional: boolean;
+  /** Whether adding a required member breaks implementers (interfaces and object types, not classes). */
+  implementable: boolean;
+  startLine: number;
+  endLine: number;
+}
+
+const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
+
+function scriptKind(fileName: string): ts.ScriptKind {
+  if (/\.tsx$/i.test(fileName)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/i.test(fileName)) return ts.ScriptKind.JSX;
+  if (/\.[cm]?js$/i.test(fileName)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
+  ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+
+/** Parameter names inside types do not matter to callers or implementers: `(auth: A) => R` ≡ `(x: A) => R`. */
+function anonymizeParameters<T extends ts.Node>(node: T): T {
+  const result = ts.transform(node, [
+    (context) => (root) => {
+      const visit = (n: ts.Node): ts.Node => {
+        const child = ts.visitEachChild(n, visit, context);
+        if (!ts.isParameter(child)) return child;
+        return context.factory.updateParameterDeclaration(
+          child,
+          child.modifiers,
+          child.dotDotDotToken,
+          context.factory.createIdentifier('_'),
+          child.questionToken,
+          child.type,
+          child.initializer,
+        );
+      };
+      return ts.visitNode(root, visit) as T;
+    },
+  ]);
+  const [transformed] = result.transformed;
+  result.dispose();
+  return transformed as T;
+}
+
+/**
+ * The exported API of one TypeScript/JavaScript module, read with the TypeScript parser (syntax only,
+ * no type checking): exports, their signatures, and the members of exported interfaces, object
+ * types, classes and enums. Comments, formatting, member order and parameter names do not count.
+ */
+export function extractApi(text: string, fileName: string): Map<string, ApiEntry> {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const api = new Map<string, ApiEntry>();
+  const print = (node: ts.Node) =>
+    printer.printNode(ts.EmitHint.Unspecified, anonymizeParameters(node), sf).replace(/\s+/g, ' ').trim();
+  const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
+
+  const paramText = (p: ts.ParameterDeclaration) =>
+    `${p.dotDotDotToken ? '...' : ''}${p.questionToken || p.initializer ? '?' : ''}: ${p.type ? print(p.type) : 'any'}`;
+  const signatureOf = (node: ts.SignatureDeclarationBase) =>
+    `${node.typeParameters ? `<${node.typeParameters.map(print).join(', ')}>` : ''}(${node.parameters
+      .map(paramText)
+      .join(', ')})${node.type ? `: ${print(node.type)}` : ''}`;
+
+  const add = (name: string, node: ts.Node, signature: string, extra: Partial<ApiEntry> = {}) => {
+    const startLine = lineOf(node.getStart(sf));
+    const endLine = lineOf(node.getEnd());
+    const existing = api.get(name);
+    if (existing) {
+      // Overloads and declaration merging: one entry with every signature.
+      existing.signature = `${existing.signature} | ${signature}`;
+      existing.endLine = Math.max(existing.endLine, endLine);
+      return;
+    }
+    api.set(name, { name, signature, optional: false, implementable: false, startLine, endLine, ...extra });
+  };
+
+  const memberName = (name: ts.PropertyName | undefined): string | undefined => {
+    if (!name) return undefined;
+    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+    if (ts.isPrivateIdentifier(name)) return undefined;
+    return print(name);
+  };
+
+  const addMembers = (parent: string, members: ts.NodeArray<ts.Node>, implementable: boolean) => {
+    for (const member of members) {
+      if (
+        hasModifier(member, ts.SyntaxKind.PrivateKeyword) ||
+        hasModifier(member, ts.SyntaxKind.ProtectedKeyword)
+      )
+        continue;
+      let name: string | undefined;
+      let signature: string;
+      let optional = false;
+      if (ts.isPropertySignature(member) || ts.isPropertyDeclaration(member)) {
+        name = memberName(member.name);
+        signature = member.type ? print(member.type) : 'any';
+        optional = Boolean(member.questionToken);
+      } else if (ts.isMethodSignature(member) || ts.isMethodDeclaration(member)) {
+        name = memberName(member.name);
+        signature = signatureOf(member);
+        optional = Boolean(member.questionToken);
+      } else if (ts.isGetAccessor(member) || ts.isSetAccessor(member)) {
+        name = memberName(member.name);
+        signature = `${ts.isGetAccessor(member) ? 'get' : 'set'}${signatureOf(member)}`;
+      } else if (ts.isCallSignatureDeclaration(member)) {
+        name = '()';
+        signature = signatureOf(member);
+      } else if (ts.isConstructSignatureDeclaration(member) || ts.isConstructorDeclaration(member)) {
+        name = 'new()';
+        signature = signatureOf(member);
+      } else if (ts.isIndexSignatureDeclaration(member)) {
+        name = '[index]';
+        signature = signatureOf(member);
+      } else if (ts.isEnumMember(member)) {
+        name = memberName(member.name);
+        signature = member.initializer ? print(member.initializer) : '';
+      } else continue;
+      if (name === undefined) continue;
+      add(`${parent}.${name}`, member, signature, { parent, optional, implementable });
+    }
+  };
+
+  const typeParams = (node: { typeParameters?: ts.NodeArray<ts.TypeParameterDeclaration> }) =>
+    node.typeParameters ? `<${node.typeParameters.map(print).join(', ')}>` : '';
+  const heritage = (node: ts.ClassLikeDeclaration | ts.InterfaceDeclaration) =>
+    (node.heritageClauses ?? []).map(print).join(' ');
+
+  /** Adds `name` for a declaration node, with its members. */
+  const declare = (name: string, node: ts.Node) => {
+    if (ts.isFunctionDeclaration(node)) add(name, node, `function${signatureOf(node)}`);
+    else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+      add(name, node, `class${typeParams(node)} ${heritage(node)}`.trim());
+      addMembers(name, node.members, false);
+    } else if (ts.isInterfaceDeclaration(node)) {
+      add(name, node, `interface${typeParams(node)} ${heritage(node)}`.trim());
+      addMembers(name, node.members, true);
+    } else if (ts.isTypeAliasDeclaration(node)) {
+      if (ts.isTypeLiteralNode(node.type)) {
+        add(name, node, `type${typeParams(node)} {}`);
+        addMembers(name, node.type.members, true);
+      } else add(name, node, `type${typeParams(node)} = ${print(node.type)}`);
+    } else if (ts.isEnumDeclaration(node)) {
+      add(name, node, 'enum');
+      addMembers(name, node.members, false);
+    } else if (ts.isModuleDeclaration(node)) {
+      add(name, node, 'namespace');
+      if (node.body && ts.isModuleBlock(node.body)) visit(node.body.statements, `${name}.`);
+    } else if (ts.isVariableDeclaration(node)) {
+      const init = node.initializer;
+      const signature = node.type
+        ? print(node.type)
+        : init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))
+          ? `function${signatureOf(init)}`
+          : 'value';
+      add(name, node, signature);
+    } else add(name, node, 'value');
+  };
+
+  const locals = new Map<string, ts.Node>();
+  const visit = (statements: ts.NodeArray<ts.Statement>, prefix: string) => {
+    for (const statement of statements) {
+      const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+      const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
+      const named = statement as ts.Statement & { name?: ts.Node };
+      if (ts.isVariableStatement(statement)) {
+        for (const d of statement.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name)) continue;
+          locals.set(d.name.text, d);
+          if (exported) declare(`${prefix}${d.name.text}`, d);
+        }
+      } else if (named.name && ts.isIdentifier(named.name)) {
+        locals.set(named.name.text, statement);
+        if (exported) declare(`${prefix}${isDefault ? 'default' : named.name.text}`, statement);
+      } else if (exported && isDefault) declare(`${prefix}default`, statement);
+      else if (ts.isExportDeclaration(statement)) exportList(statement, prefix);
+      else if (ts.isExportAssignment(statement)) {
+        const local = ts.isIdentifier(statement.expression)
+          ? locals.get(statement.expression.text)
+          : undefined;
+        const name = `${prefix}${statement.isExportEquals ? 'export=' : 'default'}`;
+        if (local) declare(name, local);
+        else add(name, statement, 'value');
+      } else if (ts.isExpressionStatement(statement)) commonJs(statement, prefix);
+    }
+  };
+
+  const exportList = (statement: ts.ExportDeclaration, prefix: string) => {
+    const from = statement.moduleSpecifier ? ` from ${print(statement.moduleSpecifier)}` : '';
+    const clause = statement.exportClause;
+    if (!clause) add(`${prefix}*${from}`, statement, 're-export');
+    else if (ts.isNamespaceExport(clause)) add(`${prefix}${clause.name.text}`, statement, `namespace${from}`);
+    else {
+      for (const spec of clause.elements) {
+        const local = (spec.propertyName ?? spec.name).getText(sf);
+        const name = `${prefix}${spec.name.getText(sf)}`;
+        const node = from ? undefined : locals.get(local);
+        if (node) declare(name, node);
+        else add(name, spec, `re-export ${local}${from}`);
+      }
+    }
+  };
+
+  /** `module.exports = { a, b }`, `module.exports.x = …`, `exports.x = …`. */
+  const commonJs = (statement: ts.ExpressionStatement, prefix: string) => {
+    const e = statement.expression;
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const target = e.left.getText(sf);
+    if (target === 'module.exports' && ts.isObjectLiteralExpression(e.right)) {
+      for (const p of e.right.properties) {
+        const name = memberName(p.name);
+        if (name)
+          add(`${prefix}${name}`, p, ts.isMethodDeclaration(p) ? `function${signatureOf(p)}` : 'value');
+      }
+    } else {
+      const match = /^(?:module\.)?exports\.([\w$]+)$/.exec(target);
+      if (match) add(`${prefix}${match[1]}`, statement, 'value');
+    }
+  };
+
+  // Locals first, so `export { a }` after or before `const a` both find the declaration.
+  for (const statement of sf.statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const d of statement.declarationList.declarations)
+        if (ts.isIdentifier(d.name)) locals.set(d.name.text, d);
+    } else {
+      const named = statement as ts.Statement & { name?: ts.Node };
+      if (named.name && ts.isIdentifier(named.name)) locals.set(named.name.text, statement);
+    }
+  }
+  visit(sf.statements, '');
+  return api;
+}
+
+export type ApiChangeKind =
+  | 'export-removed'
+  | 'export-renamed'
+  | 'export-changed'
+  | 'member-removed'
+  | 'member-renamed'
+  | 'member-changed'
+  | 'member-now-required'
+  | 'member-added-required';
+
+export interface ApiChange {
+  kind: ApiChangeKind;
+  before?: ApiEntry;
+  after?: ApiEntry;
+}
+
+/** A comparable fingerprint of an entry and its members, for telling a rename from a removal. */
+function shapeOf(api: Map<string, ApiEntry>, entry: ApiEntry): string {
+  const members = [...api.values()]
+    .filter((m) => m.parent === entry.name)
+    .map((m) => `${m.name.slice(entry.name.length)}${m.optional ? '?' : ''}:${m.signature}`)
+    .sort();
+  return `${entry.optional ? '?' : ''}${entry.signature}{${members.join(';')}}`;
+}
+
+/** How the API changed between two versions of a module. */
+export function compareApi(from: Map<string, ApiEntry>, to: Map<string, ApiEntry>): ApiChange[] {
+  const changes: ApiChange[] = [];
+  const gone = new Set<string>();
+  const renamedTo = new Set<string>();
+  // Parents first, so members of a removed or renamed export are not listed one by one.
+  const entries = [...from.values()].sort((a, b) => a.name.split('.').length - b.name.split('.').length);
+  for (const before of entries) {
+    if (before.parent && gone.has(before.parent)) {
+      gone.add(before.name);
+      continue;
+    }
+    const after = to.get(before.name);
+    const member = before.parent !== undefined;
+    if (!after) {
+      gone.add(before.name);
+      const shape = shapeOf(from, before);
+      const candidates = [...to.values()].filter(
+        (c) =>
+          c.parent === before.parent &&
+          !from.has(c.name) &&
+          !renamedTo.has(c.name) &&
+          shapeOf(to, c) === shape,
+      );
+      const renamed = candidates.length === 1 ? candidates[0] : undefined;
+      if (renamed) renamedTo.add(renamed.name);
+      changes.push({
+        kind: renamed
+          ? member
+            ? 'member-renamed'
+            : 'export-renamed'
+          : member
+            ? 'member-removed'
+            : 'export-removed',
+        before,
+        after: renamed,
+      });
+    } else if (after.signature !== before.signature) {
+      changes.push({ kind: member ? 'member-changed' : 'export-changed', before, after });
+    } else if (before.optional && !after.optional) {
+      changes.push({ kind: 'member-now-required', before, after });
+    }
+  }
+  for (const after of to.values()) {
+    if (from.has(after.name) || renamedTo.has(after.name) || !after.parent || !from.has(after.parent))
+      continue;
+    if (after.implementable && !after.optional) changes.push({ kind: 'member-added-required', after });
+  }
+  return changes;
+}

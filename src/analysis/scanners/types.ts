@@ -1,0 +1,57 @@
+import type { ChangedFile } from '../../artifacts/schema.js';
+import type { UpstreamConfig } from '../../config/schema.js';
+import type { FileClass } from '../diff/classify.js';
+import type { FileDiff } from '../diff/patch.js';
+import type { RepoReader } from '../repo-reader.js';
+import type { Evidence } from '../schema.js';
+import type { SEVERITY } from './severity.js';
+
+export type RuleId = keyof typeof SEVERITY;
+export type KindOf<R extends RuleId> = keyof (typeof SEVERITY)[R] & string;
+
+/** One changed file as every rule sees it: files.json's entry, its class, and its parsed diff. */
+export interface ChangedFileView {
+  meta: ChangedFile;
+  class: FileClass;
+  /** Undefined when the file has no entry in diff.patch. */
+  diff?: FileDiff;
+}
+
+/** Shared by all rules of one analysis. */
+export interface ScanContext {
+  upstream: UpstreamConfig;
+  reader: RepoReader;
+}
+
+/** One thing a rule noticed; the runner turns observations into findings (severity, grouping, ids). */
+export interface Observation<K extends string = string> {
+  kind: K;
+  /** The changed file the observation is about (grouping key). */
+  path: string;
+  surface: string;
+  /** One markdown line: what changed. */
+  detail: string;
+  evidence: Evidence[];
+}
+
+/** A rule's work on one analysis: sees every changed file once, in patch order, then reports. */
+export interface RuleRun<K extends string = string> {
+  file(file: ChangedFileView): void | Promise<void>;
+  finish(): Observation<K>[] | Promise<Observation<K>[]>;
+}
+
+/**
+ * A scanner rule: one file in src/analysis/scanners/, registered in RULES (scanners/index.ts),
+ * with its severities in SEVERITY (scanners/severity.ts).
+ */
+export interface Rule<R extends RuleId> {
+  id: R;
+  /** Title of its findings, completed with the file: "<title> in <path>". */
+  title: string;
+  recommendation: string;
+  confidence: number;
+  create(context: ScanContext): RuleRun<KindOf<R>>;
+}
+
+/** Any one rule (the list of rules holds rules of different kinds). */
+export type AnyRule = { [R in RuleId]: Rule<R> }[RuleId];

@@ -1,0 +1,246 @@
+import { surfaceOf } from '../diff/classify.js';
+import { numberedLines } from '../diff/patch.js';
+import type { Evidence } from '../schema.js';
+import { lineEvidence } from './evidence.js';
+import type { KindOf, Observation, Rule } from './types.js';
+
+type Kind = KindOf<'wire'>;
+export type WireCategory = 'url' | 'header' | 'env' | 'oauth' | 'json-field';
+
+export interface WireValue {
+  category: WireCategory;
+  value: string;
+}
+
+const KNOWN_HEADERS = new Set([
+  'authorization',
+  'user-agent',
+  'content-type',
+  'accept',
+  'originator',
+  'session_id',
+  'session-id',
+  'openai-beta',
+  'openai-organization',
+  'openai-project',
+  'chatgpt-account-id',
+  'version',
+  'conversation_id',
+]);
+
+const URL = /^(?:https?|wss?):\/\/[^\s"'`<>]+$/i;
+const PATH = /^\/[A-Za-z0-9._~{}:-]+(?:\/[A-Za-z0-9._~{}:-]+)*\/?$/;
+const HTTP_CONTEXT = /url|endpoint|route|\bapi\b|fetch|request|http|\bget\b|\bpost\b/i;
+/** Filesystem paths, not endpoints. */
+const FS_PATH =
+  /^\/(?:tmp|usr|opt|home|etc|var|bin|sbin|dev|proc|sys|Users|Applications|Library|System|private|mnt|root|workspace|any|path)(?:\/|$)|\.[a-z0-9]{1,5}$/i;
+const OAUTH_CONTEXT =
+  /client[_-]?id|clientid|oauth|\bscopes?\b|redirect_uri|grant_type|code_challenge|\bissuer\b|\baudience\b/i;
+/** A client id, token or URL (no spaces); a scope list ("openid profile email") where scopes are named. */
+const OAUTH_TOKEN = /^[\w.:/@+-]+$/;
+const SCOPE_LIST = /^[a-z][\w.:/-]*(?: [a-z][\w.:/-]*)+$/;
+/** Where Rust unit tests start inside a source file. */
+const RUST_TESTS = /^\s*(?:#\[cfg\(test\)\]|mod tests\b)/;
+const HEADER_TOKEN = /^[A-Za-z][A-Za-z0-9_-]{1,60}$/;
+const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+
+/** Drops a trailing `//` comment that is outside any string literal. */
+function stripLineComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === '`' || c === "'") quote = c;
+    else if (c === '/' && line[i + 1] === '/') return line.slice(0, i);
+  }
+  return line;
+}
+
+const isCommentLine = (trimmed: string) =>
+  trimmed.startsWith('//') ||
+  trimmed.startsWith('/*') ||
+  trimmed.startsWith('*') ||
+  (trimmed.startsWith('#') && !trimmed.startsWith('#[') && !trimmed.startsWith('#!['));
+
+/** A source line with its trailing comment dropped, and the string literals on it. */
+export interface LineLiterals {
+  code: string;
+  literals: { value: string; end: number }[];
+}
+
+const NONE: LineLiterals = { code: '', literals: [] };
+
+/** String literals of one source line, comments skipped. */
+export function stringLiterals(line: string, rust: boolean): LineLiterals {
+  // Most lines have no literal at all: answer those without any regex work.
+  if (!line.includes('"') && (rust || (!line.includes("'") && !line.includes('`')))) {
+    return line.includes('process.env') ? { code: line, literals: [] } : NONE;
+  }
+  const trimmed = line.trim();
+  if (trimmed === '' || isCommentLine(trimmed)) return NONE;
+  const code = stripLineComment(line);
+  const literal = rust ? /"((?:[^"\\]|\\.)*)"/g : /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`$\\]*)`/g;
+  const literals = [...code.matchAll(literal)].map((m) => ({
+    value: m[1] ?? m[2] ?? m[3] ?? '',
+    end: m.index + m[0].length,
+  }));
+  return { code, literals };
+}
+
+/**
+ * Wire values on one source line: URLs and endpoint paths, header names, environment variable
+ * names, OAuth client ids/scopes and JSON field names, from its string literals (comments skipped).
+ */
+export function wireValues(line: string, rust: boolean, found = stringLiterals(line, rust)): WireValue[] {
+  const { code, literals } = found;
+  if (code === '') return [];
+  if (code.includes('#[serde(')) {
+    // Only the names a field or variant goes by on the wire, not rename_all's casing or other options.
+    return [...code.matchAll(/\b(?:rename|alias|serialize|deserialize)\s*=\s*"([^"]+)"/g)].map((m) => ({
+      category: 'json-field' as const,
+      value: m[1]!,
+    }));
+  }
+  const values: WireValue[] = [];
+  // The words around a literal, read once per line; on very long lines (generated code, minified
+  // data) they say nothing about any one literal.
+  const near = code.length <= 300 ? code : '';
+  const context =
+    literals.length === 0
+      ? undefined
+      : {
+          oauth: OAUTH_CONTEXT.test(near),
+          scope: /\bscopes?\b/i.test(near),
+          http: HTTP_CONTEXT.test(near),
+          header: /header/i.test(near),
+          env: /env/i.test(near),
+        };
+  for (const { value, end } of literals) {
+    if (value.length < 2 || value.length > 200 || !context) continue;
+    let category: WireCategory | undefined;
+    if (context.oauth && (OAUTH_TOKEN.test(value) || (context.scope && SCOPE_LIST.test(value))))
+      category = 'oauth';
+    else if (URL.test(value) || (context.http && PATH.test(value) && !FS_PATH.test(value))) category = 'url';
+    else if (
+      /^x-[a-z0-9-]+$/i.test(value) ||
+      (context.header &&
+        HEADER_TOKEN.test(value) &&
+        (value.includes('-') || KNOWN_HEADERS.has(value.toLowerCase())))
+    )
+      category = 'header';
+    else if (context.env && ENV_NAME.test(value)) category = 'env';
+    else if (/^\s*:(?!:)/.test(code.slice(end, end + 4)) && /^[A-Za-z_][\w.-]*$/.test(value))
+      category = 'json-field';
+    if (category) values.push({ category, value });
+  }
+  if (code.includes('process.env')) {
+    for (const match of code.matchAll(
+      /process\.env\.([A-Z][A-Z0-9_]*)|process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g,
+    )) {
+      values.push({ category: 'env', value: (match[1] ?? match[2])! });
+    }
+  }
+  return values;
+}
+
+const NOUN: Record<WireCategory, string> = {
+  url: 'URL',
+  header: 'header',
+  env: 'environment variable',
+  oauth: 'OAuth value',
+  'json-field': 'JSON field',
+};
+
+/**
+ * Wire surface: a URL, header, environment variable, OAuth value or JSON field name on a removed
+ * line that is not added back anywhere in the release (paired with what replaced it in the same hunk).
+ */
+export const wireRule: Rule<'wire'> = {
+  id: 'wire',
+  title: 'Wire value changed',
+  recommendation:
+    'Check whether the downstream sends, reads or matches this value (requests it builds, headers it sets, env vars it documents) and follow the change.',
+  confidence: 0.6,
+  create() {
+    interface Removed extends WireValue {
+      path: string;
+      surface: string;
+      evidence: Evidence;
+      replacement?: { value: string; evidence: Evidence };
+    }
+    const removed: Removed[] = [];
+    /** Every string literal on an added line, whatever it looks like: a value may come back as a constant. */
+    const added = new Set<string>();
+    // Header names are case-insensitive on the wire.
+    const keyOf = (v: WireValue) => (v.category === 'header' ? v.value.toLowerCase() : v.value);
+    return {
+      file({ meta, diff, class: cls }) {
+        if (!diff || cls.excluded || cls.test || !cls.code) return;
+        const rust = cls.ext === '.rs';
+        for (const hunk of diff.hunks) {
+          // Rust unit tests live beside the code: skip hunks inside `mod tests` (git names it in the hunk
+          // header) and the rest of a hunk once it reaches one.
+          if (/\bmod tests\b|#\[cfg\(test\)\]/.test(hunk.header)) continue;
+          let inTests = false;
+          const hunkRemoved: Removed[] = [];
+          const hunkAdded: { value: WireValue; evidence: Evidence }[] = [];
+          for (const line of numberedLines(hunk)) {
+            if (rust && !inTests && RUST_TESTS.test(line.text)) inTests = true;
+            if (inTests || line.kind === ' ') continue;
+            const found = stringLiterals(line.text, rust);
+            if (found.code === '') continue;
+            if (line.kind === '+') {
+              for (const { value } of found.literals) {
+                added.add(value);
+                added.add(value.toLowerCase());
+              }
+            }
+            for (const value of wireValues(line.text, rust, found)) {
+              if (line.kind === '+') {
+                hunkAdded.push({ value, evidence: lineEvidence(diff.newPath, 'to', line.line, line.text) });
+              } else {
+                hunkRemoved.push({
+                  ...value,
+                  path: meta.path,
+                  surface: surfaceOf(meta),
+                  evidence: lineEvidence(diff.oldPath, 'from', line.line, line.text),
+                });
+              }
+            }
+          }
+          const before = new Set(hunkRemoved.map(keyOf));
+          for (const r of hunkRemoved) {
+            // The replacement: a new value of the same kind in the same hunk (not one that was there before).
+            const next = hunkAdded.find(
+              (a) => a.value.category === r.category && !before.has(keyOf(a.value)),
+            );
+            if (next) r.replacement = { value: next.value.value, evidence: next.evidence };
+            removed.push(r);
+          }
+        }
+      },
+      finish() {
+        const observations: Observation<Kind>[] = [];
+        const reported = new Set<string>();
+        for (const r of removed) {
+          const key = `${r.path}\0${r.category}\0${keyOf(r)}`;
+          if (added.has(keyOf(r)) || reported.has(key)) continue;
+          reported.add(key);
+          const changed = r.replacement !== undefined;
+          observations.push({
+            kind: `${r.category}-${changed ? 'changed' : 'removed'}`,
+            path: r.path,
+            surface: r.surface,
+            detail: changed
+              ? `${NOUN[r.category]} \`${r.value}\` → \`${r.replacement!.value}\``
+              : `${NOUN[r.category]} \`${r.value}\` removed`,
+            evidence: changed ? [r.evidence, r.replacement!.evidence] : [r.evidence],
+          });
+        }
+        return observations;
+      },
+    };
+  },
+};

@@ -1,0 +1,297 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import semver from 'semver';
+import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
+import { readArtifact } from '../artifacts/read.js';
+import {
+  type ChangedFile,
+  filesArtifactSchema,
+  type ReleaseArtifact,
+  releaseArtifactSchema,
+} from '../artifacts/schema.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { SEVERITIES, type Severity } from '../config/schema.js';
+import { getUpstream, selectUpstream, tagPatternOf } from '../config/upstreams.js';
+import { Errors, isReleaseWatchError } from '../errors.js';
+import { type GitRunner, runGit, validateTagName } from '../git/run.js';
+import { writeFileAtomically, writeJsonAtomically } from '../util/fs.js';
+import type { AgentRunner, AgentRunResult } from './agent/types.js';
+import { maxSeverity, mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
+import { scanDiff } from './pass.js';
+import { gitRepoReader, type RepoReader } from './repo-reader.js';
+import { type Analysis, agentOutputSchema, analysisSchema, type Finding } from './schema.js';
+import type { DiffStage, WorktreeStage } from './stages.js';
+
+export interface AnalyzeOptions {
+  upstream?: string;
+  tag?: string;
+  from?: string;
+  agent?: 'opencode' | 'none';
+  model?: string;
+}
+
+export interface AnalyzeDeps {
+  git?: GitRunner;
+  /** Writes the diff artifacts when they are missing or compare another `from`. */
+  runDiffStage: DiffStage;
+  /** Checks out the `to` tag for the agent. */
+  prepareWorktree: WorktreeStage;
+  /** Runs the agent (kind opencode). */
+  agentRunner: AgentRunner;
+  /** Reads upstream files at from/to; default: the upstream cache `<cache>/<id>.git`. */
+  reader?: RepoReader;
+  onNote?: (message: string) => void;
+}
+
+export interface AnalyzeResult {
+  upstream: string;
+  from: string;
+  tag: string;
+  path: string;
+  context: string;
+  impact: Severity;
+  findings: {
+    total: number;
+    bySeverity: Record<Severity, number>;
+    bySource: Record<Finding['source'], number>;
+    unverified: number;
+  };
+  coverage: Analysis['coverage'];
+  agent: Analysis['agent'];
+  /** Evidence that did not hold, per finding. */
+  unverified: VerificationProblem[];
+}
+
+const DIFF_ARTIFACTS = ['release', 'patch', 'files'] as const;
+const hasDiffArtifacts = (paths: ArtifactPaths) => DIFF_ARTIFACTS.every((name) => existsSync(paths[name]));
+
+/** The newest release folder of an upstream that holds diff artifacts (by the tag pattern's version). */
+export async function newestAnalyzableTag(config: ResolvedConfig, id: string): Promise<string | undefined> {
+  const pattern = tagPatternOf(getUpstream(config, id));
+  let folders: string[];
+  try {
+    folders = await readdir(join(config.artifacts, id));
+  } catch {
+    return undefined;
+  }
+  const tags = folders
+    .map((folder) => folder.replaceAll('%2F', '/'))
+    .filter((tag) => hasDiffArtifacts(artifactPaths(config.artifacts, id, tag)));
+  const version = (tag: string) => pattern.versionOf(tag) ?? undefined;
+  tags.sort((a, b) => {
+    const va = version(a);
+    const vb = version(b);
+    if (va && vb) return semver.rcompare(va, vb);
+    return va ? -1 : vb ? 1 : b.localeCompare(a);
+  });
+  return tags[0];
+}
+
+function countBy<K extends string>(keys: readonly K[], values: readonly K[]): Record<K, number> {
+  const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  for (const v of values) counts[v]++;
+  return counts;
+}
+
+function scannerSummary(findings: readonly Finding[], coverage: Analysis['coverage']): string {
+  const counts = countBy(
+    SEVERITIES,
+    findings.map((f) => f.severity),
+  );
+  const bySeverity = [...SEVERITIES]
+    .reverse()
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(', ');
+  const surfaces = coverage.surfacesTouched.length > 0 ? coverage.surfacesTouched.join(', ') : 'none';
+  return `Scanners only (no agent): ${findings.length} findings${bySeverity ? ` (${bySeverity})` : ''} in ${coverage.filesChanged} changed files; surfaces touched: ${surfaces}.`;
+}
+
+/**
+ * analyze: reuses (or has the diff stage write) the diff artifacts, runs the scanners and builds
+ * context.md in one pass over diff.patch, runs the agent unless `none`, verifies every finding's
+ * evidence against the repository, merges, and writes analysis.json. Nothing is written unless the
+ * whole analysis succeeded; a failed agent run leaves context.md and analysis.json as they were.
+ */
+export async function analyzeRelease(
+  config: ResolvedConfig,
+  options: AnalyzeOptions,
+  deps: AnalyzeDeps,
+): Promise<AnalyzeResult> {
+  const git = deps.git ?? runGit;
+  const id = selectUpstream(config, options);
+  if (options.tag) await validateTagName(options.tag, git);
+  if (options.from) await validateTagName(options.from, git);
+
+  const candidate = options.tag ?? (await newestAnalyzableTag(config, id));
+  const producer = (tag?: string) => `diff --upstream ${id}${tag ? ` --to ${tag}` : ''}`;
+  const present = candidate ? artifactPaths(config.artifacts, id, candidate) : undefined;
+  // Reuse diff's artifacts unless they are missing or compare from another tag than --from.
+  const why =
+    !present || !hasDiffArtifacts(present)
+      ? `no diff artifacts${candidate ? ` for ${candidate}` : ''}`
+      : options.from &&
+          (await readArtifact(present.release, releaseArtifactSchema, producer(candidate))).from.tag !==
+            options.from
+        ? `the artifacts of ${candidate} do not compare from ${options.from}`
+        : undefined;
+  if (why) deps.onNote?.(`${id}: ${why}; running diff first`);
+  const tag = why
+    ? // The one call site of the diff stage.
+      (await deps.runDiffStage({ config, upstream: id, from: options.from, to: candidate })).to
+    : candidate!;
+  const paths = artifactPaths(config.artifacts, id, tag);
+  const release = await readArtifact(paths.release, releaseArtifactSchema, producer(tag));
+  const files = await readArtifact(paths.files, filesArtifactSchema, producer(tag));
+  const cache = join(config.cache, `${id}.git`);
+  // Evidence is checked against the upstream cache that diff fetched into.
+  if (!deps.reader && !existsSync(cache)) throw Errors.artifactMissing(cache, producer(tag));
+  const owned = deps.reader
+    ? undefined
+    : gitRepoReader(cache, { from: release.from.commit, to: release.to.commit });
+  const reader = deps.reader ?? owned!;
+  try {
+    return await analyzeWith({ config, id, tag, paths, release, files: files.files, reader, options, deps });
+  } finally {
+    owned?.close();
+  }
+}
+
+interface AnalysisInput {
+  config: ResolvedConfig;
+  id: string;
+  tag: string;
+  paths: ArtifactPaths;
+  release: ReleaseArtifact;
+  files: ChangedFile[];
+  reader: RepoReader;
+  options: AnalyzeOptions;
+  deps: AnalyzeDeps;
+}
+
+async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
+  const { config, id, tag, paths, release, reader, options, deps } = input;
+  const upstream = getUpstream(config, id);
+
+  const scan = await scanDiff({
+    patchFile: paths.patch,
+    files: input.files,
+    upstream,
+    reader,
+    maxChars: config.context.maxChars,
+  });
+  const scanned = await verifyFindings(scan.findings, reader);
+  const { text: contextText, coverage: contextCoverage } = scan.context.render({
+    upstreamId: id,
+    upstream,
+    release,
+    findings: scanned.findings,
+  });
+  const coverage: Analysis['coverage'] = {
+    filesChanged: contextCoverage.filesChanged,
+    filesInContext: contextCoverage.filesInContext,
+    surfacesTouched: contextCoverage.surfacesTouched,
+    truncated: contextCoverage.truncated,
+  };
+
+  const kind = options.agent ?? config.agent.kind;
+  let findings = scanned.findings;
+  let problems = scanned.problems;
+  let agent: Analysis['agent'] = { kind: 'none', durationMs: 0, tokens: 0, cost: 0 };
+  let summary = scannerSummary(findings, coverage);
+  let agentImpact: Severity = 'none';
+  if (kind === 'opencode') {
+    const rawDir = join(paths.dir, 'agent');
+    // The agent reads a staged copy: context.md itself is replaced only when the analysis succeeds.
+    const stagedContext = join(rawDir, 'context.md');
+    await writeFileAtomically(stagedContext, contextText);
+    const result = await runAgent(deps, id, tag, rawDir, {
+      worktree: await deps.prepareWorktree({ config, upstream: id, tag, commit: release.to.commit }),
+      contextFile: stagedContext,
+      configDir: join(config.rootDir, '.opencode'),
+      agentName: config.agent.name,
+      model: options.model ?? config.agent.model,
+      variant: config.agent.variant,
+      timeoutMs: config.agent.timeout,
+      rawDir,
+      onNote: deps.onNote,
+    });
+    const agentFindings: Finding[] = result.output.findings.map((f) => ({
+      ...f,
+      source: 'agent',
+      verified: false,
+    }));
+    const merged = await verifyFindings(mergeFindings(scanned.findings, agentFindings), reader);
+    findings = merged.findings;
+    problems = merged.problems;
+    summary = result.output.summary;
+    agentImpact = result.output.impact;
+    agent = {
+      kind: 'opencode',
+      ...(result.model ? { model: result.model } : {}),
+      durationMs: result.durationMs,
+      tokens: result.tokens,
+      cost: result.cost,
+    };
+  }
+
+  const analysis: Analysis = analysisSchema.parse({
+    schemaVersion: 1,
+    upstream: { id, repo: upstream.repo, from: release.from.tag, to: release.to.tag },
+    impact: maxSeverity([agentImpact, ...findings.map((f) => f.severity)]),
+    summary,
+    findings,
+    coverage,
+    agent,
+  });
+  await writeFileAtomically(paths.context, contextText);
+  await writeJsonAtomically(paths.analysis, analysis);
+  for (const p of problems) deps.onNote?.(`unverified ${p.finding}: ${p.problem}`);
+  return {
+    upstream: id,
+    from: release.from.tag,
+    tag,
+    path: paths.analysis,
+    context: paths.context,
+    impact: analysis.impact,
+    findings: {
+      total: findings.length,
+      bySeverity: countBy(
+        SEVERITIES,
+        findings.map((f) => f.severity),
+      ),
+      bySource: countBy(
+        ['scanner', 'agent'],
+        findings.map((f) => f.source),
+      ),
+      unverified: findings.filter((f) => !f.verified).length,
+    },
+    coverage,
+    agent,
+    unverified: problems,
+  };
+}
+
+/** Runs the agent; any failure (throw, invalid answer) becomes AGENT_FAILED naming where the raw output is. */
+async function runAgent(
+  deps: AnalyzeDeps,
+  id: string,
+  tag: string,
+  rawDir: string,
+  input: Parameters<AgentRunner>[0],
+): Promise<AgentRunResult> {
+  let result: AgentRunResult;
+  try {
+    result = await deps.agentRunner(input);
+  } catch (error) {
+    if (isReleaseWatchError(error) && error.code === 'NOT_IMPLEMENTED') throw error;
+    throw Errors.agentFailed(id, tag, rawDir, (error as Error).message, error);
+  }
+  const parsed = agentOutputSchema.safeParse(result?.output);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw Errors.agentFailed(id, tag, rawDir, `its answer does not fit the schema (${problems.join('; ')})`);
+  }
+  return { ...result, output: parsed.data };
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { tsExportsRule } from '../../../src/analysis/scanners/ts-exports.js';
+import { createFixtureRepo } from '../../helpers/git-fixture.js';
+import { scanFixture, twoReleases } from '../../helpers/scan.js';
+
+const HOOKS_V1 = `import type { Model } from './model';
+
+/** Hooks a plugin may implement. */
+export interface Hooks {
+  /** Called once. */
+  auth?: AuthHook;
+  event?: (input: { event: Event }) => Promise<void>;
+  "chat.params"?: (input: { model: Model; provider: string }, output: { temperature: number }) => Promise<void>;
+  tool?: Record<string, ToolDefinition>;
+}
+
+export type AuthHook = {
+  provider: string;
+  loader?: (auth: () => Promise<Auth>) => Promise<Record<string, any>>;
+};
+
+export function plugin(input: PluginInput): Promise<Hooks> {
+  return Promise.resolve({});
+}
+`;
+
+const scan = (
+  after: Record<string, string | null>,
+  before: Record<string, string> = { 'packages/plugin/src/index.ts': HOOKS_V1 },
+) =>
+  twoReleases(createFixtureRepo, before, after).then((repo) =>
+    scanFixture(repo, {
+      from: 'v1',
+      to: 'v2',
+      surfaces: { 'plugin-hooks': ['packages/plugin/src/**'] },
+      rules: [tsExportsRule],
+    }),
+  );
+
+describe('ts-exports scanner', () => {
+  it('reports a changed hook in an exported Hooks interface with evidence at the right lines of both sides', async () => {
+    const after = HOOKS_V1.replace(
+      '"chat.params"?: (input: { model: Model; provider: string }, output: { temperature: number }) => Promise<void>;',
+      '"chat.params"?: (input: { model: Model; provider: ProviderInfo }, output: { temperature: number; topP: number }) => Promise<void>;',
+    ).replace('/** Called once. */\n', '/** Called once.\n   * Really. */\n');
+    const { findings, problems } = await scan({ 'packages/plugin/src/index.ts': after });
+    expect(problems).toEqual([]);
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    expect(finding).toMatchObject({
+      id: 'ts-exports-plugin-hooks-member-changed-packages-plugin-src-index-ts',
+      severity: 'medium',
+      surface: 'plugin-hooks',
+      source: 'scanner',
+      verified: true,
+    });
+    expect(finding!.description).toContain('`Hooks.chat.params` changed');
+    const lineOf = (text: string, needle: string) =>
+      text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    expect(finding!.evidence[0]).toMatchObject({
+      path: 'packages/plugin/src/index.ts',
+      ref: 'to',
+      startLine: lineOf(after, '"chat.params"'),
+      endLine: lineOf(after, '"chat.params"'),
+    });
+    expect(finding!.evidence[0]!.excerpt).toContain('provider: ProviderInfo');
+    expect(finding!.evidence[1]).toMatchObject({ ref: 'from', startLine: lineOf(HOOKS_V1, '"chat.params"') });
+  });
+
+  it('reports removed, renamed, now-required members and removed exports, max severity', async () => {
+    const after = HOOKS_V1.replace('  auth?: AuthHook;\n', '  auth: AuthHook;\n')
+      .replace('  event?: (input: { event: Event }) => Promise<void>;\n', '')
+      .replace('  tool?: Record<string, ToolDefinition>;', '  tools?: Record<string, ToolDefinition>;')
+      .replace(/export function plugin[\s\S]*$/, '');
+    const { findings } = await scan({ 'packages/plugin/src/index.ts': after });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.severity).toBe('high');
+    expect(findings[0]!.id).toBe('ts-exports-plugin-hooks-packages-plugin-src-index-ts');
+    const details = findings[0]!.description;
+    expect(details).toContain('`Hooks.auth` is now required');
+    expect(details).toContain('`Hooks.event` removed');
+    expect(details).toContain('`Hooks.tool` renamed to `Hooks.tools`');
+    expect(details).toContain('export `plugin` removed');
+    expect(findings[0]!.verified).toBe(true);
+  });
+
+  it('ignores reordered members and exports, comments, formatting and parameter names', async () => {
+    const after = `import type { Model } from './model';
+
+export function plugin(options: PluginInput): Promise<Hooks> {
+  // a different body
+  return Promise.resolve({ x: 1 });
+}
+
+export type AuthHook = {
+  loader?: (getAuth: () => Promise<Auth>) => Promise<Record<string, any>>,
+  provider: string,
+};
+
+// Hooks a plugin may implement.
+export interface Hooks {
+  tool?: Record<string, ToolDefinition>
+  "chat.params"?: (
+    input: { model: Model; provider: string },
+    output: { temperature: number },
+  ) => Promise<void>
+  event?: (input: { event: Event }) => Promise<void>
+  auth?: AuthHook
+}
+`;
+    const { findings } = await scan({ 'packages/plugin/src/index.ts': after });
+    expect(findings).toEqual([]);
+  });
+
+  it('reads export lists and re-exports, and skips test files and files outside TS/JS', async () => {
+    const before = {
+      'src/api.ts':
+        'const a = (x: number) => x;\nconst b = 1;\nexport { a, b as c };\nexport * from "./other";\n',
+      'src/api.test.ts': 'export const helper = 1;\n',
+      'src/notes.md': 'export const x = 1;\n',
+    };
+    const { findings } = await scan(
+      {
+        'src/api.ts': 'const a = (x: string) => x;\nexport { a };\n',
+        'src/api.test.ts': '',
+        'src/notes.md': '',
+      },
+      before,
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.severity).toBe('medium');
+    expect(findings[0]!.surface).toBe('other');
+    expect(findings[0]!.description).toContain('`a` changed');
+    expect(findings[0]!.description).toContain('export `c` removed');
+    expect(findings[0]!.description).toContain('export `* from "./other"` removed');
+  });
+});

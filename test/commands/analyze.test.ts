@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { analysisSchema } from '../../src/analysis/schema.js';
+import { artifactPaths } from '../../src/artifacts/paths.js';
+import { analyzeProject } from '../helpers/analyze-project.js';
+import { parseJson, runCli } from '../helpers/cli.js';
+
+describe('release-watch analyze', () => {
+  it('--agent none --tag picks the upstream by tag pattern and writes a schema-valid analysis.json', async () => {
+    const { root, config } = await analyzeProject();
+    const human = await runCli(['analyze', '--agent', 'none', '--tag', 'v2'], { cwd: root });
+    expect(human.stderr).toBe('');
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toContain('up v1 → v2: impact medium');
+    expect(human.stdout).toContain('findings: 2 (1 medium, 1 low), 0 unverified');
+    const paths = artifactPaths(config.artifacts, 'up', 'v2');
+    const analysis = analysisSchema.parse(JSON.parse(await readFile(paths.analysis, 'utf8')));
+    expect(analysis.findings.every((f) => f.verified && f.source === 'scanner')).toBe(true);
+
+    const json = await runCli(['analyze', '--agent', 'none', '--tag', 'v2', '--json'], { cwd: root });
+    expect(json.exitCode).toBe(0);
+    expect(parseJson(json)).toMatchObject({
+      upstream: 'up',
+      tag: 'v2',
+      path: paths.analysis,
+      impact: 'medium',
+      findings: { total: 2, bySeverity: { breaking: 0, high: 0, medium: 1, low: 1, none: 0 }, unverified: 0 },
+      coverage: { filesChanged: 3, filesInContext: 2, surfacesTouched: ['plugin-hooks'], truncated: false },
+    });
+  });
+
+  it('reports a tag no upstream matches as a usage error, as JSON under --json', async () => {
+    const { root } = await analyzeProject({ withArtifacts: false });
+    const result = await runCli(['analyze', '--agent', 'none', '--tag', 'nomatch-1', '--json'], {
+      cwd: root,
+    });
+    expect(result.exitCode).toBe(2);
+    expect(parseJson(result)).toMatchObject({ error: { code: 'TAG_MATCHES_NO_UPSTREAM' } });
+  });
+});

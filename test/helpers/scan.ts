@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { verifyFindings } from '../../src/analysis/evidence.js';
+import { scanDiff } from '../../src/analysis/pass.js';
+import { gitRepoReader } from '../../src/analysis/repo-reader.js';
+import type { AnyRule } from '../../src/analysis/scanners/types.js';
+import type { FilesArtifact, ReleaseArtifact } from '../../src/artifacts/schema.js';
+import { upstreamSchema } from '../../src/config/schema.js';
+import { writeDiffArtifacts } from './diff-artifacts.js';
+import type { FixtureRepo } from './git-fixture.js';
+import { tempDir } from './tmp.js';
+
+/** Diff artifacts for `from..to` of a fixture repo, then one scan pass (with the given rules) and verification. */
+export async function scanFixture(
+  repo: FixtureRepo,
+  options: {
+    from: string;
+    to: string;
+    surfaces?: Record<string, string[]>;
+    ignore?: string[];
+    rules?: readonly AnyRule[];
+    maxChars?: number;
+  },
+) {
+  const gitDir = join(repo.dir, '.git');
+  const paths = await writeDiffArtifacts({
+    gitDir,
+    artifacts: await tempDir('rw-artifacts-'),
+    id: 'up',
+    repo: 'owner/up',
+    ...options,
+  });
+  const release = JSON.parse(await readFile(paths.release, 'utf8')) as ReleaseArtifact;
+  const files = JSON.parse(await readFile(paths.files, 'utf8')) as FilesArtifact;
+  const reader = gitRepoReader(gitDir, { from: release.from.commit, to: release.to.commit });
+  onTestFinished(() => reader.close());
+  const upstream = upstreamSchema.parse({
+    repo: 'owner/up',
+    tags: 'v*',
+    surfaces: options.surfaces ?? {},
+    ignore: options.ignore ?? [],
+  });
+  const scan = await scanDiff({
+    patchFile: paths.patch,
+    files: files.files,
+    upstream,
+    reader,
+    maxChars: options.maxChars ?? 400_000,
+    rules: options.rules,
+  });
+  const verified = await verifyFindings(scan.findings, reader);
+  return { ...verified, context: scan.context, release, files: files.files, upstream, reader, paths };
+}
+
+/** A fixture repo with `before` tagged v1 and `after` (changes on top) tagged v2. */
+export async function twoReleases(
+  createRepo: () => Promise<FixtureRepo>,
+  before: Record<string, string>,
+  after: Record<string, string | null>,
+) {
+  const repo = await createRepo();
+  await repo.commit(before, 'v1');
+  await repo.tag('v1');
+  await repo.commit(after, 'v2');
+  await repo.tag('v2');
+  return repo;
+}
