@@ -422,4 +422,11 @@ export const Errors = {
       details: { upstream, tag, rawDir },
       cause,
     }),
+  demoFailed: (dir: string) =>
+    new ReleaseWatchError({
+      code: 'DEMO_FAILED',
+      message: `The demo pipeline failed; its files are in ${dir}.`,
+      suggestion: 'Check that git is installed and on PATH, then run `npm run demo` again.',
+      exitCode: ExitCode.failure,
+    }),
 } as const;

@@ -1,6 +1,8 @@
 import type { ResolvedConfig } from '../config/load.js';
 import { Errors } from '../errors.js';
+import type { SourceDeps } from '../sources/index.js';
 import type { AgentRunner } from './agent/types.js';
+import type { AnalyzeDeps } from './service.js';
 
 /** What analyze asks of the diff stage when the artifacts it needs are missing or compare another `from`. */
 export interface DiffRequest {
@@ -23,21 +25,28 @@ export type WorktreeStage = (request: {
   commit: string;
 }) => Promise<string>;
 
-// ---------------------------------------------------------------------------------------------------
-// WIRING POINTS for the lead when merging: replace these three stand-ins with the real functions
-// (diff stage and worktree from src/git/, OpenCode runner from src/analysis/agent/). They are the only
-// places analyze reaches outside src/analysis/; the service takes them injected.
-// ---------------------------------------------------------------------------------------------------
-
-/** runDiffStage(...): the single call site of the diff stage (issue 4). */
-export const runDiffStage: DiffStage = async () => {
-  throw Errors.notImplemented('diff', 'issue 4');
-};
-
-export const prepareWorktree: WorktreeStage = async () => {
-  throw Errors.notImplemented('diff', 'issue 4: worktree of the upstream cache');
-};
-
-export const opencodeRunner: AgentRunner = async () => {
-  throw Errors.notImplemented('analyze --agent opencode', 'issue 5: OpenCode runner');
-};
+/** The real stages analyze calls: the diff stage and worktrees from src/git/, the OpenCode runner. */
+export function createAnalyzeDeps(
+  sources: SourceDeps,
+): Pick<AnalyzeDeps, 'runDiffStage' | 'prepareWorktree' | 'agentRunner' | 'git' | 'onNote'> {
+  return {
+    git: sources.git,
+    onNote: sources.onNote,
+    runDiffStage: async ({ config, upstream, from, to }) => {
+      const { diffRelease } = await import('../git/diff.js');
+      const result = await diffRelease(config, { upstream, from, to }, sources);
+      return { to: result.to.tag };
+    },
+    prepareWorktree: async ({ config, upstream, tag, commit }) => {
+      const [{ openUpstreamCache }, { ensureWorktree }] = await Promise.all([
+        import('../git/cache.js'),
+        import('../git/worktree.js'),
+      ]);
+      const cache = await openUpstreamCache(config, upstream, sources);
+      return ensureWorktree(cache, { tag, commit });
+    },
+    agentRunner: async () => {
+      throw Errors.notImplemented('analyze --agent opencode', 'issue 5: OpenCode runner');
+    },
+  };
+}

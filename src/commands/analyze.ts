@@ -1,8 +1,10 @@
 import { analyzeRelease } from '../analysis/service.js';
-import { opencodeRunner, prepareWorktree, runDiffStage } from '../analysis/stages.js';
+import { createAnalyzeDeps } from '../analysis/stages.js';
 import { BaseCommand } from '../cli/base.js';
 import { agentFlag, fromFlag, modelFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
 import { SEVERITIES } from '../config/schema.js';
+import { githubEnv } from '../github/env.js';
+import { createSourceDeps } from '../sources/deps.js';
 
 export default class Analyze extends BaseCommand<typeof Analyze> {
   static summary = 'Run the scanners and the agent on a release diff and write analysis.json.';
@@ -14,10 +16,16 @@ export default class Analyze extends BaseCommand<typeof Analyze> {
 
   async run() {
     const { upstream, tag, from, agent, model } = this.flags;
+    const config = await this.projectConfig();
+    const sources = createSourceDeps({
+      env: githubEnv(),
+      cacheDir: config.cache,
+      onNote: (m) => this.note(m),
+    });
     const result = await analyzeRelease(
-      await this.projectConfig(),
+      config,
       { upstream, tag, from, agent: agent as 'opencode' | 'none' | undefined, model },
-      { runDiffStage, prepareWorktree, agentRunner: opencodeRunner, onNote: (m) => this.note(m) },
+      createAnalyzeDeps(sources),
     );
     const counts = [...SEVERITIES]
       .reverse()

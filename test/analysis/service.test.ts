@@ -4,12 +4,13 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AgentRunner } from '../../src/analysis/agent/types.js';
 import { analysisSchema } from '../../src/analysis/schema.js';
 import { type AnalyzeDeps, analyzeRelease } from '../../src/analysis/service.js';
-import { runDiffStage } from '../../src/analysis/stages.js';
 import { artifactPaths } from '../../src/artifacts/paths.js';
 import { analyzeProject, HOOKS_V2 } from '../helpers/analyze-project.js';
 
 const deps = (more: Partial<AnalyzeDeps> = {}): AnalyzeDeps => ({
-  runDiffStage: vi.fn(runDiffStage),
+  runDiffStage: vi.fn(async () => {
+    throw new Error('diff must not run');
+  }),
   prepareWorktree: vi.fn(async () => '/tmp/worktree'),
   agentRunner: vi.fn<AgentRunner>(async () => {
     throw new Error('agent must not run');
@@ -181,11 +182,15 @@ describe('analyzeRelease', () => {
     expect(again).toMatchObject({ from: 'v2', findings: { total: 0 }, impact: 'none' });
   });
 
-  it('says the diff stage is not wired yet when artifacts are missing, and refuses tags that are paths', async () => {
+  it('runs the diff stage when artifacts are missing, and refuses tags that are paths', async () => {
     const { config } = await analyzeProject({ withArtifacts: false });
-    await expect(analyzeRelease(config, { tag: 'v2', agent: 'none' }, deps())).rejects.toMatchObject({
-      code: 'NOT_IMPLEMENTED',
+    const stage = vi.fn(async () => {
+      throw new Error('diff stage failed');
     });
+    await expect(
+      analyzeRelease(config, { tag: 'v2', agent: 'none' }, deps({ runDiffStage: stage })),
+    ).rejects.toThrow('diff stage failed');
+    expect(stage).toHaveBeenCalledWith(expect.objectContaining({ upstream: 'up', to: 'v2' }));
     await expect(analyzeRelease(config, { upstream: 'up', tag: '../../etc' }, deps())).rejects.toMatchObject({
       code: 'INVALID_REF',
     });

@@ -1,0 +1,32 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { runDemo } from '../demo/service.js';
+import { Errors } from '../errors.js';
+import { renderRun } from '../run/service.js';
+import { renderTable } from '../util/table.js';
+
+export default class Demo extends BaseCommand<typeof Demo> {
+  static summary = 'Run the whole pipeline offline on a built-in sample upstream (no token, no network).';
+  static description =
+    'Builds a sample upstream with two releases (v1.1.0 removes a CLI flag and changes an exported hook), ' +
+    'serves it over file://, and runs check, diff, analyze --agent none and report --dry-run on it.';
+  static examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --dir ./demo --json'];
+  static flags = {
+    dir: Flags.string({ summary: 'Folder to build the demo in (default: a new temp folder).' }),
+  };
+
+  async run() {
+    const result = await runDemo({ dir: this.flags.dir, json: this.jsonEnabled() });
+    this.log(renderTable(renderRun(result.run)));
+    this.log(`\nFindings (${result.findings.length}):`);
+    for (const f of result.findings) {
+      const where = f.evidence[0] ? ` (${f.evidence[0].path}:${f.evidence[0].startLine})` : '';
+      this.log(`  [${f.severity}] ${f.title}${where}`);
+    }
+    this.log(`\nWhat report would file (dry run, ${result.run.upstreams[0]?.report}):\n`);
+    this.log(result.report);
+    this.log(`Demo files: ${result.dir}`);
+    if (result.run.failed > 0) throw Errors.demoFailed(result.dir);
+    return result;
+  }
+}

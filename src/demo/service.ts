@@ -1,0 +1,66 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { analysisSchema, type Finding } from '../analysis/schema.js';
+import { artifactPaths } from '../artifacts/paths.js';
+import type { ProgressStream } from '../cli/progress.js';
+import { loadConfig } from '../config/load.js';
+import { githubEnv } from '../github/env.js';
+import { createRunDeps } from '../run/deps.js';
+import { type RunResult, runAll } from '../run/service.js';
+import { writeJsonAtomically } from '../util/fs.js';
+import { buildSampleUpstream } from './sample.js';
+
+export interface DemoResult {
+  dir: string;
+  config: string;
+  run: RunResult;
+  findings: Finding[];
+  report: string;
+}
+
+/**
+ * The offline demo: a sample upstream with two releases served over file://, and the whole pipeline
+ * run on it with scanners only and --dry-run. No token, no network; everything stays in `dir`.
+ */
+export async function runDemo(
+  options: { dir?: string; json?: boolean; stream?: ProgressStream } = {},
+): Promise<DemoResult> {
+  const dir = options.dir ? resolve(options.dir) : await mkdtemp(join(tmpdir(), 'release-watch-demo-'));
+  const upstreamDir = await buildSampleUpstream(join(dir, 'upstream'));
+  const configFile = join(dir, 'project', 'release-watch.config.json');
+  await writeJsonAtomically(configFile, {
+    downstream: { labels: ['release-watch'], minSeverity: 'medium' },
+    agent: { kind: 'none' },
+    upstreams: {
+      sample: {
+        repo: 'example/sample-host',
+        tags: 'v[0-9]*',
+        source: 'git-tags',
+        url: `file://${upstreamDir}`,
+        surfaces: {
+          'plugin-hooks': ['packages/plugin/src/**'],
+          cli: ['src/cli.ts'],
+          endpoints: ['src/provider/**'],
+          prompts: ['prompts/**'],
+        },
+        ignore: ['**/bun.lock'],
+      },
+    },
+  });
+  const config = await loadConfig({ file: configFile });
+  // No token and no downstream repository: the dry run never reaches GitHub.
+  const env = githubEnv({});
+  const run = await runAll(
+    config,
+    { dryRun: true, agent: 'none' },
+    createRunDeps(config, { json: options.json, env, stream: options.stream }),
+  );
+  const sample = run.upstreams[0]!;
+  const paths = artifactPaths(config.artifacts, 'sample', sample.to ?? 'v1.1.0');
+  const analysis = sample.to
+    ? analysisSchema.parse(JSON.parse(await readFile(paths.analysis, 'utf8')))
+    : undefined;
+  const report = sample.report ? await readFile(sample.report, 'utf8') : '';
+  return { dir, config: configFile, run, findings: analysis?.findings ?? [], report };
+}
