@@ -146,13 +146,6 @@ export const Errors = {
       suggestion: 'Re-run the stage that writes it.',
       exitCode: ExitCode.failure,
     }),
-  noDiffArtifacts: (upstream: string, dir: string) =>
-    new ReleaseWatchError({
-      code: 'NO_DIFF_ARTIFACTS',
-      message: `No release of upstream "${upstream}" has diff artifacts under ${dir} (release.json, diff.patch, files.json).`,
-      suggestion: `Run \`release-watch diff --upstream ${upstream}\` first, or pass --tag TAG.`,
-      exitCode: ExitCode.usage,
-    }),
   agentFailed: (upstream: string, tag: string, rawDir: string, reason: string, cause?: unknown) =>
     new ReleaseWatchError({
       code: 'AGENT_FAILED',
