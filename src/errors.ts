@@ -406,13 +406,6 @@ export const Errors = {
         'Check the upstream `repo`/`url` in the config and the network; a partial clone needs a server that allows `--filter` (GitHub does; for file:// set uploadpack.allowFilter=true).',
       exitCode: ExitCode.external,
     }),
-  noDiffArtifacts: (upstream: string, dir: string) =>
-    new ReleaseWatchError({
-      code: 'NO_DIFF_ARTIFACTS',
-      message: `No release of upstream "${upstream}" has diff artifacts under ${dir} (release.json, diff.patch, files.json).`,
-      suggestion: `Run \`release-watch diff --upstream ${upstream}\` first, or pass --tag TAG.`,
-      exitCode: ExitCode.usage,
-    }),
   agentFailed: (upstream: string, tag: string, rawDir: string, reason: string, cause?: unknown) =>
     new ReleaseWatchError({
       code: 'AGENT_FAILED',
