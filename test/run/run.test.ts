@@ -1,0 +1,114 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analysisSchema } from '../../src/analysis/schema.js';
+import { buildSampleUpstream } from '../../src/demo/sample.js';
+import type { RunResult } from '../../src/run/service.js';
+import { parseJson, runCli } from '../helpers/cli.js';
+import { type GitHubStandIn, startGitHubStandIn } from '../helpers/github-server.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const TOKEN = 'ghp_runtesttoken1234567890';
+let github: GitHubStandIn;
+
+beforeAll(async () => {
+  github = await startGitHubStandIn({ token: TOKEN });
+});
+afterAll(() => github.close());
+
+/** A downstream project watching the sample upstream (works) and an upstream whose clone URL is missing (fails). */
+async function project() {
+  const root = await tempDir('rw-run-');
+  const upstream = await buildSampleUpstream(join(root, 'upstream'));
+  const config = {
+    downstream: { repo: 'acme/plugin', minSeverity: 'medium' },
+    agent: { kind: 'none' },
+    upstreams: {
+      sample: {
+        repo: 'example/sample-host',
+        tags: 'v[0-9]*',
+        source: 'git-tags',
+        url: `file://${upstream}`,
+        surfaces: { 'plugin-hooks': ['packages/plugin/src/**'], cli: ['src/cli.ts'] },
+      },
+      broken: {
+        repo: 'example/gone',
+        tags: 'v*',
+        source: 'git-tags',
+        url: `file://${join(root, 'missing')}`,
+      },
+    },
+  };
+  const cwd = join(root, 'project');
+  await mkdir(cwd, { recursive: true });
+  await writeFile(join(cwd, 'release-watch.config.json'), JSON.stringify(config));
+  const env = {
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: github.url,
+    GITHUB_TOKEN: TOKEN,
+  };
+  return { cwd, env, statePath: join(cwd, '.github/release-watch/state.json') };
+}
+
+describe('release-watch run', () => {
+  it('--dry-run: one upstream fails, the other completes; exit 1, nothing written to GitHub or the state', async () => {
+    const { cwd, env, statePath } = await project();
+    const before = github.requests.length;
+    const result = await runCli(['run', '--dry-run', '--json'], { cwd, env });
+    expect(result.exitCode).toBe(1);
+    const run = parseJson<RunResult>(result);
+    expect(run.failed).toBe(1);
+    const sample = run.upstreams.find((u) => u.id === 'sample')!;
+    const broken = run.upstreams.find((u) => u.id === 'broken')!;
+    expect(sample).toMatchObject({ status: 'dry-run', from: 'v1.0.0', to: 'v1.1.0', impact: 'high' });
+    expect(sample.issues!.wouldCreate).toBe(2);
+    expect(broken).toMatchObject({ status: 'failed', failedAt: 'check' });
+    expect(github.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
+    await expect(readFile(statePath, 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(result.stdout + result.stderr).not.toContain(TOKEN);
+  });
+
+  it('files issues for the working upstream, advances only its state, and a re-run files nothing twice', async () => {
+    const { cwd, env, statePath } = await project();
+    github.repo('acme/plugin');
+    const first = await runCli(['run'], { cwd, env });
+    expect(first.exitCode).toBe(1);
+    expect(first.stdout).toMatch(/sample\s+reviewed\s+v1\.0\.0\s+v1\.1\.0\s+high/);
+    expect(first.stdout).toMatch(/broken\s+failed \(check\)/);
+    expect(first.stderr).toContain('broken:');
+    const issues = github.repo('acme/plugin').issues;
+    expect(issues.map((i) => i.title).sort()).toEqual([
+      expect.stringMatching(/^\[release-watch\] sample v1\.1\.0: .*CLI flag/),
+      expect.stringMatching(/^\[release-watch\] sample v1\.1\.0: .*Exported TypeScript API/),
+    ]);
+    const state = JSON.parse(await readFile(statePath, 'utf8'));
+    expect(state.upstreams.sample).toMatchObject({ lastReviewed: 'v1.1.0', impact: 'high' });
+    expect(state.upstreams.sample.issues.sort()).toEqual(issues.map((i) => i.number).sort());
+    expect(state.upstreams.broken?.lastReviewed ?? null).toBeNull();
+
+    const analysis = analysisSchema.parse(
+      JSON.parse(await readFile(join(cwd, '.release-watch/artifacts/sample/v1.1.0/analysis.json'), 'utf8')),
+    );
+    expect(analysis.findings.every((f) => f.verified)).toBe(true);
+
+    const again = await runCli(['run', '--upstream', 'sample', '--json'], { cwd, env });
+    expect(again.exitCode).toBe(0);
+    expect(parseJson<RunResult>(again).upstreams[0]).toMatchObject({ id: 'sample', status: 'up-to-date' });
+    expect(github.repo('acme/plugin').issues).toHaveLength(2);
+    expect(first.stdout + first.stderr + again.stdout + again.stderr).not.toContain(TOKEN);
+  });
+});
+
+describe('release-watch demo', () => {
+  it('runs offline and prints the two planted findings and the issues it would file', async () => {
+    const dir = await tempDir('rw-demo-');
+    const result = await runCli(['demo', '--dir', dir], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/\[high\] CLI flag or subcommand removed in src\/cli\.ts/);
+    expect(result.stdout).toMatch(
+      /\[medium\] Exported TypeScript API changed in packages\/plugin\/src\/index\.ts/,
+    );
+    expect(result.stdout).toContain('would file a new issue');
+    expect(result.stdout).toMatch(/sample\s+dry-run\s+v1\.0\.0\s+v1\.1\.0/);
+  });
+});
