@@ -110,5 +110,14 @@ describe('the npm package (slow: builds, packs and installs)', () => {
     );
     const show = await run('npx', ['--no-install', 'release-watch', 'state', 'show', '--json'], consumer);
     expect(JSON.parse(show.stdout)).toEqual([{ id: 'codex', repo: 'openai/codex', lastReviewed: null }]);
+
+    // The offline demo from the installed package: the whole pipeline, no token, no network.
+    const demo = await run(
+      'npx',
+      ['--no-install', 'release-watch', 'demo', '--dir', join(consumer, 'demo')],
+      consumer,
+    );
+    expect(demo.stdout).toMatch(/\[high\] CLI flag or subcommand removed in src\/cli\.ts/);
+    expect(demo.stdout).toMatch(/\[medium\] Exported TypeScript API changed/);
   }, 300_000);
 });
