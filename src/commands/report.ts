@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { dryRunFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
-import { createGitHubClient, githubEnv } from '../github/client.js';
+import { githubEnv } from '../github/env.js';
 import { reportRelease } from '../report/service.js';
 import { reportLines } from '../report/summary.js';
 import type { ReportResult } from '../report/types.js';
@@ -28,6 +28,8 @@ export default class Report extends BaseCommand<typeof Report> {
   async run(): Promise<ReportResult> {
     const config = await this.projectConfig();
     const env = githubEnv();
+    // Imported here: oclif loads every command to list them, and only report needs Octokit at once.
+    const { createGitHubClient } = await import('../github/client.js');
     const github = createGitHubClient({ env, onNote: (message) => this.note(message) });
     const result = await reportRelease(
       config,
