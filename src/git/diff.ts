@@ -1,6 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import semver from 'semver';
 import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
 import {
@@ -325,10 +324,26 @@ async function combinedDiff(cache: UpstreamCache, args: readonly string[], patch
       stdoutFile: combined,
     });
     const head = await readCombinedDiff(combined);
-    await pipeline(createReadStream(combined, { start: head.patchOffset }), createWriteStream(patchPath));
+    await copyFrom(combined, head.patchOffset, patchPath);
     return head;
   } finally {
     await rm(combined, { force: true });
+  }
+}
+
+/** Copies `source` from `offset` on through one reused buffer: memory stays flat however large the patch. */
+async function copyFrom(source: string, offset: number, target: string): Promise<void> {
+  const [input, output] = await Promise.all([open(source, 'r'), open(target, 'w')]);
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let position = offset; ; ) {
+      const { bytesRead } = await input.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      await output.write(buffer, 0, bytesRead);
+      position += bytesRead;
+    }
+  } finally {
+    await Promise.all([input.close(), output.close()]);
   }
 }
 
