@@ -264,9 +264,11 @@ async function diffBlobIds(cache: UpstreamCache, from: string, to: string): Prom
  * Everything `git diff from to` will read, fetched up front: the two trees, then the blobs the
  * cache lacks in one batch. The diff, stat and numstat that follow then run without the network.
  */
-export async function prefetchDiff(cache: UpstreamCache, from: string, to: string) {
+export async function prefetchDiff(cache: UpstreamCache & { created?: boolean }, from: string, to: string) {
   const trees = await ensureTrees(cache, [from, to]);
-  const blobs = await missingObjects(cache, await diffBlobIds(cache, from, to));
+  const ids = await diffBlobIds(cache, from, to);
+  // A new cache has no blobs; the check costs git a pack rescan per missing object (0.6 s for 13k).
+  const blobs = cache.created ? ids : await missingObjects(cache, ids);
   await fetchObjects(cache, blobs);
   return { trees, blobs: blobs.length };
 }
