@@ -19,6 +19,7 @@ import { AtomicBatch, readTextIfExists } from '../util/fs.js';
 import {
   cacheGit,
   fetchTags,
+  localTagCommits,
   missingRemoteTag,
   openCache,
   prefetchDiff,
@@ -98,7 +99,7 @@ export async function diffRelease(
 
   const { lastReviewed } = upstreamState(await readState(config.state), id);
   note(`listing releases of ${upstream.repo}`);
-  const [releases, cache] = await Promise.all([
+  const [releases, { cache, held }] = await Promise.all([
     upstreamCall(id, shownUrl, () =>
       listReleases(
         id,
@@ -107,13 +108,17 @@ export async function diffRelease(
         { since: options.from ?? lastReviewed },
       ),
     ),
-    openCache(config.cache, id, url, deps.git),
+    // The tags the cache holds are read now, to tell afterwards whether a fetch moved one.
+    openCache(config.cache, id, url, deps.git).then(async (opened) => ({
+      cache: opened,
+      held: opened.created ? new Map<string, string>() : await localTagCommits(opened),
+    })),
   ]);
   const range = resolveRange(id, upstream, releases, lastReviewed, options);
   await Promise.all([range.from, range.to].map(validate));
 
   note(`fetching ${range.from} and ${range.to} into ${cache.dir}`);
-  const fetched = await fetchRange(cache, range, releases, shownUrl);
+  const fetched = await fetchRange(cache, range, releases, shownUrl, held);
   const [from, to] = fetched.endpoints;
 
   const prefetched = await upstreamCall(id, shownUrl, () => prefetchDiff(cache, from.commit, to.commit));
@@ -169,6 +174,7 @@ async function fetchRange(
   range: { from: string; to: string },
   releases: readonly Release[],
   url: string,
+  held: Map<string, string>,
 ): Promise<TagCommits & { endpoints: [Endpoint, Endpoint] }> {
   const notFound = (tag: string) =>
     Errors.tagNotFound(
@@ -182,7 +188,7 @@ async function fetchRange(
     );
   let fetched: TagCommits;
   try {
-    fetched = await fetchTags(cache, [range.from, range.to]);
+    fetched = await fetchTags(cache, [range.from, range.to], held);
   } catch (error) {
     const missing = missingRemoteTag(error);
     throw missing ? notFound(missing) : fetchFailure(cache.id, url, error);
