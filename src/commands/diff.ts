@@ -16,6 +16,8 @@ export default class Diff extends BaseCommand<typeof Diff> {
     from: fromFlag,
     to: Flags.string({
       summary: 'Compare to this tag (default: the newest pending release).',
+      description:
+        'Also accepted as --tag. Default --from: the last reviewed tag, or the release before --to.',
       aliases: ['tag'],
     }),
   };

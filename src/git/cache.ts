@@ -139,6 +139,28 @@ export async function peelCommits(
   return found;
 }
 
+/**
+ * Tag → commit for the tags the cache holds (these, or all), in one `for-each-ref`. A tag of a tag
+ * of a commit is left out: the format peels one level only.
+ */
+export async function localTagCommits(
+  cache: UpstreamCache,
+  tags?: readonly string[],
+): Promise<Map<string, string>> {
+  const { stdout } = await cacheGit(cache, [
+    'for-each-ref',
+    '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)',
+    ...(tags ? tags.map((tag) => `refs/tags/${tag}`) : ['refs/tags/']),
+  ]);
+  const commits = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const [ref = '', type, id = '', peeledType, peeled = ''] = line.split('\0');
+    const commit = type === 'commit' ? id : peeledType === 'commit' ? peeled : undefined;
+    if (ref.startsWith('refs/tags/') && commit) commits.set(ref.slice('refs/tags/'.length), commit);
+  }
+  return commits;
+}
+
 /** The tag named in a "couldn't find remote ref" failure of a fetch, if that is what failed. */
 export function missingRemoteTag(error: unknown): string | undefined {
   if (!(error instanceof GitError)) return undefined;
@@ -153,9 +175,11 @@ export function missingRemoteTag(error: unknown): string | undefined {
 export async function fetchTags(
   cache: UpstreamCache & { created?: boolean },
   tags: readonly string[],
+  /** What the cache held before (from localTagCommits, read while other work ran); read now if absent. */
+  held?: Map<string, string>,
 ): Promise<TagCommits> {
   const refs = tags.map((tag) => `refs/tags/${tag}`);
-  const before = cache.created ? new Map<string, string>() : await peelCommits(cache, refs);
+  const before = held ?? (cache.created ? new Map<string, string>() : await localTagCommits(cache, tags));
   await cacheGit(cache, [
     'fetch',
     '--quiet',
@@ -176,7 +200,7 @@ export async function fetchTags(
     // A tag of a tree or blob (rare, but git allows it) has no commit and is left out.
     if (!commit) return;
     commits.set(tag, commit);
-    const old = before.get(ref);
+    const old = before.get(tag);
     if (old && old !== commit) moved.push({ tag, before: old, after: commit });
   });
   return { commits, moved };
@@ -264,9 +288,11 @@ async function diffBlobIds(cache: UpstreamCache, from: string, to: string): Prom
  * Everything `git diff from to` will read, fetched up front: the two trees, then the blobs the
  * cache lacks in one batch. The diff, stat and numstat that follow then run without the network.
  */
-export async function prefetchDiff(cache: UpstreamCache, from: string, to: string) {
+export async function prefetchDiff(cache: UpstreamCache & { created?: boolean }, from: string, to: string) {
   const trees = await ensureTrees(cache, [from, to]);
-  const blobs = await missingObjects(cache, await diffBlobIds(cache, from, to));
+  const ids = await diffBlobIds(cache, from, to);
+  // A new cache has no blobs; the check costs git a pack rescan per missing object (0.6 s for 13k).
+  const blobs = cache.created ? ids : await missingObjects(cache, ids);
   await fetchObjects(cache, blobs);
   return { trees, blobs: blobs.length };
 }

@@ -1,6 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import semver from 'semver';
 import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
 import {
@@ -20,6 +19,7 @@ import { AtomicBatch, readTextIfExists } from '../util/fs.js';
 import {
   cacheGit,
   fetchTags,
+  localTagCommits,
   missingRemoteTag,
   openCache,
   prefetchDiff,
@@ -99,7 +99,7 @@ export async function diffRelease(
 
   const { lastReviewed } = upstreamState(await readState(config.state), id);
   note(`listing releases of ${upstream.repo}`);
-  const [releases, cache] = await Promise.all([
+  const [releases, { cache, held }] = await Promise.all([
     upstreamCall(id, shownUrl, () =>
       listReleases(
         id,
@@ -108,13 +108,17 @@ export async function diffRelease(
         { since: options.from ?? lastReviewed },
       ),
     ),
-    openCache(config.cache, id, url, deps.git),
+    // The tags the cache holds are read now, to tell afterwards whether a fetch moved one.
+    openCache(config.cache, id, url, deps.git).then(async (opened) => ({
+      cache: opened,
+      held: opened.created ? new Map<string, string>() : await localTagCommits(opened),
+    })),
   ]);
   const range = resolveRange(id, upstream, releases, lastReviewed, options);
   await Promise.all([range.from, range.to].map(validate));
 
   note(`fetching ${range.from} and ${range.to} into ${cache.dir}`);
-  const fetched = await fetchRange(cache, range, releases, shownUrl);
+  const fetched = await fetchRange(cache, range, releases, shownUrl, held);
   const [from, to] = fetched.endpoints;
 
   const prefetched = await upstreamCall(id, shownUrl, () => prefetchDiff(cache, from.commit, to.commit));
@@ -170,6 +174,7 @@ async function fetchRange(
   range: { from: string; to: string },
   releases: readonly Release[],
   url: string,
+  held: Map<string, string>,
 ): Promise<TagCommits & { endpoints: [Endpoint, Endpoint] }> {
   const notFound = (tag: string) =>
     Errors.tagNotFound(
@@ -183,7 +188,7 @@ async function fetchRange(
     );
   let fetched: TagCommits;
   try {
-    fetched = await fetchTags(cache, [range.from, range.to]);
+    fetched = await fetchTags(cache, [range.from, range.to], held);
   } catch (error) {
     const missing = missingRemoteTag(error);
     throw missing ? notFound(missing) : fetchFailure(cache.id, url, error);
@@ -325,10 +330,26 @@ async function combinedDiff(cache: UpstreamCache, args: readonly string[], patch
       stdoutFile: combined,
     });
     const head = await readCombinedDiff(combined);
-    await pipeline(createReadStream(combined, { start: head.patchOffset }), createWriteStream(patchPath));
+    await copyFrom(combined, head.patchOffset, patchPath);
     return head;
   } finally {
     await rm(combined, { force: true });
+  }
+}
+
+/** Copies `source` from `offset` on through one reused buffer: memory stays flat however large the patch. */
+async function copyFrom(source: string, offset: number, target: string): Promise<void> {
+  const [input, output] = await Promise.all([open(source, 'r'), open(target, 'w')]);
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let position = offset; ; ) {
+      const { bytesRead } = await input.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      await output.write(buffer, 0, bytesRead);
+      position += bytesRead;
+    }
+  } finally {
+    await Promise.all([input.close(), output.close()]);
   }
 }
 
