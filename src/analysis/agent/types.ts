@@ -23,8 +23,13 @@ export interface AgentRunResult {
   output: AgentOutput;
   model?: string;
   durationMs: number;
+  /** Summed over every step of every turn (`step_finish` events). */
   tokens: number;
   cost: number;
+  /** The OpenCode session, for `opencode export <id>` or `opencode run --session <id>`. */
+  sessionId?: string;
+  /** True when the first answer did not fit the schema and a repair turn produced this one. */
+  repaired?: boolean;
 }
 
 export type AgentRunner = (input: AgentRunInput) => Promise<AgentRunResult>;
