@@ -12,7 +12,7 @@ export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<stri
       'package.json': '{ "name": "sample-host", "version": "1.0.0", "type": "module" }\n',
       'bun.lock': 'lockfile v1\n',
       'packages/plugin/src/index.ts': [
-        "export type Model = { id: string; providerID: string };",
+        'export type Model = { id: string; providerID: string };',
         '',
         '/** Hooks a plugin may implement. */',
         'export interface Hooks {',
@@ -52,7 +52,7 @@ export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<stri
       'package.json': '{ "name": "sample-host", "version": "1.1.0", "type": "module" }\n',
       'bun.lock': 'lockfile v2\n',
       'packages/plugin/src/index.ts': [
-        "export type Model = { id: string; providerID: string };",
+        'export type Model = { id: string; providerID: string };',
         '',
         '/** Hooks a plugin may implement. */',
         'export interface Hooks {',

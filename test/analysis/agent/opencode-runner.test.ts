@@ -184,7 +184,9 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
     expect(result.output).toEqual(VALID);
     expect(result.repaired).toBe(true);
     const first = summarizeEvents(await readFile(join(fixture.rawDir, 'opencode-events.jsonl'), 'utf8'));
-    const repair = summarizeEvents(await readFile(join(fixture.rawDir, 'opencode-repair-events.jsonl'), 'utf8'));
+    const repair = summarizeEvents(
+      await readFile(join(fixture.rawDir, 'opencode-repair-events.jsonl'), 'utf8'),
+    );
     expect(repair.sessionId).toBe(first.sessionId);
     expect(result.tokens).toBe(first.tokens + repair.tokens);
     expect(result.cost).toBeCloseTo(first.cost + repair.cost, 10);
@@ -192,7 +194,9 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
     const turns = turnsOf(scenario);
     expect(turns).toHaveLength(2);
     const messages = bodyOf(turns[1]!).messages;
-    expect(messages.some((m) => m.role === 'assistant' && text(m.content).includes('catastrophic'))).toBe(true);
+    expect(messages.some((m) => m.role === 'assistant' && text(m.content).includes('catastrophic'))).toBe(
+      true,
+    );
     const repairPrompt = text(messages.at(-1)?.content);
     expect(repairPrompt).toContain('impact:');
     expect(repairPrompt).toContain('findings.0.id');
@@ -208,11 +212,16 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
         toolCalls: [
           { name: 'edit', arguments: { filePath: auth, oldString: 'oauth2', newString: 'pwned' } },
           { name: 'write', arguments: { filePath: join(fixture.worktree, 'pwned.txt'), content: 'pwned' } },
-          { name: 'bash', arguments: { command: 'echo pwned > pwned-by-bash.txt', description: 'write a file' } },
+          {
+            name: 'bash',
+            arguments: { command: 'echo pwned > pwned-by-bash.txt', description: 'write a file' },
+          },
           { name: 'webfetch', arguments: { url: `${server.url}/models`, format: 'text' } },
         ],
       },
-      { toolCalls: [{ name: 'bash', arguments: { command: 'touch pwned-again.txt', description: 'retry' } }] },
+      {
+        toolCalls: [{ name: 'bash', arguments: { command: 'touch pwned-again.txt', description: 'retry' } }],
+      },
       { text: JSON.stringify(VALID) },
     ]);
     const setup = await isolatedOpenCode(server, [scenario]);
