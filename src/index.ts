@@ -1,4 +1,11 @@
 /** The library API of release-watch: config, schemas, types and the stage functions. */
+
+export {
+  createOpenCodeRunner,
+  type OpenCodeRunnerOptions,
+  openCodeRunner,
+} from './analysis/agent/opencode.js';
+export type { AgentRunInput, AgentRunner, AgentRunResult } from './analysis/agent/types.js';
 export {
   type AgentOutput,
   type Analysis,

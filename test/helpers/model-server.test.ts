@@ -19,6 +19,14 @@ const chat = (body: Record<string, unknown>) =>
     body: JSON.stringify(body),
   });
 
+interface Completion {
+  choices: { message: { content: string } }[];
+}
+interface ErrorBody {
+  error: { message: string };
+}
+const read = async <T>(response: Response) => (await response.json()) as T;
+
 /** Data payloads of an SSE body. */
 const sse = (text: string) =>
   text
@@ -42,7 +50,7 @@ describe('scripted model server', () => {
         { role: 'user', content: 'hi' },
       ],
     });
-    expect((await title.json()).choices[0].message.content).toBe(SCRIPTED_TITLE);
+    expect((await read<Completion>(title)).choices[0]?.message.content).toBe(SCRIPTED_TITLE);
     expect(a.remaining()).toBe(2);
 
     const tool = sse(
@@ -60,7 +68,7 @@ describe('scripted model server', () => {
     expect(chunks.at(-1).usage.prompt_tokens).toBe(100);
 
     const other = await chat({ model: b.id, stream: false, messages: [{ role: 'user', content: 'go' }] });
-    expect((await other.json()).choices[0].message.content).toBe('from b');
+    expect((await read<Completion>(other)).choices[0]?.message.content).toBe('from b');
 
     const streamed = sse(await (await chat({ model: a.id, stream: true, messages: [] })).text()).slice(0, -1);
     const content = streamed.map((d) => JSON.parse(d).choices[0].delta.content ?? '').join('');
@@ -69,7 +77,7 @@ describe('scripted model server', () => {
 
     const exhausted = await chat({ model: a.id, stream: true, messages: [] });
     expect(exhausted.status).toBe(400);
-    expect((await exhausted.json()).error.message).toContain('no scripted turn left');
+    expect((await read<ErrorBody>(exhausted)).error.message).toContain('no scripted turn left');
 
     expect(a.requests().map((r) => r.kind)).toEqual(['title', 'turn', 'turn', 'turn']);
     expect(a.requests()[1]?.headers.authorization).toBe('Bearer k');
@@ -78,8 +86,8 @@ describe('scripted model server', () => {
 
   it('answers /v1/models, scripted errors, and hangs until closed', async () => {
     const s = server.scenario([{ status: 429, body: { error: { message: 'slow down' } } }, { hang: true }]);
-    const models = await (await fetch(`${server.url}/models`)).json();
-    expect(models.data.map((m: { id: string }) => m.id)).toContain(s.id);
+    const models = await read<{ data: { id: string }[] }>(await fetch(`${server.url}/models`));
+    expect(models.data.map((m) => m.id)).toContain(s.id);
 
     const limited = await chat({ model: s.id, messages: [] });
     expect(limited.status).toBe(429);

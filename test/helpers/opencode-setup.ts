@@ -59,6 +59,8 @@ export async function isolatedOpenCode(server: ModelServer, scenarios: Scenario[
         cost: { input: 1, output: 2 },
         limit: { context: 128_000, output: 4096 },
         tool_call: true,
+        // Lets `--variant` map to a reasoning effort, as for real reasoning models.
+        reasoning: true,
       },
     ]),
   );

@@ -160,6 +160,9 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
       input.agentName,
       ...(input.model ? ['-m', input.model] : []),
       ...(input.variant ? ['--variant', input.variant] : []),
+      // A title of our own also spares the model call OpenCode would make to invent one.
+      '--title',
+      input.title ?? `release-watch ${basename(input.worktree)}`,
     ];
     const turns: Turn[] = [];
 

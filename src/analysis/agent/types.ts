@@ -14,6 +14,8 @@ export interface AgentRunInput {
   timeoutMs: number;
   /** Where raw output (event streams, stderr) is kept for debugging; inside the artifact folder. */
   rawDir: string;
+  /** Session title, e.g. "release-watch codex rust-v0.139.0" (default: from the worktree folder). */
+  title?: string;
   /** Environment to pass through the allow-list (default: process.env). */
   env?: NodeJS.ProcessEnv;
   onNote?: (message: string) => void;

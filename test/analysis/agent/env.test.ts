@@ -6,7 +6,8 @@ import {
   READ_ONLY_PERMISSION,
 } from '../../../src/analysis/agent/env.js';
 
-const USER_ENV = {
+/** What a user's environment may hold that OpenCode needs. */
+const PASSED = {
   PATH: '/usr/bin',
   HOME: '/home/u',
   LANG: 'C.UTF-8',
@@ -19,6 +20,10 @@ const USER_ENV = {
   AWS_REGION: 'eu-west-1',
   AZURE_RESOURCE_NAME: 'r',
   OPENCODE_CONFIG: '/home/u/custom.json',
+};
+
+/** What it may hold that the agent must never see, or that would loosen the enforced config. */
+const BLOCKED = {
   GITHUB_TOKEN: 'ghp_x',
   GH_TOKEN: 'ghp_y',
   GITHUB_API_KEY: 'ghp_z',
@@ -32,25 +37,13 @@ const USER_ENV = {
   OPENCODE_PERMISSION: '{"bash":"allow"}',
   OPENCODE_AUTO_SHARE: '1',
   OPENCODE_CONFIG_CONTENT: '{"permission":{"edit":"allow"}}',
-  undefinedValue: undefined,
 };
+
+const USER_ENV = { ...PASSED, ...BLOCKED, UNSET: undefined };
 
 describe('environment allow-list', () => {
   it('passes PATH, HOME, locale, XDG, proxies, provider keys and OpenCode settings; nothing else', () => {
-    expect(allowListedEnv(USER_ENV)).toEqual({
-      PATH: '/usr/bin',
-      HOME: '/home/u',
-      LANG: 'C.UTF-8',
-      LC_ALL: 'C.UTF-8',
-      XDG_CONFIG_HOME: '/home/u/.config',
-      HTTPS_PROXY: 'http://proxy:3128',
-      NO_PROXY: 'localhost',
-      ANTHROPIC_API_KEY: 'sk-ant',
-      OPENAI_API_KEY: 'sk-oai',
-      AWS_REGION: 'eu-west-1',
-      AZURE_RESOURCE_NAME: 'r',
-      OPENCODE_CONFIG: '/home/u/custom.json',
-    });
+    expect(allowListedEnv(USER_ENV)).toEqual(PASSED);
   });
 
   it('matches names case-insensitively (Windows), so a lower-case token is blocked too', () => {

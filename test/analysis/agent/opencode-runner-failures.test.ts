@@ -92,13 +92,13 @@ describe('OpenCode runner failures (real opencode, scripted model)', () => {
 
     const error = await rejection(
       createOpenCodeRunner({ binary: setup.binary, run: recorder.run })(
-        fixture.input(setup, scenario, { timeoutMs: 25_000 }),
+        fixture.input(setup, scenario, { timeoutMs: 15_000 }),
       ),
     );
 
     expect(error.code).toBe('AGENT_TIMEOUT');
     expect(error.message).toContain(fixture.rawDir);
-    expect(error.message).toContain('25s');
+    expect(error.message).toContain('15s');
     const [result] = recorder.results;
     expect(result?.timedOut).toBe(true);
     expect(groupAlive(result!.pid!)).toBe(false);

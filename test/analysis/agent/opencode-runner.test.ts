@@ -79,6 +79,11 @@ async function expectIsolated(scenario: Scenario, fixture: Awaited<ReturnType<ty
   expect((await stat(join(fixture.worktree, '.opencode', 'plugin', 'planted.js'))).isFile()).toBe(true);
   // OpenCode installed nothing into the downstream's .opencode.
   expect((await readdir(fixture.configDir)).sort()).toEqual(['agent', 'plugin']);
+  // Nothing kept in the raw output folder carries the token either.
+  for (const entry of await readdir(fixture.rawDir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile())
+      expect(await readFile(join(entry.parentPath, entry.name), 'utf8')).not.toContain(GITHUB_TOKEN);
+  }
 }
 
 describe('OpenCode runner (real opencode, scripted model)', () => {
@@ -124,6 +129,8 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
 
     const turns = turnsOf(scenario);
     expect(turns).toHaveLength(3);
+    // The runner names the session itself, which spares OpenCode's title-generation call.
+    expect(scenario.requests().filter((r) => r.kind === 'title')).toEqual([]);
     expect(scenario.remaining()).toBe(0);
     const first = bodyOf(turns[0]!);
     // Our agent's instructions are the system prompt; context.md is attached to the first message.
@@ -161,10 +168,14 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
     const scenario = server.scenario([{ text: answer }]);
     const setup = await isolatedOpenCode(server, [scenario]);
 
-    const result = await createOpenCodeRunner({ binary: setup.binary })(fixture.input(setup, scenario));
+    const result = await createOpenCodeRunner({ binary: setup.binary })(
+      fixture.input(setup, scenario, { variant: 'high' }),
+    );
 
     expect(result.output).toEqual(VALID);
     expect(result.repaired).toBe(false);
+    // --variant reaches the provider as its reasoning effort.
+    expect(JSON.parse(turnsOf(scenario)[0]!.body).reasoning_effort).toBe('high');
     await expectIsolated(scenario, fixture);
   });
 
