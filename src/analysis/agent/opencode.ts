@@ -62,26 +62,32 @@ const exists = (path: string) =>
  */
 export async function hideProjectConfig(worktree: string): Promise<() => Promise<void>> {
   const hidden: { original: string; hidden: string }[] = [];
-  for (const name of PROJECT_CONFIG_ENTRIES) {
-    const original = join(worktree, name);
-    const aside = `${original}${HIDDEN_SUFFIX}`;
-    const hasOriginal = await exists(original);
-    if (await exists(aside)) {
-      if (hasOriginal) await rm(aside, { recursive: true, force: true });
-      else {
-        hidden.push({ original, hidden: aside });
-        continue;
-      }
-    }
-    if (!hasOriginal) continue;
-    await rename(original, aside);
-    hidden.push({ original, hidden: aside });
-  }
-  return async () => {
+  const restore = async () => {
     for (const entry of hidden) {
       if (!(await exists(entry.original))) await rename(entry.hidden, entry.original);
     }
   };
+  try {
+    for (const name of PROJECT_CONFIG_ENTRIES) {
+      const original = join(worktree, name);
+      const aside = `${original}${HIDDEN_SUFFIX}`;
+      const hasOriginal = await exists(original);
+      if (await exists(aside)) {
+        if (!hasOriginal) {
+          hidden.push({ original, hidden: aside });
+          continue;
+        }
+        await rm(aside, { recursive: true, force: true });
+      }
+      if (!hasOriginal) continue;
+      await rename(original, aside);
+      hidden.push({ original, hidden: aside });
+    }
+  } catch (error) {
+    await restore();
+    throw error;
+  }
+  return restore;
 }
 
 /**
@@ -191,7 +197,8 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
         onLine: (line) => {
           const event = stream.push(line);
           if (event?.type === 'tool_use' && event.part?.tool) {
-            input.onNote?.(`opencode ${label}: ${event.part.tool} ${briefInput(event.part.state?.input)}`);
+            const what = briefInput(event.part.state?.input).replaceAll(`${input.worktree}/`, '');
+            input.onNote?.(`${label}: ${event.part.tool} ${what}`.trim());
           }
         },
       });
