@@ -110,8 +110,23 @@ export function enforcedConfig(agentName: string) {
 }
 
 /**
+ * Switches that only save time and network (the user may set them otherwise): no self-update, no
+ * models.dev refresh (OpenCode's bundled catalogue and the user's cached one serve), no language
+ * server downloads, no file watcher on the upstream tree.
+ */
+const QUIET_DEFAULTS = {
+  OPENCODE_DISABLE_AUTOUPDATE: '1',
+  OPENCODE_DISABLE_MODELS_FETCH: '1',
+  OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+  OPENCODE_EXPERIMENTAL_DISABLE_FILEWATCHER: '1',
+  OPENCODE_DISABLE_TERMINAL_TITLE: '1',
+  NO_COLOR: '1',
+};
+
+/**
  * Environment for one OpenCode run: the allow-listed user environment (providers, credentials and
- * the user's own global OpenCode config keep working), plus the switches that isolate the run.
+ * the user's own global OpenCode config keep working), plus the switches that isolate the run,
+ * which always win.
  */
 export function openCodeEnv(options: {
   env: NodeJS.ProcessEnv;
@@ -119,6 +134,7 @@ export function openCodeEnv(options: {
   agentName: string;
 }): Record<string, string> {
   return {
+    ...QUIET_DEFAULTS,
     ...allowListedEnv(options.env),
     // Our agent (and only it) comes from this private folder; see prepareConfigDir.
     OPENCODE_CONFIG_DIR: options.configDir,
@@ -128,14 +144,7 @@ export function openCodeEnv(options: {
     // No ~/.claude/CLAUDE.md, no skill scans of ~/.claude and ~/.agents.
     OPENCODE_DISABLE_CLAUDE_CODE: '1',
     OPENCODE_DISABLE_EXTERNAL_SKILLS: '1',
-    // Nothing downloaded or published: no self-update, no models.dev refresh (the bundled catalogue
-    // and the user's cached one are used), no language servers, no share links.
-    OPENCODE_DISABLE_AUTOUPDATE: '1',
-    OPENCODE_DISABLE_MODELS_FETCH: '1',
-    OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+    // No share links, whatever the user's config says.
     OPENCODE_DISABLE_SHARE: '1',
-    OPENCODE_EXPERIMENTAL_DISABLE_FILEWATCHER: '1',
-    OPENCODE_DISABLE_TERMINAL_TITLE: '1',
-    NO_COLOR: '1',
   };
 }

@@ -53,9 +53,15 @@ describe('environment allow-list', () => {
     });
   });
 
-  it('adds the isolation switches and the enforced read-only config', () => {
+  it('adds the isolation switches and the enforced read-only config; the user may only undo the quiet defaults', () => {
     const env = openCodeEnv({
-      env: USER_ENV,
+      env: {
+        ...USER_ENV,
+        OPENCODE_DISABLE_MODELS_FETCH: '0',
+        OPENCODE_DISABLE_PROJECT_CONFIG: '0',
+        OPENCODE_DISABLE_SHARE: 'false',
+        OPENCODE_CONFIG_DIR: '/elsewhere',
+      },
       configDir: '/raw/opencode-config',
       agentName: 'release-impact',
     });
@@ -69,7 +75,7 @@ describe('environment allow-list', () => {
       OPENCODE_DISABLE_CLAUDE_CODE: '1',
       OPENCODE_DISABLE_EXTERNAL_SKILLS: '1',
       OPENCODE_DISABLE_AUTOUPDATE: '1',
-      OPENCODE_DISABLE_MODELS_FETCH: '1',
+      OPENCODE_DISABLE_MODELS_FETCH: '0',
       OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
       OPENCODE_DISABLE_SHARE: '1',
       OPENCODE_CONFIG: '/home/u/custom.json',
