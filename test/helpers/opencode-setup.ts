@@ -40,7 +40,19 @@ export function ripgrepDir(): string {
   return dirname(require.resolve(`@vscode/ripgrep-${process.platform}-${process.arch}/bin/${exe}`));
 }
 
-export async function isolatedOpenCode(server: ModelServer, scenarios: Scenario[]): Promise<OpenCodeSetup> {
+/** How the user set up the provider: the ways a real user's OpenCode setup reaches the runner. */
+export interface ProviderSetup {
+  /** `global`: $XDG_CONFIG_HOME/opencode/opencode.json; `OPENCODE_CONFIG`: a file that variable names. */
+  config?: 'global' | 'OPENCODE_CONFIG';
+  /** `env`: an *_API_KEY variable; `auth`: `opencode auth` credentials in $XDG_DATA_HOME/opencode/auth.json. */
+  key?: 'env' | 'auth';
+}
+
+export async function isolatedOpenCode(
+  server: ModelServer,
+  scenarios: Scenario[],
+  provider: ProviderSetup = {},
+): Promise<OpenCodeSetup> {
   const home = await tempDir('rw-opencode-home-');
   const xdg = {
     XDG_CONFIG_HOME: join(home, '.config'),
@@ -64,40 +76,45 @@ export async function isolatedOpenCode(server: ModelServer, scenarios: Scenario[
       },
     ]),
   );
-  await writeFile(
-    join(globalDir, 'opencode.json'),
-    JSON.stringify(
-      {
-        $schema: 'https://opencode.ai/config.json',
-        provider: {
-          [PROVIDER]: {
-            npm: '@ai-sdk/openai-compatible',
-            name: 'Scripted test provider',
-            // The key comes through the environment allow-list (*_API_KEY).
-            options: { baseURL: server.url, apiKey: '{env:RWTEST_API_KEY}' },
-            models,
-          },
-        },
+  const key = provider.key ?? 'env';
+  const config = {
+    $schema: 'https://opencode.ai/config.json',
+    provider: {
+      [PROVIDER]: {
+        npm: '@ai-sdk/openai-compatible',
+        name: 'Scripted test provider',
+        options: { baseURL: server.url, ...(key === 'env' ? { apiKey: '{env:RWTEST_API_KEY}' } : {}) },
+        models,
       },
-      null,
-      2,
-    ),
-  );
+    },
+  };
+  const env: Record<string, string> = {
+    PATH: [ripgrepDir(), process.env.PATH ?? ''].join(delimiter),
+    HOME: home,
+    ...xdg,
+    LANG: 'C.UTF-8',
+    GITHUB_TOKEN,
+    GH_TOKEN: GITHUB_TOKEN,
+    GITHUB_REPOSITORY: 'downstream/project',
+  };
+  if (key === 'env') env.RWTEST_API_KEY = PROVIDER_API_KEY;
+  else {
+    const dataDir = join(xdg.XDG_DATA_HOME, 'opencode');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(
+      join(dataDir, 'auth.json'),
+      JSON.stringify({ [PROVIDER]: { type: 'api', key: PROVIDER_API_KEY } }),
+    );
+  }
+  if (provider.config === 'OPENCODE_CONFIG') {
+    const file = join(home, 'elsewhere', 'my-opencode.json');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(config, null, 2));
+    env.OPENCODE_CONFIG = file;
+  } else {
+    await writeFile(join(globalDir, 'opencode.json'), JSON.stringify(config, null, 2));
+  }
   const binary = await findPackagedBinary();
   if (!binary) throw new Error('opencode-ai is not installed: run npm ci');
-  return {
-    home,
-    binary,
-    env: {
-      PATH: [ripgrepDir(), process.env.PATH ?? ''].join(delimiter),
-      HOME: home,
-      ...xdg,
-      LANG: 'C.UTF-8',
-      RWTEST_API_KEY: PROVIDER_API_KEY,
-      GITHUB_TOKEN,
-      GH_TOKEN: GITHUB_TOKEN,
-      GITHUB_REPOSITORY: 'downstream/project',
-    },
-    model: (scenario) => `${PROVIDER}/${scenario.id}`,
-  };
+  return { home, binary, env, model: (scenario) => `${PROVIDER}/${scenario.id}` };
 }

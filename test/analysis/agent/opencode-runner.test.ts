@@ -166,7 +166,8 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
     const fixture = await agentFixture();
     const answer = `I checked src/auth.ts.\n\n\`\`\`json\n${JSON.stringify(VALID, null, 2)}\n\`\`\`\n\nLet me know if you need more.`;
     const scenario = server.scenario([{ text: answer }]);
-    const setup = await isolatedOpenCode(server, [scenario]);
+    // The provider key comes from `opencode auth` credentials here, not from the environment.
+    const setup = await isolatedOpenCode(server, [scenario], { key: 'auth' });
 
     const result = await createOpenCodeRunner({ binary: setup.binary })(
       fixture.input(setup, scenario, { variant: 'high' }),
@@ -176,6 +177,7 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
     expect(result.repaired).toBe(false);
     // --variant reaches the provider as its reasoning effort.
     expect(JSON.parse(turnsOf(scenario)[0]!.body).reasoning_effort).toBe('high');
+    expect(turnsOf(scenario)[0]?.headers.authorization).toBe(`Bearer ${PROVIDER_API_KEY}`);
     await expectIsolated(scenario, fixture);
   });
 
@@ -185,7 +187,8 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
       { text: JSON.stringify({ impact: 'catastrophic', summary: 'Bad.', findings: [{ id: 'Not Kebab' }] }) },
       { text: JSON.stringify(VALID) },
     ]);
-    const setup = await isolatedOpenCode(server, [scenario]);
+    // The provider is defined in a file named by OPENCODE_CONFIG here.
+    const setup = await isolatedOpenCode(server, [scenario], { config: 'OPENCODE_CONFIG' });
     const notes: string[] = [];
 
     const result = await createOpenCodeRunner({ binary: setup.binary })(
