@@ -422,4 +422,58 @@ export const Errors = {
       suggestion: 'Check that git is installed and on PATH, then run `npm run demo` again.',
       exitCode: ExitCode.failure,
     }),
+  agentNotInstalled: (pathSearched: string) =>
+    new ReleaseWatchError({
+      code: 'AGENT_NOT_INSTALLED',
+      message: `The opencode program was not found on PATH (${pathSearched || 'empty'}) nor in an installed npm package opencode-ai.`,
+      suggestion:
+        'Install OpenCode (`npm i -D opencode-ai` in this project, or see https://opencode.ai), or pass --agent none to run the scanners alone.',
+      exitCode: ExitCode.usage,
+    }),
+  agentDefinitionMissing: (agent: string, configDir: string) =>
+    new ReleaseWatchError({
+      code: 'AGENT_DEFINITION_MISSING',
+      message: `The OpenCode agent "${agent}" is not defined: neither ${configDir}/agent/${agent}.md nor ${configDir}/agents/${agent}.md exists.`,
+      suggestion:
+        'Run `release-watch init` to add .opencode/agent/release-impact.md, or set agent.name to an agent defined there.',
+      exitCode: ExitCode.usage,
+    }),
+  agentNotLoaded: (agent: string, rawDir: string) =>
+    new ReleaseWatchError({
+      code: 'AGENT_NOT_LOADED',
+      message: `OpenCode did not load the agent "${agent}" and fell back to its default agent, which is not read-only; its answer was discarded. Raw output: ${rawDir}.`,
+      suggestion: `Check the frontmatter of .opencode/agent/${agent}.md (valid YAML, \`mode: primary\`), then re-run.`,
+      exitCode: ExitCode.usage,
+      details: { agent, rawDir },
+    }),
+  agentTimeout: (agent: string, timeoutMs: number, rawDir: string) =>
+    new ReleaseWatchError({
+      code: 'AGENT_TIMEOUT',
+      message: `The OpenCode agent "${agent}" did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped with everything it started. Raw output: ${rawDir}.`,
+      suggestion:
+        'Raise agent.timeout in the config (e.g. "30m"), use a faster model (--model), or pass --agent none.',
+      exitCode: ExitCode.external,
+      details: { agent, timeoutMs, rawDir },
+    }),
+  agentRunFailed: (agent: string, reason: string, rawDir: string) =>
+    new ReleaseWatchError({
+      code: 'AGENT_RUN_FAILED',
+      message: `The OpenCode agent "${agent}" failed: ${reason}. Raw output: ${rawDir}.`,
+      suggestion:
+        'Check the model and its provider credentials (`opencode auth list`, `opencode models`), and the stderr log in the raw output folder.',
+      exitCode: ExitCode.external,
+      details: { agent, reason, rawDir },
+    }),
+  agentOutputInvalid: (agent: string, problems: readonly string[], rawDir: string) =>
+    new ReleaseWatchError({
+      code: 'AGENT_OUTPUT_INVALID',
+      message: `The OpenCode agent "${agent}" gave no answer that fits the analysis schema, also after one repair turn:\n${problems
+        .slice(0, 20)
+        .map((p) => `  - ${p}`)
+        .join('\n')}\nRaw output: ${rawDir}.`,
+      suggestion:
+        'Try a stronger model (--model), or check the output section of the agent file against schema/agent-output.schema.json.',
+      exitCode: ExitCode.external,
+      details: { agent, problems, rawDir },
+    }),
 } as const;

@@ -1,6 +1,15 @@
 /** The library API of release-watch: config, schemas, types and the stage functions. */
 
-export type { AgentRunInput, AgentRunner, AgentRunResult } from './analysis/agent/types.js';
+export {
+  createOpenCodeRunner,
+  type OpenCodeRunnerOptions,
+  openCodeRunner,
+} from './analysis/agent/opencode.js';
+export type {
+  AgentRunInput,
+  AgentRunner,
+  AgentRunResult,
+} from './analysis/agent/types.js';
 export { ContextBuilder, type ContextCoverage } from './analysis/context.js';
 export { classify } from './analysis/diff/classify.js';
 export { type FileDiff, type Hunk, numberedLines, streamPatch } from './analysis/diff/patch.js';

@@ -215,6 +215,7 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
       variant: config.agent.variant,
       timeoutMs: config.agent.timeout,
       rawDir,
+      title: `release-watch ${id} ${tag}`,
       onNote: deps.onNote,
     });
     const agentFindings: Finding[] = result.output.findings.map((f) => ({
@@ -285,7 +286,8 @@ async function runAgent(
   try {
     result = await deps.agentRunner(input);
   } catch (error) {
-    if (isReleaseWatchError(error) && error.code === 'NOT_IMPLEMENTED') throw error;
+    // The runner's own coded errors (AGENT_TIMEOUT, AGENT_NOT_LOADED, ...) already name the raw output folder.
+    if (isReleaseWatchError(error)) throw error;
     throw Errors.agentFailed(id, tag, rawDir, (error as Error).message, error);
   }
   const parsed = agentOutputSchema.safeParse(result?.output);

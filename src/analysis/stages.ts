@@ -1,5 +1,4 @@
 import type { ResolvedConfig } from '../config/load.js';
-import { Errors } from '../errors.js';
 import type { SourceDeps } from '../sources/index.js';
 import type { AgentRunner } from './agent/types.js';
 import type { AnalyzeDeps } from './service.js';
@@ -45,8 +44,6 @@ export function createAnalyzeDeps(
       const cache = await openUpstreamCache(config, upstream, sources);
       return ensureWorktree(cache, { tag, commit });
     },
-    agentRunner: async () => {
-      throw Errors.notImplemented('analyze --agent opencode', 'issue 5: OpenCode runner');
-    },
+    agentRunner: async (input) => (await import('./agent/opencode.js')).openCodeRunner(input),
   };
 }

@@ -14,6 +14,8 @@ export interface AgentRunInput {
   timeoutMs: number;
   /** Where raw output (event streams, stderr) is kept for debugging; inside the artifact folder. */
   rawDir: string;
+  /** Session title, e.g. "release-watch codex rust-v0.139.0" (default: from the worktree folder). */
+  title?: string;
   /** Environment to pass through the allow-list (default: process.env). */
   env?: NodeJS.ProcessEnv;
   onNote?: (message: string) => void;
@@ -23,8 +25,13 @@ export interface AgentRunResult {
   output: AgentOutput;
   model?: string;
   durationMs: number;
+  /** Summed over every step of every turn (`step_finish` events). */
   tokens: number;
   cost: number;
+  /** The OpenCode session, for `opencode export <id>` or `opencode run --session <id>`. */
+  sessionId?: string;
+  /** True when the first answer did not fit the schema and a repair turn produced this one. */
+  repaired?: boolean;
 }
 
 export type AgentRunner = (input: AgentRunInput) => Promise<AgentRunResult>;
