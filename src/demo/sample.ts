@@ -108,3 +108,20 @@ export async function buildSampleUpstream(dir: string, git: GitRunner = runGit):
   }
   return dir;
 }
+
+/** The config entry of the sample upstream, served from `dir` over file:// (demo and tests). */
+export function sampleUpstreamConfig(dir: string) {
+  return {
+    repo: 'example/sample-host',
+    tags: 'v[0-9]*',
+    source: 'git-tags' as const,
+    url: `file://${dir}`,
+    surfaces: {
+      'plugin-hooks': ['packages/plugin/src/**'],
+      cli: ['src/cli.ts'],
+      endpoints: ['src/provider/**'],
+      prompts: ['prompts/**'],
+    },
+    ignore: ['**/bun.lock'],
+  };
+}

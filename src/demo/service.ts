@@ -9,7 +9,7 @@ import { githubEnv } from '../github/env.js';
 import { createRunDeps } from '../run/deps.js';
 import { type RunResult, runAll } from '../run/service.js';
 import { writeJsonAtomically } from '../util/fs.js';
-import { buildSampleUpstream } from './sample.js';
+import { buildSampleUpstream, sampleUpstreamConfig } from './sample.js';
 
 export interface DemoResult {
   dir: string;
@@ -33,19 +33,7 @@ export async function runDemo(
     downstream: { labels: ['release-watch'], minSeverity: 'medium' },
     agent: { kind: 'none' },
     upstreams: {
-      sample: {
-        repo: 'example/sample-host',
-        tags: 'v[0-9]*',
-        source: 'git-tags',
-        url: `file://${upstreamDir}`,
-        surfaces: {
-          'plugin-hooks': ['packages/plugin/src/**'],
-          cli: ['src/cli.ts'],
-          endpoints: ['src/provider/**'],
-          prompts: ['prompts/**'],
-        },
-        ignore: ['**/bun.lock'],
-      },
+      sample: sampleUpstreamConfig(upstreamDir),
     },
   });
   const config = await loadConfig({ file: configFile });

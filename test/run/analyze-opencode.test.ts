@@ -2,7 +2,7 @@ import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/schema.js';
-import { buildSampleUpstream } from '../../src/demo/sample.js';
+import { buildSampleUpstream, sampleUpstreamConfig } from '../../src/demo/sample.js';
 import { AGENT_FILE, requestTexts } from '../helpers/agent-fixture.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { type ModelServer, startModelServer } from '../helpers/model-server.js';
@@ -66,13 +66,7 @@ describe('analyze --agent opencode', () => {
       JSON.stringify({
         agent: { kind: 'opencode', model: setup.model(scenario), timeout: '4m' },
         upstreams: {
-          sample: {
-            repo: 'example/sample-host',
-            tags: 'v[0-9]*',
-            source: 'git-tags',
-            url: `file://${upstream}`,
-            surfaces: { cli: ['src/cli.ts'], 'plugin-hooks': ['packages/plugin/src/**'] },
-          },
+          sample: sampleUpstreamConfig(upstream),
         },
       }),
     );

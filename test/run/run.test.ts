@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/schema.js';
-import { buildSampleUpstream } from '../../src/demo/sample.js';
+import { buildSampleUpstream, sampleUpstreamConfig } from '../../src/demo/sample.js';
 import type { RunResult } from '../../src/run/service.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { type GitHubStandIn, startGitHubStandIn } from '../helpers/github-server.js';
@@ -24,13 +24,7 @@ async function project() {
     downstream: { repo: 'acme/plugin', minSeverity: 'medium' },
     agent: { kind: 'none' },
     upstreams: {
-      sample: {
-        repo: 'example/sample-host',
-        tags: 'v[0-9]*',
-        source: 'git-tags',
-        url: `file://${upstream}`,
-        surfaces: { 'plugin-hooks': ['packages/plugin/src/**'], cli: ['src/cli.ts'] },
-      },
+      sample: sampleUpstreamConfig(upstream),
       broken: {
         repo: 'example/gone',
         tags: 'v*',
