@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readTextIfExists, writeFileAtomically } from '../util/fs.js';
+import { appendFileAtomically } from '../util/fs.js';
 
 /**
  * One entry in GitHub's step-output file format: `key=value`, or for values with line breaks
@@ -18,10 +18,8 @@ export function formatGitHubOutput(key: string, value: string): string {
  * file is replaced atomically, so a crash never leaves a half-written entry for the runner to read.
  */
 export async function appendGitHubOutput(file: string, outputs: Record<string, string>): Promise<void> {
-  const existing = (await readTextIfExists(file)) ?? '';
-  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
   const added = Object.entries(outputs)
     .map(([key, value]) => formatGitHubOutput(key, value))
     .join('');
-  await writeFileAtomically(file, existing + separator + added);
+  await appendFileAtomically(file, added);
 }
