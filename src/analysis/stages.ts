@@ -1,6 +1,5 @@
 import type { ResolvedConfig } from '../config/load.js';
 import type { SourceDeps } from '../sources/index.js';
-import type { AgentRunner } from './agent/types.js';
 import type { AnalyzeDeps } from './service.js';
 
 /** What analyze asks of the diff stage when the artifacts it needs are missing or compare another `from`. */
