@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
-import picomatch from 'picomatch';
 import { artifactPaths } from '../../src/artifacts/paths.js';
-import type { ChangedFile, FilesArtifact, ReleaseArtifact } from '../../src/artifacts/schema.js';
+import type { FilesArtifact, ReleaseArtifact } from '../../src/artifacts/schema.js';
+import { fileClassifier, parseRawNumstat } from '../../src/git/changes.js';
 
 /**
- * Stand-in for the `diff` stage in analyze tests: writes release.json, diff.patch, diff.stat,
- * log.txt and files.json for `from..to` of a repository with plain git. (The lead swaps in the
- * real stage when merging.)
+ * Diff artifacts for scanner and analyze unit tests, written from a plain (non-cache) repository:
+ * release.json, diff.patch, diff.stat, log.txt and files.json for `from..to`. files.json uses the
+ * diff stage's parser and classifier; the run and e2e tests go through the real diff stage.
  */
 export async function writeDiffArtifacts(options: {
   gitDir: string;
@@ -37,41 +37,11 @@ export async function writeDiffArtifacts(options: {
   await writeFile(paths.stat, await git('diff', '--stat', ...range));
   await writeFile(paths.log, await git('log', '--oneline', `${options.from}..${options.to}`));
 
-  const STATUS: Record<string, ChangedFile['status']> = {
-    A: 'added',
-    D: 'deleted',
-    M: 'modified',
-    R: 'renamed',
-    C: 'copied',
-    T: 'type-changed',
-  };
-  const names = (await git('diff', '--name-status', '-z', ...range)).split('\0');
-  const numbers = (await git('diff', '--numstat', '-z', ...range)).split('\0');
-  const surfaces = Object.entries(options.surfaces ?? {}).map(
-    ([name, globs]) => [name, picomatch(globs)] as const,
-  );
-  const ignored = picomatch(options.ignore?.length ? options.ignore : ['\0']);
-  const files: ChangedFile[] = [];
-  for (let i = 0, n = 0; i < names.length - 1; ) {
-    const code = names[i++]![0]!;
-    const oldPath = code === 'R' || code === 'C' ? names[i++] : undefined;
-    const path = names[i++]!;
-    const [adds, dels] = numbers[n]!.split('\t');
-    n += oldPath ? 3 : 1;
-    const binary = adds === '-';
-    files.push({
-      path,
-      ...(oldPath ? { oldPath } : {}),
-      status: STATUS[code]!,
-      additions: binary ? 0 : Number(adds),
-      deletions: binary ? 0 : Number(dels),
-      binary,
-      surfaces: surfaces
-        .filter(([, match]) => match(path) || (oldPath && match(oldPath)))
-        .map(([name]) => name),
-      ignored: ignored(path),
-    });
-  }
+  // files.json through the diff stage's own parser and classifier, so the two cannot drift apart.
+  const classify = fileClassifier({ surfaces: options.surfaces ?? {}, ignore: options.ignore ?? [] });
+  const files = parseRawNumstat(
+    await git('diff', '--raw', '--numstat', '-z', '--no-abbrev', '-M', ...range),
+  ).map(classify);
   const filesArtifact: FilesArtifact = { schemaVersion: 1, from: options.from, to: options.to, files };
   await writeFile(paths.files, JSON.stringify(filesArtifact, null, 2));
   const release: ReleaseArtifact = {
