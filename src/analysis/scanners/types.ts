@@ -31,6 +31,13 @@ export interface Observation<K extends string = string> {
   surface: string;
   /** One markdown line: what changed. */
   detail: string;
+  /**
+   * The thing changed (finding identity): flag name and program, symbol path, header name, or the
+   * file path for file rules. One finding per rule + kind + subject, whatever file it sits in.
+   */
+  subject?: string;
+  /** A title that names the thing (`CLI flag \`--print-logs\` removed from \`sample-host\``). */
+  title?: string;
   evidence: Evidence[];
 }
 
