@@ -1,5 +1,5 @@
 import { SEVERITIES, type Severity } from '../config/schema.js';
-import { isSafeRepoPath, type RepoReader, splitLines } from './repo-reader.js';
+import { isSafeRepoPath, type RepoReader, splitLines } from '../git/reader.js';
 import type { Evidence, Finding } from './schema.js';
 
 export const normalizeWhitespace = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -14,14 +14,14 @@ import type { ResolvedConfig } from '../config/load.js';
 import { SEVERITIES, type Severity } from '../config/schema.js';
 import { getUpstream, selectUpstream, tagPatternOf } from '../config/upstreams.js';
 import { Errors, isReleaseWatchError } from '../errors.js';
+import { gitRepoReader, type RepoReader } from '../git/reader.js';
 import { type GitRunner, runGit, validateTagName } from '../git/run.js';
 import { writeFileAtomically, writeJsonAtomically } from '../util/fs.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
 import { maxSeverity, mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
 import { scanDiff } from './pass.js';
-import { gitRepoReader, type RepoReader } from './repo-reader.js';
 import { type Analysis, agentOutputSchema, analysisSchema, type Finding } from './schema.js';
-import type { DiffStage, WorktreeStage } from './stages.js';
+import type { DiffStage, WorktreeStage } from './types.js';
 
 export interface AnalyzeOptions {
   upstream?: string;

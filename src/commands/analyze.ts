@@ -1,9 +1,9 @@
 import { analyzeRelease } from '../analysis/service.js';
-import { createAnalyzeDeps } from '../analysis/stages.js';
 import { BaseCommand } from '../cli/base.js';
 import { agentFlag, fromFlag, modelFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
 import { SEVERITIES } from '../config/schema.js';
 import { githubEnv } from '../github/env.js';
+import { createAnalyzeDeps } from '../run/deps.js';
 import { createSourceDeps } from '../sources/deps.js';
 
 export default class Analyze extends BaseCommand<typeof Analyze> {

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { tagPatternProblem } from '../sources/tags.js';
 import { DURATION_PATTERN, parseDuration } from '../util/duration.js';
+import { tagPatternProblem } from './tag-pattern.js';
 
 export const SEVERITIES = ['none', 'low', 'medium', 'high', 'breaking'] as const;
 export const severitySchema = z.enum(SEVERITIES);

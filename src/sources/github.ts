@@ -6,8 +6,8 @@ import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
-import type { ListOptions, ReleaseSource, SourceDeps } from './index.js';
 import { selectReleases } from './select.js';
+import type { ListOptions, ReleaseSource, SourceDeps } from './types.js';
 
 const PER_PAGE = 100;
 /** 10,000 releases: a safety stop against a `Link` header that never ends. */
