@@ -110,15 +110,3 @@ export type UpstreamConfig = z.output<typeof upstreamSchema>;
 export function defineConfig(config: ConfigInput): ConfigInput {
   return config;
 }
-
-/** Every problem at once, each as `path: message`. */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `${path ? `${path}.` : ''}${key}: unknown key`);
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) return [`${path || '(root)'}: required`];
-    return [`${path || '(root)'}: ${issue.message}`];
-  });
-}

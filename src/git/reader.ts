@@ -13,8 +13,9 @@ export interface RepoReader {
 /** A repository-relative path that cannot leave the repository: no absolute path, no `..`, no oddities. */
 export function isSafeRepoPath(path: string): boolean {
   if (path === '' || path.startsWith('/') || /^[A-Za-z]:/.test(path)) return false;
+  // Tabs are legal in git paths; other control characters (a line break ends a batch request) are not.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-  if (/[\\\x00-\x1f]/.test(path)) return false;
+  if (/[\\\x00-\x08\x0a-\x1f\x7f]/.test(path)) return false;
   return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 

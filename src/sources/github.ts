@@ -153,7 +153,15 @@ function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: 
     error.status === 429 ||
     (error.status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(error.message)));
   if (rateLimited) return Errors.githubRateLimited(id, upstream.repo, authenticated, error);
-  return Errors.githubRequestFailed(id, upstream.repo, error.status, error.message, authenticated, error);
+  return Errors.githubRequestFailed({
+    during: 'releases',
+    id,
+    repo: upstream.repo,
+    status: error.status,
+    reason: error.message,
+    authenticated,
+    cause: error,
+  });
 }
 
 /**
