@@ -1,78 +1,105 @@
 import { type Side, splitLines } from '../../git/reader.js';
 import { surfaceOf } from '../patch/classify.js';
 import { linesEvidence } from './evidence.js';
-import { applyCase, attrValues, hasAttrKey, rustItems } from './rust-items.js';
+import { type Attr, applyCase, attrValues, type BuilderCall, hasAttrKey, readRust } from './rust-items.js';
 import type { CliDefinitions, CliName, KindOf, Observation, Rule } from './types.js';
 
 type Kind = KindOf<'cli'>;
 
 const CLAP = ['arg', 'clap', 'command'];
-const single = (values: string[]) => values[0];
+const ALIASES = ['alias', 'aliases', 'visible_alias', 'visible_aliases'];
+const SHORT_ALIASES = ['short_alias', 'short_aliases', 'visible_short_alias', 'visible_short_aliases'];
 
 /** The type a field holds, unwrapped from Option<…> and paths: `Option<a::Shared>` → `Shared`. */
 const typeName = (type: string) => /^(?:Option\s*<\s*)?(?:[\w]+::)*([A-Za-z_]\w*)/.exec(type)?.[1];
 
-/** Flags (clap derive fields) and subcommands (clap Subcommand enum variants) of a Rust file. */
-export function rustCliNames(text: string): CliDefinitions {
+/** Flags and subcommands of a Rust file: clap derive (fields, Subcommand variants) and clap builder calls. */
+export async function rustCliNames(text: string): Promise<CliDefinitions> {
+  const { items, constants, builders } = await readRust(text);
   const names: CliName[] = [];
   const flattens: CliDefinitions['flattens'] = [];
-  for (const item of rustItems(text)) {
+  /** An attribute's values, a constant given by name resolved (`long = FLAG`). */
+  const valuesOf = (attrs: readonly Attr[], key: string) =>
+    attrValues(attrs, CLAP, key).flatMap((e) =>
+      e.values.length > 0 ? e.values : e.ref && constants.has(e.ref) ? [constants.get(e.ref)!] : [],
+    );
+  for (const item of items) {
     const derived = new Set(
       item.attrs.filter((a) => a.name === 'derive').flatMap((a) => a.entries.map((e) => e.key)),
     );
-    const casing =
-      single(attrValues(item.attrs, CLAP, 'rename_all').flatMap((e) => e.values)) ?? 'kebab-case';
+    const casing = valuesOf(item.attrs, 'rename_all')[0] ?? 'kebab-case';
+    const program = valuesOf(item.attrs, 'name')[0] ?? valuesOf(item.attrs, 'bin_name')[0];
     for (const member of item.members) {
       const at = {
         scope: item.name,
+        ...(program ? { program } : {}),
         ident: member.name,
         startLine: member.startLine,
         endLine: member.endLine,
       };
-      const values = (key: string) => attrValues(member.attrs, CLAP, key).flatMap((e) => e.values);
+      const values = (key: string) => valuesOf(member.attrs, key);
+      const has = (key: string) => hasAttrKey(member.attrs, CLAP, key);
       const push = (kind: CliName['kind'], primary: string, aliases: string[]) => {
         for (const name of [primary, ...aliases]) names.push({ ...at, kind, name, primary });
       };
       if (item.kind === 'struct') {
         const flattened = typeName(member.type);
-        if (hasAttrKey(member.attrs, CLAP, 'flatten') && flattened)
-          flattens.push({ scope: item.name, type: flattened });
-        if (!hasAttrKey(member.attrs, CLAP, 'long') && !hasAttrKey(member.attrs, CLAP, 'short')) continue;
-        if (hasAttrKey(member.attrs, CLAP, 'long')) {
-          const long = `--${single(values('long')) ?? applyCase(member.name, casing)}`;
-          const aliases = ['alias', 'aliases', 'visible_alias', 'visible_aliases'].flatMap(values);
+        if (has('flatten') && flattened) flattens.push({ scope: item.name, type: flattened });
+        if (has('long')) {
+          const long = `--${values('long')[0] ?? applyCase(member.name, casing)}`;
           push(
             'flag',
             long,
-            aliases.map((a) => `--${a}`),
+            ALIASES.flatMap(values).map((a) => `--${a}`),
           );
         }
-        if (hasAttrKey(member.attrs, CLAP, 'short')) {
-          const short = `-${single(values('short')) ?? member.name.charAt(0)}`;
-          const aliases = [
-            'short_alias',
-            'short_aliases',
-            'visible_short_alias',
-            'visible_short_aliases',
-          ].flatMap(values);
+        if (has('short')) {
+          const short = `-${values('short')[0] ?? member.name.charAt(0)}`;
           push(
             'flag',
             short,
-            aliases.map((a) => `-${a}`),
+            SHORT_ALIASES.flatMap(values).map((a) => `-${a}`),
           );
         }
       } else if (derived.has('Subcommand')) {
-        if (['skip', 'flatten', 'external_subcommand'].some((k) => hasAttrKey(member.attrs, CLAP, k)))
-          continue;
-        const name = single(values('name')) ?? applyCase(member.name, casing);
-        push('subcommand', name, ['alias', 'aliases', 'visible_alias', 'visible_aliases'].flatMap(values));
+        if (['skip', 'flatten', 'external_subcommand'].some(has)) continue;
+        const name = values('name')[0] ?? applyCase(member.name, casing);
+        push('subcommand', name, ALIASES.flatMap(values));
       }
+    }
+  }
+  const scopeOf = (call: BuilderCall): string =>
+    call.parent === undefined ? call.id : `${scopeOf(builders[call.parent]!)} ${call.id}`;
+  for (const call of builders) {
+    const parent = call.parent === undefined ? undefined : builders[call.parent]!;
+    const scope = parent ? scopeOf(parent) : call.fn ? `fn ${call.fn}` : 'builder';
+    const at = {
+      scope,
+      ...(parent ? { program: scopeOf(parent) } : {}),
+      ident: call.id,
+      startLine: call.startLine,
+      endLine: call.endLine,
+    };
+    const method = (...which: string[]) =>
+      call.methods.filter((m) => which.includes(m.name)).flatMap((m) => m.values);
+    const push = (kind: CliName['kind'], spelled: string[]) => {
+      for (const name of spelled) names.push({ ...at, kind, name, primary: spelled[0]! });
+    };
+    if (call.kind === 'arg') {
+      const long = method('long');
+      if (long.length > 0) push('flag', [...long, ...method(...ALIASES)].map((n) => `--${n}`));
+      const short = method('short');
+      if (short.length > 0) push('flag', [...short, ...method(...SHORT_ALIASES)].map((n) => `-${n}`));
+    } else if (parent) {
+      // A subcommand: `Command::new("sub")` attached to its parent with `.subcommand(…)`.
+      push('subcommand', [call.id, ...method(...ALIASES)]);
     }
   }
   return { names, flattens };
 }
 
-const RUST_CLI = /#\[(?:arg|clap|command)\s*\(|derive\([^)]*\b(?:Parser|Subcommand|Args)\b/;
+const RUST_CLI =
+  /#\[(?:arg|clap|command)\s*\(|derive\([^)]*\b(?:Parser|Subcommand|Args)\b|\b(?:Arg|Command|App|SubCommand)::(?:new|with_name)\s*\(/;
 const JS_CLI = /\.(?:option|options|requiredOption|command)\s*\(/;
 const JS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 const MAX_EVIDENCE_LINES = 12;
@@ -102,7 +129,9 @@ export const cliRule: Rule<'cli'> = {
           if (!(cls.ext === '.rs' ? RUST_CLI : JS_CLI).test(text)) return;
           // The TypeScript parser is loaded only when a JS/TS file needs it (it takes about a second).
           const found =
-            cls.ext === '.rs' ? rustCliNames(text) : (await import('./js-cli.js')).jsCliNames(text, path);
+            cls.ext === '.rs'
+              ? await rustCliNames(text)
+              : (await import('./js-cli.js')).jsCliNames(text, path);
           const lines = splitLines(text);
           for (const n of found.names) sides[ref].push({ ...n, path, surface: surfaceOf(meta), lines });
           flattens[ref].push(...found.flattens);

@@ -1,8 +1,9 @@
+import { parseRust, type SyntaxNode } from '../parse/rust.js';
+
 /**
- * Just enough Rust structure for the CLI and wire rules: structs and enums with their attributes,
- * and their fields/variants with theirs. Comments and string contents are masked before any
- * bracket is counted, so `"]"` or `// {` cannot derail it. Not a Rust parser: items it cannot
- * read (macros generating structs, cfg-gated duplicates) are simply not seen.
+ * What the CLI and wire rules need of a Rust file, read from its tree-sitter syntax tree: structs and
+ * enums with their attributes and their fields/variants with theirs, string constants, and clap
+ * builder calls. Items inside macro bodies are token trees to the parser and are not seen.
  */
 
 export interface AttrEntry {
@@ -10,6 +11,8 @@ export interface AttrEntry {
   key: string;
   /** String/char literal values: `long = "x"` → ["x"], `aliases = ["a", "b"]` → ["a", "b"]. */
   values: string[];
+  /** A path given as the value (`long = FLAG_NAME`): a constant to resolve. */
+  ref?: string;
 }
 
 export interface Attr {
@@ -20,9 +23,10 @@ export interface Attr {
 
 export interface RustMember {
   name: string;
-  /** A struct field's type, as written (masked); empty for enum variants. */
+  /** A struct field's type, as written; empty for enum variants. */
   type: string;
   attrs: Attr[];
+  /** First line of its attributes (or of the member itself), 1-based. */
   startLine: number;
   endLine: number;
 }
@@ -35,191 +39,263 @@ export interface RustItem {
   startLine: number;
 }
 
-/** Same length as `text`: comments blanked, string/char literal contents blanked, newlines kept. */
-export function maskRust(text: string): string {
-  const out = text.split('');
-  const blank = (from: number, to: number) => {
-    for (let i = from; i < to; i++) if (out[i] !== '\n') out[i] = ' ';
-  };
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    const next = text[i + 1];
-    if (c === '/' && next === '/') {
-      const end = text.indexOf('\n', i);
-      const stop = end === -1 ? text.length : end;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '/' && next === '*') {
-      let depth = 1;
-      let j = i + 2;
-      while (j < text.length && depth > 0) {
-        const pair = text.slice(j, j + 2);
-        if (pair === '/*' || pair === '*/') {
-          depth += pair === '/*' ? 1 : -1;
-          j += 2;
-        } else j++;
-      }
-      blank(i, j);
-      i = j;
-    } else if (c === 'r' && /^r#*"/.test(text.slice(i, i + 260)) && !/[\w]/.test(text[i - 1] ?? '')) {
-      const hashes = /^r(#*)"/.exec(text.slice(i, i + 260))![1]!;
-      const close = `"${hashes}`;
-      const start = i + 2 + hashes.length;
-      const end = text.indexOf(close, start);
-      const stop = end === -1 ? text.length : end;
-      blank(start, stop);
-      i = stop + close.length;
-    } else if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      blank(i + 1, j);
-      i = j + 1;
-    } else if (c === "'") {
-      // A char literal ('x', '\n', '\u{1F600}'), not a lifetime ('a).
-      const m = /^'(?:\\(?:u\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}|.)|[^\\'\n])'/.exec(text.slice(i, i + 12));
-      if (m) {
-        blank(i + 1, i + m[0].length - 1);
-        i += m[0].length;
-      } else i++;
-    } else i++;
-  }
-  return out.join('');
+/** One clap builder call (`Arg::new("x")`, `Command::new("sub")`) with the methods chained on it. */
+export interface BuilderCall {
+  kind: 'arg' | 'command';
+  /** The id/name given to `new` (a constant's value when a constant is given). */
+  id: string;
+  methods: { name: string; values: string[] }[];
+  /** Index (in `builders`) of the command this one is attached to (`.arg(…)`, `.subcommand(…)`). */
+  parent?: number;
+  /** The function it is written in, for calls attached to nothing we can see. */
+  fn?: string;
+  startLine: number;
+  endLine: number;
 }
 
-const OPEN: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-
-/** Index of the bracket closing the one at `open` (in masked code), or -1. */
-function closing(code: string, open: number): number {
-  const stack: string[] = [];
-  for (let i = open; i < code.length; i++) {
-    const c = code[i]!;
-    if (OPEN[c]) stack.push(OPEN[c]!);
-    else if (c === ')' || c === ']' || c === '}') {
-      if (stack.pop() !== c) return -1;
-      if (stack.length === 0) return i;
-    }
-  }
-  return -1;
+export interface RustSource {
+  items: RustItem[];
+  /** `const`/`static` string constants by name. */
+  constants: Map<string, string>;
+  builders: BuilderCall[];
 }
 
-/** Splits [start, end) at commas outside brackets. */
-function splitTopLevel(code: string, start: number, end: number): [number, number][] {
-  const parts: [number, number][] = [];
-  let depth = 0;
-  let from = start;
-  for (let i = start; i < end; i++) {
-    const c = code[i]!;
-    if (c === '(' || c === '[' || c === '{' || (c === '<' && code[i - 1] !== '-' && code[i - 1] !== '='))
-      depth++;
-    else if (c === ')' || c === ']' || c === '}' || (c === '>' && code[i - 1] !== '-' && code[i - 1] !== '='))
-      depth--;
-    else if (c === ',' && depth === 0) {
-      parts.push([from, i]);
-      from = i + 1;
-    }
-  }
-  parts.push([from, end]);
-  return parts;
+const children = (node: SyntaxNode) => node.children.filter((c): c is SyntaxNode => c !== null);
+
+/** The value of a string, raw string or char literal node, escapes resolved. */
+export function literalValue(node: SyntaxNode): string | undefined {
+  if (node.type === 'raw_string_literal')
+    return children(node).find((c) => c.type === 'string_content')?.text ?? '';
+  if (node.type === 'char_literal') return unescape(node.text.replace(/^b?'|'$/g, ''));
+  if (node.type === 'string_literal') return unescape(node.text.replace(/^b?"|"$/g, ''));
+  return undefined;
 }
 
-const LITERAL = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'/g;
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\', '"': '"', "'": "'" };
 
-function parseAttr(raw: string, code: string, start: number, end: number): Attr {
-  // start: index of '#', end: index of the closing ']'
-  const inner = code.slice(start + 2, end);
-  const name = /^\s*([\w:]+)/.exec(inner)?.[1]?.split('::').pop() ?? '';
-  const open = code.indexOf('(', start + 2);
-  if (open === -1 || open > end) return { name, entries: [] };
-  const close = closing(code, open);
+function unescape(text: string): string {
+  return text.replace(/\\(u\{([0-9a-fA-F]+)\}|x([0-9a-fA-F]{2})|\n\s*|.)/g, (_, all: string, u, x) => {
+    if (u) return String.fromCodePoint(Number.parseInt(u, 16));
+    if (x) return String.fromCharCode(Number.parseInt(x, 16));
+    if (all.startsWith('\n')) return '';
+    return ESCAPES[all] ?? all;
+  });
+}
+
+const LITERALS = new Set(['string_literal', 'raw_string_literal', 'char_literal']);
+
+/** Literal values anywhere under `node` (nested token trees included), in source order. */
+function literalsIn(node: SyntaxNode, out: string[] = []): string[] {
+  const value = literalValue(node);
+  if (value !== undefined) out.push(value);
+  else for (const c of children(node)) literalsIn(c, out);
+  return out;
+}
+
+/** `#[name(a, b = "x", c = ["y"])]` → entries split at the top-level commas of its token tree. */
+function readAttr(item: SyntaxNode): Attr | undefined {
+  const attr = children(item).find((c) => c.type === 'attribute');
+  if (!attr) return undefined;
+  const path = children(attr)[0];
+  const name = path?.text.split('::').pop()?.trim() ?? '';
+  const args = attr.childForFieldName('arguments');
   const entries: AttrEntry[] = [];
-  for (const [from, to] of splitTopLevel(code, open + 1, close === -1 ? end : close)) {
-    const key = /^\s*([\w:]+)/.exec(code.slice(from, to))?.[1]?.split('::').pop();
-    if (!key) continue;
-    const values = [...raw.slice(from, to).matchAll(LITERAL)].map((m) => m[1] ?? m[2] ?? '');
-    entries.push({ key, values });
+  if (args) {
+    // The token tree's own children, without the enclosing brackets.
+    const tokens = children(args).slice(1, -1);
+    let segment: SyntaxNode[] = [];
+    const flush = () => {
+      const eq = segment.findIndex((t) => t.type === '=');
+      const head = eq === -1 ? segment : segment.slice(0, eq);
+      const key = head.filter((t) => t.type === 'identifier').pop()?.text;
+      if (key) {
+        const rest = eq === -1 ? [] : segment.slice(eq + 1);
+        const values = rest.flatMap((t) => literalsIn(t));
+        const only = rest.length > 0 && rest.every((t) => t.type === 'identifier' || t.type === '::');
+        entries.push({ key, values, ...(only ? { ref: rest[rest.length - 1]!.text } : {}) });
+      }
+      segment = [];
+    };
+    for (const token of tokens) {
+      if (token.type === ',') flush();
+      else segment.push(token);
+    }
+    flush();
   }
   return { name, entries };
 }
 
-/** Reads `#[...]` attributes starting at `pos` (skipping whitespace); returns them and where they end. */
-function readAttrs(raw: string, code: string, pos: number): { attrs: Attr[]; next: number } {
-  const attrs: Attr[] = [];
-  let i = pos;
-  for (;;) {
-    while (i < code.length && /\s/.test(code[i]!)) i++;
-    if (code[i] !== '#' || code[i + 1] !== '[') return { attrs, next: i };
-    const end = closing(code, i + 1);
-    if (end === -1) return { attrs, next: i };
-    attrs.push(parseAttr(raw, code, i, end));
-    i = end + 1;
+const line = (node: SyntaxNode) => node.startPosition.row + 1;
+const endLine = (node: SyntaxNode) => node.endPosition.row + 1;
+
+/** Members of a field or variant list: each with the attributes written before it. */
+function readMembers(list: SyntaxNode, kind: RustItem['kind']): RustMember[] {
+  const members: RustMember[] = [];
+  let attrs: Attr[] = [];
+  let first: SyntaxNode | undefined;
+  for (const child of children(list)) {
+    if (child.type === 'attribute_item') {
+      const attr = readAttr(child);
+      if (attr) attrs.push(attr);
+      first ??= child;
+    } else if (child.type === (kind === 'struct' ? 'field_declaration' : 'enum_variant')) {
+      const name = child.childForFieldName('name')?.text.replace(/^r#/, '');
+      if (name) {
+        members.push({
+          name,
+          type: child.childForFieldName('type')?.text ?? '',
+          attrs,
+          startLine: line(first ?? child),
+          endLine: endLine(child),
+        });
+      }
+      attrs = [];
+      first = undefined;
+    }
+  }
+  return members;
+}
+
+/** Structs, enums and string constants of a list of declarations (a file, a `mod`, an `impl`). */
+function readDeclarations(node: SyntaxNode, source: RustSource) {
+  let attrs: Attr[] = [];
+  for (const child of children(node)) {
+    switch (child.type) {
+      case 'attribute_item': {
+        const attr = readAttr(child);
+        if (attr) attrs.push(attr);
+        continue;
+      }
+      case 'line_comment':
+      case 'block_comment':
+        continue;
+      case 'struct_item':
+      case 'enum_item': {
+        const kind = child.type === 'struct_item' ? 'struct' : 'enum';
+        const name = child.childForFieldName('name')?.text;
+        const body = child.childForFieldName('body');
+        if (name && body && (body.type === 'field_declaration_list' || body.type === 'enum_variant_list')) {
+          source.items.push({ kind, name, attrs, members: readMembers(body, kind), startLine: line(child) });
+        }
+        break;
+      }
+      case 'const_item':
+      case 'static_item': {
+        const name = child.childForFieldName('name')?.text;
+        const value = child.childForFieldName('value');
+        const text = value ? literalValue(value) : undefined;
+        if (name && text !== undefined) source.constants.set(name, text);
+        break;
+      }
+      case 'mod_item':
+      case 'impl_item':
+      case 'ERROR': {
+        const body = child.type === 'ERROR' ? child : child.childForFieldName('body');
+        if (body) readDeclarations(body, source);
+        break;
+      }
+    }
+    attrs = [];
   }
 }
 
-/** Structs (with named fields) and enums of a Rust file, with attributes. */
-export function rustItems(raw: string): RustItem[] {
-  const code = maskRust(raw);
-  const lineStarts = [0];
-  for (let i = 0; i < raw.length; i++) if (raw[i] === '\n') lineStarts.push(i + 1);
-  const lineOf = (pos: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= pos) lo = mid;
-      else hi = mid - 1;
+const BUILDERS: Record<string, BuilderCall['kind']> = {
+  'Arg::new': 'arg',
+  'Arg::with_name': 'arg',
+  'Command::new': 'command',
+  'App::new': 'command',
+  'SubCommand::with_name': 'command',
+};
+const ATTACH = new Set(['arg', 'args', 'subcommand', 'subcommands']);
+const BUILDER_HINT = /\b(?:Arg|Command|App|SubCommand)::(?:new|with_name)\s*\(/;
+
+/** The value of an argument expression: a literal, or a constant of this file. */
+const argValue = (node: SyntaxNode, constants: Map<string, string>) =>
+  literalValue(node) ?? (node.type === 'identifier' ? constants.get(node.text) : undefined);
+
+/**
+ * Clap builder calls: `Arg::new("x").long("xx").short('x')` attached with `.arg(…)` to a
+ * `Command::new("sub")`, itself attached with `.subcommand(…)` to its parent.
+ */
+function readBuilders(root: SyntaxNode, source: RustSource) {
+  const calls = root
+    .descendantsOfType('call_expression')
+    .filter((c): c is SyntaxNode => c !== null)
+    .filter((c) => {
+      const fn = c.childForFieldName('function');
+      return fn?.type === 'scoped_identifier' && BUILDERS[fn.text.replace(/\s+/g, '')] !== undefined;
+    });
+  const index = new Map<number, number>();
+  const chains: { call: SyntaxNode; top: SyntaxNode }[] = [];
+  for (const call of calls) {
+    const kind = BUILDERS[call.childForFieldName('function')!.text.replace(/\s+/g, '')]!;
+    const first = call.childForFieldName('arguments')?.namedChildren[0];
+    const id = first ? argValue(first, source.constants) : undefined;
+    if (id === undefined) continue;
+    // Climb the method chain written on it: call.method(args).method(args)…
+    const methods: BuilderCall['methods'] = [];
+    let top = call;
+    for (;;) {
+      const field = top.parent;
+      const next = field?.parent;
+      if (field?.type !== 'field_expression' || next?.type !== 'call_expression') break;
+      const name = field.childForFieldName('field')?.text ?? '';
+      const values = (next.childForFieldName('arguments')?.namedChildren ?? [])
+        .filter((a): a is SyntaxNode => a !== null)
+        .flatMap((a) => {
+          const v = argValue(a, source.constants);
+          return v !== undefined ? [v] : a.type === 'array_expression' ? literalsIn(a) : [];
+        });
+      methods.push({ name, values });
+      top = next;
     }
-    return lo + 1;
-  };
-  const items: RustItem[] = [];
-  // Each attribute run, followed by optional visibility and `struct`/`enum`.
-  for (const match of code.matchAll(/#\[/g)) {
-    const at = match.index;
-    // Only the first attribute of a run starts an item.
-    let before = at - 1;
-    while (before >= 0 && /\s/.test(code[before]!)) before--;
-    if (code[before] === ']') continue;
-    const { attrs, next } = readAttrs(raw, code, at);
-    const head = /^(?:pub(?:\s*\([^)]*\))?\s+)?(struct|enum)\s+([A-Za-z_]\w*)/.exec(
-      code.slice(next, next + 200),
-    );
-    if (!head) continue;
-    const bodyAt = code.slice(next + head[0].length).search(/[{;(]/);
-    if (bodyAt === -1) continue;
-    const open = next + head[0].length + bodyAt;
-    if (code[open] !== '{') continue;
-    const close = closing(code, open);
-    if (close === -1) continue;
-    const members: RustMember[] = [];
-    for (const [from, to] of splitTopLevel(code, open + 1, close)) {
-      const member = readAttrs(raw, code, from);
-      const rest = code.slice(member.next, to);
-      const field = /^(?:pub(?:\s*\([^)]*\))?\s+)?(?:r#)?([A-Za-z_]\w*)\s*:/.exec(rest);
-      const name = head[1] === 'struct' ? field?.[1] : /^([A-Za-z_]\w*)/.exec(rest)?.[1];
-      if (!name) continue;
-      const type = head[1] === 'struct' && field ? rest.slice(field[0].length).trim() : '';
-      const first = from + (to - from - code.slice(from, to).trimStart().length);
-      const last = member.next + rest.trimEnd().length - 1;
-      members.push({
-        name,
-        type,
-        attrs: member.attrs,
-        startLine: lineOf(first),
-        endLine: lineOf(Math.max(first, last)),
-      });
-    }
-    items.push({
-      kind: head[1] as 'struct' | 'enum',
-      name: head[2]!,
-      attrs,
-      members,
-      startLine: lineOf(next),
+    let fn: SyntaxNode | null = call.parent;
+    while (fn && fn.type !== 'function_item') fn = fn.parent;
+    index.set(call.id, source.builders.length);
+    chains.push({ call, top });
+    source.builders.push({
+      kind,
+      id,
+      methods,
+      fn: fn?.childForFieldName('name')?.text,
+      startLine: line(call),
+      endLine: endLine(top),
     });
   }
-  return items;
+  // Attach each chain to the command whose `.arg(…)`/`.subcommand(…)` holds it.
+  chains.forEach(({ top }, i) => {
+    let node: SyntaxNode | null = top.parent;
+    if (node?.type === 'array_expression') node = node.parent;
+    if (node?.type !== 'arguments') return;
+    const call = node.parent;
+    const field = call?.childForFieldName('function');
+    if (field?.type !== 'field_expression' || !ATTACH.has(field.childForFieldName('field')?.text ?? ''))
+      return;
+    // Down the receiver chain to the `Command::new` it starts from.
+    let receiver = field.childForFieldName('value');
+    while (receiver && index.get(receiver.id) === undefined) {
+      const fn = receiver.type === 'call_expression' ? receiver.childForFieldName('function') : null;
+      receiver = fn?.type === 'field_expression' ? fn.childForFieldName('value') : null;
+    }
+    const parent = receiver ? index.get(receiver.id) : undefined;
+    if (parent !== undefined && source.builders[parent]!.kind === 'command') source.builders[i]!.parent = parent;
+  });
 }
 
-/** All values of `key` across the attributes named `names`. */
+/** Items, string constants and clap builder calls of a Rust file. */
+export async function readRust(text: string): Promise<RustSource> {
+  const tree = await parseRust(text);
+  try {
+    const source: RustSource = { items: [], constants: new Map(), builders: [] };
+    readDeclarations(tree.rootNode, source);
+    if (BUILDER_HINT.test(text)) readBuilders(tree.rootNode, source);
+    return source;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** All entries of `key` across the attributes named `names`. */
 export const attrValues = (attrs: readonly Attr[], names: readonly string[], key: string) =>
   attrs.filter((a) => names.includes(a.name)).flatMap((a) => a.entries.filter((e) => e.key === key));
 

@@ -65,8 +65,10 @@ export type AnyRule = { [R in RuleId]: Rule<R> }[RuleId];
 
 /** One way to spell a flag or subcommand, where it is defined. */
 export interface CliName {
-  /** What it belongs to: the clap struct/enum, or "js" for yargs/commander definitions. */
+  /** What it belongs to: the clap struct/enum or builder command, or "js" for yargs/commander definitions. */
   scope: string;
+  /** The program (or subcommand path) it is a flag of, when the source names it (`#[command(name)]`, `.name()`). */
+  program?: string;
   kind: 'flag' | 'subcommand';
   /** `--model`, `-m`, or the subcommand name. */
   name: string;

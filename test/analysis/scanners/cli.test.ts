@@ -51,8 +51,8 @@ const scan = (
   );
 
 describe('cli scanner', () => {
-  it('reads clap flags (field name → kebab-case), short flags, aliases and subcommands', () => {
-    const { names, flattens } = rustCliNames(CLI_V1);
+  it('reads clap flags (field name → kebab-case), short flags, aliases and subcommands', async () => {
+    const { names, flattens } = await rustCliNames(CLI_V1);
     expect(names.map((n) => `${n.scope} ${n.kind} ${n.name}`).sort()).toEqual(
       [
         'Cli flag --model',
