@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { classify } from '../../src/analysis/diff/classify.js';
+import { type FileDiff, streamPatch } from '../../src/analysis/diff/patch.js';
 import { verifyFindings } from '../../src/analysis/evidence.js';
 import { scanDiff } from '../../src/analysis/pass.js';
 import type { AnyRule } from '../../src/analysis/scanners/types.js';
@@ -65,4 +67,16 @@ export async function twoReleases(
   await repo.commit(after, 'v2');
   await repo.tag('v2');
   return repo;
+}
+
+/** One rule's raw observations over a scanned fixture (what the runner turns into findings). */
+export async function observe(rule: AnyRule, scanned: Awaited<ReturnType<typeof scanFixture>>) {
+  const run = rule.create({ upstream: scanned.upstream, reader: scanned.reader });
+  const diffs = new Map<string, FileDiff>();
+  for await (const diff of streamPatch(scanned.paths.patch)) diffs.set(diff.path, diff);
+  for (const meta of scanned.files) {
+    const diff = diffs.get(meta.path);
+    await run.file({ meta, class: classify(meta), ...(diff ? { diff } : {}) });
+  }
+  return run.finish();
 }

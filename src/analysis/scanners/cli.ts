@@ -87,9 +87,17 @@ export async function rustCliNames(text: string): Promise<CliDefinitions> {
     };
     if (call.kind === 'arg') {
       const long = method('long');
-      if (long.length > 0) push('flag', [...long, ...method(...ALIASES)].map((n) => `--${n}`));
+      if (long.length > 0)
+        push(
+          'flag',
+          [...long, ...method(...ALIASES)].map((n) => `--${n}`),
+        );
       const short = method('short');
-      if (short.length > 0) push('flag', [...short, ...method(...SHORT_ALIASES)].map((n) => `-${n}`));
+      if (short.length > 0)
+        push(
+          'flag',
+          [...short, ...method(...SHORT_ALIASES)].map((n) => `-${n}`),
+        );
     } else if (parent) {
       // A subcommand: `Command::new("sub")` attached to its parent with `.subcommand(…)`.
       push('subcommand', [call.id, ...method(...ALIASES)]);
@@ -183,10 +191,15 @@ export const cliRule: Rule<'cli'> = {
             before.name === before.primary &&
             successor.name.startsWith('--') === before.name.startsWith('--');
           const what = before.kind === 'flag' ? `flag \`${before.name}\`` : `subcommand \`${before.name}\``;
+          const program = before.program ?? before.scope;
           observations.push({
             kind: `${before.kind}-${renamed ? 'renamed' : 'removed'}`,
             path: before.path,
             surface: before.surface,
+            subject: `${program} ${before.name}`,
+            title: renamed
+              ? `CLI ${what} of \`${program}\` renamed to \`${successor.name}\``
+              : `CLI ${what} removed from \`${program}\``,
             detail: `${what} of \`${before.scope}\` ${renamed ? `renamed to \`${successor.name}\`` : 'removed'}`,
             evidence: [
               linesEvidence(

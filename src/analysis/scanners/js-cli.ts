@@ -63,5 +63,27 @@ export function jsCliNames(text: string, fileName: string): CliDefinitions {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { names, flattens: [] };
+  // The program's own name, when the file gives it (commander `.name('x')`, yargs `.scriptName('x')`).
+  const program = programName(sf);
+  return { names: program ? names.map((n) => ({ ...n, program })) : names, flattens: [] };
+}
+
+function programName(sf: ts.SourceFile): string | undefined {
+  let found: string | undefined;
+  const visit = (node: ts.Node) => {
+    if (found) return;
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ['name', 'scriptName'].includes(node.expression.name.text) &&
+      node.arguments.length === 1 &&
+      ts.isStringLiteralLike(node.arguments[0]!)
+    ) {
+      found = node.arguments[0].text;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
 }

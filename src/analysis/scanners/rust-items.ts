@@ -66,14 +66,22 @@ const children = (node: SyntaxNode) => node.children.filter((c): c is SyntaxNode
 export function literalValue(node: SyntaxNode): string | undefined {
   if (node.type === 'raw_string_literal')
     return children(node).find((c) => c.type === 'string_content')?.text ?? '';
-  if (node.type === 'char_literal') return unescape(node.text.replace(/^b?'|'$/g, ''));
-  if (node.type === 'string_literal') return unescape(node.text.replace(/^b?"|"$/g, ''));
+  if (node.type === 'char_literal') return resolveEscapes(node.text.replace(/^b?'|'$/g, ''));
+  if (node.type === 'string_literal') return resolveEscapes(node.text.replace(/^b?"|"$/g, ''));
   return undefined;
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\', '"': '"', "'": "'" };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  '0': '\0',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
 
-function unescape(text: string): string {
+function resolveEscapes(text: string): string {
   return text.replace(/\\(u\{([0-9a-fA-F]+)\}|x([0-9a-fA-F]{2})|\n\s*|.)/g, (_, all: string, u, x) => {
     if (u) return String.fromCodePoint(Number.parseInt(u, 16));
     if (x) return String.fromCharCode(Number.parseInt(x, 16));
@@ -81,8 +89,6 @@ function unescape(text: string): string {
     return ESCAPES[all] ?? all;
   });
 }
-
-const LITERALS = new Set(['string_literal', 'raw_string_literal', 'char_literal']);
 
 /** Literal values anywhere under `node` (nested token trees included), in source order. */
 function literalsIn(node: SyntaxNode, out: string[] = []): string[] {
@@ -278,7 +284,8 @@ function readBuilders(root: SyntaxNode, source: RustSource) {
       receiver = fn?.type === 'field_expression' ? fn.childForFieldName('value') : null;
     }
     const parent = receiver ? index.get(receiver.id) : undefined;
-    if (parent !== undefined && source.builders[parent]!.kind === 'command') source.builders[i]!.parent = parent;
+    if (parent !== undefined && source.builders[parent]!.kind === 'command')
+      source.builders[i]!.parent = parent;
   });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cliRule, rustCliNames } from '../../../src/analysis/scanners/cli.js';
 import { jsCliNames } from '../../../src/analysis/scanners/js-cli.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
-import { scanFixture, twoReleases } from '../../helpers/scan.js';
+import { observe, scanFixture, twoReleases } from '../../helpers/scan.js';
 
 const CLI_V1 = `use clap::Parser;
 
@@ -119,13 +119,45 @@ describe('cli scanner', () => {
         .names.map((n) => n.name)
         .sort(),
     ).toEqual(['--model', '--port', '--verbose', '-m', '-p', 'serve'].sort());
-    const { findings } = await scan(
+    const scanned = await scan(
       { 'bin/cli.js': js.replace(".option('--verbose')", '') },
       { 'bin/cli.js': js },
     );
+    const { findings } = scanned;
     expect(findings).toHaveLength(1);
     expect(findings[0]!.severity).toBe('medium');
     expect(findings[0]!.description).toContain('flag `--verbose` of `js` removed');
     expect(findings[0]!.verified).toBe(true);
+    expect(await observe(cliRule, scanned)).toMatchObject([
+      { subject: 'js --verbose', title: 'CLI flag `--verbose` removed from `js`' },
+    ]);
+  });
+
+  it('names the program a commander CLI gives itself, and renames in the title', async () => {
+    const js = `program.name('sample-host').option('--print-logs', 'print logs').option('--port <n>');\n`;
+    const scanned = await scan(
+      { 'bin/cli.js': js.replace("'--print-logs'", "'--log-output'") },
+      { 'bin/cli.js': js },
+    );
+    expect(await observe(cliRule, scanned)).toMatchObject([
+      {
+        kind: 'flag-removed',
+        subject: 'sample-host --print-logs',
+        title: 'CLI flag `--print-logs` removed from `sample-host`',
+      },
+    ]);
+    const rust = await scan({
+      'cli/src/cli.rs': CLI_V1.replace(
+        "#[arg(long, short = 'm')]",
+        '#[arg(long = "model-name", short = \'m\')]',
+      ),
+    });
+    expect(await observe(cliRule, rust)).toMatchObject([
+      {
+        kind: 'flag-renamed',
+        subject: 'Cli --model',
+        title: 'CLI flag `--model` of `Cli` renamed to `--model-name`',
+      },
+    ]);
   });
 });
