@@ -6,7 +6,7 @@ import { parseRust, type SyntaxNode } from '../parse/rust.js';
  * builder calls. Items inside macro bodies are token trees to the parser and are not seen.
  */
 
-export interface AttrEntry {
+interface AttrEntry {
   /** `long`, `alias`, `rename_all`, or a bare word like `flatten`, `Parser` (last path segment). */
   key: string;
   /** String/char literal values: `long = "x"` → ["x"], `aliases = ["a", "b"]` → ["a", "b"]. */
@@ -21,7 +21,7 @@ export interface Attr {
   entries: AttrEntry[];
 }
 
-export interface RustMember {
+interface RustMember {
   name: string;
   /** A struct field's type, as written; empty for enum variants. */
   type: string;
@@ -53,7 +53,7 @@ export interface BuilderCall {
   endLine: number;
 }
 
-export interface RustSource {
+interface RustSource {
   items: RustItem[];
   /** `const`/`static` string constants by name. */
   constants: Map<string, string>;
@@ -63,7 +63,7 @@ export interface RustSource {
 const children = (node: SyntaxNode) => node.children.filter((c): c is SyntaxNode => c !== null);
 
 /** The value of a string, raw string or char literal node, escapes resolved. */
-export function literalValue(node: SyntaxNode): string | undefined {
+function literalValue(node: SyntaxNode): string | undefined {
   if (node.type === 'raw_string_literal')
     return children(node).find((c) => c.type === 'string_content')?.text ?? '';
   if (node.type === 'char_literal') return resolveEscapes(node.text.replace(/^b?'|'$/g, ''));

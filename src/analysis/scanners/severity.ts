@@ -48,6 +48,8 @@ export const SEVERITY = {
     'env-changed': w('medium', 'low'),
     'oauth-removed': w('breaking', 'high'),
     'oauth-changed': w('breaking', 'high'),
+    'scope-removed': w('breaking', 'high'),
+    'scope-changed': w('breaking', 'high'),
     'json-field-removed': w('medium', 'low'),
     'json-field-changed': w('medium', 'low'),
   },

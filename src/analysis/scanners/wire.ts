@@ -2,10 +2,11 @@ import { surfaceOf } from '../patch/classify.js';
 import { numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { lineEvidence } from './evidence.js';
+import { serdeTracker } from './serde.js';
 import type { KindOf, Observation, Rule } from './types.js';
 
 type Kind = KindOf<'wire'>;
-export type WireCategory = 'url' | 'header' | 'env' | 'oauth' | 'json-field';
+export type WireCategory = 'url' | 'header' | 'env' | 'oauth' | 'scope' | 'json-field';
 
 export interface WireValue {
   category: WireCategory;
@@ -120,9 +121,12 @@ export function wireValues(line: string, rust: boolean, found = stringLiterals(l
   for (const { value, end } of literals) {
     if (value.length < 2 || value.length > 200 || !context) continue;
     let category: WireCategory | undefined;
-    if (context.oauth && (OAUTH_TOKEN.test(value) || (context.scope && SCOPE_LIST.test(value))))
-      category = 'oauth';
-    else if (URL.test(value) || (context.http && PATH.test(value) && !FS_PATH.test(value))) category = 'url';
+    // A URL is a URL in any context: it pairs with URLs only, never with a scope or client id.
+    if (URL.test(value)) category = 'url';
+    else if (context.oauth && SCOPE_LIST.test(value) && (context.scope || /\bopenid\b/.test(value)))
+      category = 'scope';
+    else if (context.oauth && OAUTH_TOKEN.test(value)) category = context.scope ? 'scope' : 'oauth';
+    else if (context.http && PATH.test(value) && !FS_PATH.test(value)) category = 'url';
     else if (
       /^x-[a-z0-9-]+$/i.test(value) ||
       (context.header &&
@@ -150,12 +154,88 @@ const NOUN: Record<WireCategory, string> = {
   header: 'header',
   env: 'environment variable',
   oauth: 'OAuth value',
+  scope: 'OAuth scope',
   'json-field': 'JSON field',
 };
 
+const code = (text: string) => `\`${text}\``;
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** What became of a removed value, as a detail line and a title that names it. */
+function describeChange(category: WireCategory, from: string, to: string | undefined) {
+  if (category === 'scope') {
+    const before = new Set(from.split(' '));
+    const after = new Set((to ?? '').split(' ').filter(Boolean));
+    const added = [...after].filter((s) => !before.has(s));
+    const dropped = [...before].filter((s) => !after.has(s));
+    const list = (scopes: string[]) => scopes.map(code).join(', ');
+    const plural = (scopes: string[]) => (scopes.length === 1 ? 'scope' : 'scopes');
+    const title =
+      to === undefined
+        ? `OAuth ${plural(dropped)} ${list(dropped)} no longer requested`
+        : dropped.length === 0
+          ? `OAuth ${plural(added)} ${list(added)} added to ${code(from)}`
+          : added.length === 0
+            ? `OAuth ${plural(dropped)} ${list(dropped)} dropped from ${code(from)}`
+            : `OAuth scopes ${code(from)} → ${code(to)}`;
+    const parts = [
+      ...(added.length > 0 ? [`adds ${list(added)}`] : []),
+      ...(dropped.length > 0 ? [`drops ${list(dropped)}`] : []),
+    ].join(', ');
+    return {
+      subject: [...added.map((a) => `+${a}`), ...dropped.map((d) => `-${d}`)].join(' ') || from,
+      title,
+      detail:
+        to === undefined
+          ? `OAuth scopes ${code(from)} removed`
+          : `OAuth scopes ${code(from)} → ${code(to)} (${parts})`,
+    };
+  }
+  const noun = NOUN[category];
+  const removedTitle: Record<WireCategory, string> = {
+    url: `URL ${code(from)} no longer used`,
+    header: `Header ${code(from)} no longer sent`,
+    env: `Environment variable ${code(from)} no longer read`,
+    oauth: `OAuth value ${code(from)} removed`,
+    scope: '',
+    'json-field': `JSON field ${code(from)} removed`,
+  };
+  return {
+    subject: category === 'header' ? from.toLowerCase() : from,
+    title: to === undefined ? removedTitle[category] : `${cap(noun)} ${code(from)} changed to ${code(to)}`,
+    detail: to === undefined ? `${noun} ${code(from)} removed` : `${noun} ${code(from)} → ${code(to)}`,
+  };
+}
+
+// Header names are case-insensitive on the wire.
+const keyOf = (v: WireValue) => (v.category === 'header' ? v.value.toLowerCase() : v.value);
+
+interface Sided extends WireValue {
+  evidence: Evidence;
+}
+
 /**
- * Wire surface: a URL, header, environment variable, OAuth value or JSON field name on a removed
- * line that is not added back anywhere in the release (paired with what replaced it in the same hunk).
+ * Pairs removed values with added ones of the same category, by position within one hunk: the first
+ * removed URL with the first added URL, never a scope with a URL. Values on both sides are no change.
+ */
+function pairInHunk<T extends Sided>(removed: readonly T[], added: readonly Sided[]) {
+  const before = new Set(removed.map((r) => `${r.category}\0${keyOf(r)}`));
+  const after = new Set(added.map((a) => `${a.category}\0${keyOf(a)}`));
+  const gone = removed.filter((r) => !after.has(`${r.category}\0${keyOf(r)}`));
+  const fresh = added.filter((a) => !before.has(`${a.category}\0${keyOf(a)}`));
+  const used = new Map<WireCategory, number>();
+  return gone.map((r) => {
+    const index = used.get(r.category) ?? 0;
+    const next = fresh.filter((a) => a.category === r.category)[index];
+    if (next) used.set(r.category, index + 1);
+    return { removed: r, replacement: next };
+  });
+}
+
+/**
+ * Wire surface: a URL, header, environment variable, OAuth value, scope or JSON field name on a
+ * removed line that is not added back anywhere in the release (paired with what replaced it in the
+ * same hunk), and serde field names a Rust struct no longer answers to.
  */
 export const wireRule: Rule<'wire'> = {
   id: 'wire',
@@ -163,20 +243,18 @@ export const wireRule: Rule<'wire'> = {
   recommendation:
     'Check whether the downstream sends, reads or matches this value (requests it builds, headers it sets, env vars it documents) and follow the change.',
   confidence: 0.6,
-  create() {
-    interface Removed extends WireValue {
+  create({ reader }) {
+    interface Removed extends Sided {
       path: string;
       surface: string;
-      evidence: Evidence;
-      replacement?: { value: string; evidence: Evidence };
+      replacement?: Sided;
     }
     const removed: Removed[] = [];
     /** Every string literal on an added line, whatever it looks like: a value may come back as a constant. */
     const added = new Set<string>();
-    // Header names are case-insensitive on the wire.
-    const keyOf = (v: WireValue) => (v.category === 'header' ? v.value.toLowerCase() : v.value);
+    const serde = serdeTracker(reader);
     return {
-      file({ meta, diff, class: cls }) {
+      async file({ meta, diff, class: cls }) {
         if (!diff || cls.excluded || cls.test || !cls.code) return;
         const rust = cls.ext === '.rs';
         for (const hunk of diff.hunks) {
@@ -185,7 +263,7 @@ export const wireRule: Rule<'wire'> = {
           if (/\bmod tests\b|#\[cfg\(test\)\]/.test(hunk.header)) continue;
           let inTests = false;
           const hunkRemoved: Removed[] = [];
-          const hunkAdded: { value: WireValue; evidence: Evidence }[] = [];
+          const hunkAdded: Sided[] = [];
           for (const line of numberedLines(hunk)) {
             if (rust && !inTests && RUST_TESTS.test(line.text)) inTests = true;
             if (inTests || line.kind === ' ') continue;
@@ -197,9 +275,14 @@ export const wireRule: Rule<'wire'> = {
                 added.add(value.toLowerCase());
               }
             }
+            // Rust serde names are read from the parsed structs (rename_all included), not line by line.
+            if (rust && found.code.includes('#[serde(')) continue;
             for (const value of wireValues(line.text, rust, found)) {
               if (line.kind === '+') {
-                hunkAdded.push({ value, evidence: lineEvidence(diff.newPath, 'to', line.line, line.text) });
+                hunkAdded.push({
+                  ...value,
+                  evidence: lineEvidence(diff.newPath, 'to', line.line, line.text),
+                });
               } else {
                 hunkRemoved.push({
                   ...value,
@@ -210,16 +293,10 @@ export const wireRule: Rule<'wire'> = {
               }
             }
           }
-          const before = new Set(hunkRemoved.map(keyOf));
-          for (const r of hunkRemoved) {
-            // The replacement: a new value of the same kind in the same hunk (not one that was there before).
-            const next = hunkAdded.find(
-              (a) => a.value.category === r.category && !before.has(keyOf(a.value)),
-            );
-            if (next) r.replacement = { value: next.value.value, evidence: next.evidence };
-            removed.push(r);
-          }
+          for (const { removed: r, replacement } of pairInHunk(hunkRemoved, hunkAdded))
+            removed.push(replacement ? { ...r, replacement } : r);
         }
+        if (rust) await serde.file(meta, diff);
       },
       finish() {
         const observations: Observation<Kind>[] = [];
@@ -233,10 +310,19 @@ export const wireRule: Rule<'wire'> = {
             kind: `${r.category}-${changed ? 'changed' : 'removed'}`,
             path: r.path,
             surface: r.surface,
-            detail: changed
-              ? `${NOUN[r.category]} \`${r.value}\` → \`${r.replacement!.value}\``
-              : `${NOUN[r.category]} \`${r.value}\` removed`,
+            ...describeChange(r.category, r.value, r.replacement?.value),
             evidence: changed ? [r.evidence, r.replacement!.evidence] : [r.evidence],
+          });
+        }
+        for (const change of serde.finish()) {
+          observations.push({
+            kind: change.to ? 'json-field-changed' : 'json-field-removed',
+            path: change.path,
+            surface: change.surface,
+            subject: `${change.item}.${change.from}`,
+            title: `JSON field ${code(change.from)} of \`${change.item}\` ${change.to ? `renamed to ${code(change.to)}` : 'removed'}`,
+            detail: `JSON field ${code(change.from)} of \`${change.item}\` ${change.to ? `renamed to ${code(change.to)}` : 'removed'}`,
+            evidence: change.evidence,
           });
         }
         return observations;

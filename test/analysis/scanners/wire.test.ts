@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { wireRule, wireValues } from '../../../src/analysis/scanners/wire.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
-import { scanFixture, twoReleases } from '../../helpers/scan.js';
+import { observe, scanFixture, twoReleases } from '../../helpers/scan.js';
 
 const CLIENT_V1 = `pub const CLIENT_ID: &str = "app_EMoamEEZ73f0CkXaXp7hrann";
 const BASE_URL: &str = "https://chatgpt.com/backend-api/codex";
@@ -100,5 +100,123 @@ describe('wire scanner', () => {
       { 'core/tests/suite.rs': 'fn t() { let h = "x-old-header"; }\n', 'core/src/lib.rs': LIB },
     );
     expect(findings).toEqual([]);
+  });
+
+  it('pairs a scope change with the new scope list, never with a URL added in the same hunk', async () => {
+    const login = `pub const ISSUER: &str = "https://auth.openai.com";
+
+pub fn authorize_url(client_id: &str, redirect_uri: &str) -> String {
+    let params = [
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", redirect_uri),
+        ("scope", "openid profile email offline_access"),
+    ];
+    format!("{ISSUER}/oauth/authorize?{}", encode(&params))
+}
+`;
+    const after = login.replace(
+      '        ("scope", "openid profile email offline_access"),\n',
+      '        ("audience", "https://auth.openai.com/v2"),\n        ("scope", "openid profile email offline_access api.connectors.read"),\n',
+    );
+    const scanned = await twoReleases(
+      createFixtureRepo,
+      { 'login/src/server.rs': login },
+      { 'login/src/server.rs': after },
+    ).then((repo) =>
+      scanFixture(repo, { from: 'v1', to: 'v2', surfaces: { auth: ['login/**'] }, rules: [wireRule] }),
+    );
+    expect(scanned.problems).toEqual([]);
+    expect(scanned.findings).toHaveLength(1);
+    expect(scanned.findings[0]).toMatchObject({ severity: 'breaking', verified: true });
+    expect(scanned.findings[0]!.description).not.toContain('https://auth.openai.com/v2');
+    const observations = await observe(wireRule, scanned);
+    expect(observations).toMatchObject([
+      {
+        kind: 'scope-changed',
+        subject: '+api.connectors.read',
+        title: 'OAuth scope `api.connectors.read` added to `openid profile email offline_access`',
+        evidence: [
+          { ref: 'from', startLine: 8, excerpt: '("scope", "openid profile email offline_access"),' },
+          {
+            ref: 'to',
+            startLine: 9,
+            excerpt: '("scope", "openid profile email offline_access api.connectors.read"),',
+          },
+        ],
+      },
+    ]);
+    expect(observations[0]!.detail).toContain('adds `api.connectors.read`');
+  });
+
+  it('pairs values of one kind by position in the hunk and names them in titles', async () => {
+    const after = CLIENT_V1.replace(
+      '        .header("OpenAI-Beta", "responses=experimental")\n        .header("originator", "codex_cli_rs")\n',
+      '        .header("x-codex-beta", "responses=experimental")\n        .header("x-codex-originator", "codex_cli_rs")\n',
+    );
+    const scanned = await scan({ 'core/src/client.rs': after });
+    const observations = await observe(wireRule, scanned);
+    expect(observations.map((o) => [o.kind, o.subject, o.title])).toEqual([
+      ['header-changed', 'openai-beta', 'Header `OpenAI-Beta` changed to `x-codex-beta`'],
+      ['header-changed', 'originator', 'Header `originator` changed to `x-codex-originator`'],
+    ]);
+    const removedOnly = await scan({
+      'core/src/client.rs': CLIENT_V1.replace(
+        '        .header("OpenAI-Beta", "responses=experimental")\n',
+        '',
+      ),
+    });
+    expect((await observe(wireRule, removedOnly)).map((o) => o.title)).toEqual([
+      'Header `OpenAI-Beta` no longer sent',
+    ]);
+  });
+
+  it('reads serde field names from the parsed struct: rename_all, rename, a renamed or removed field', async () => {
+    const types = `use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseItem {
+    /// Doc with "quotes" and { braces.
+    pub session_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u64>,
+    #[serde(skip)]
+    pub internal: bool,
+}
+`;
+    const after = types
+      .replace('pub session_id: String', 'pub conversation_id: String')
+      .replace('    #[serde(rename = "type")]\n    pub kind: String,\n', '')
+      .replace('    #[serde(skip)]\n    pub internal: bool,\n', '');
+    const scanned = await twoReleases(
+      createFixtureRepo,
+      { 'protocol/src/models.rs': types },
+      { 'protocol/src/models.rs': after },
+    ).then((repo) =>
+      scanFixture(repo, {
+        from: 'v1',
+        to: 'v2',
+        surfaces: { protocol: ['protocol/**'] },
+        rules: [wireRule],
+      }),
+    );
+    expect(scanned.problems).toEqual([]);
+    expect(scanned.findings.every((f) => f.verified)).toBe(true);
+    const observations = await observe(wireRule, scanned);
+    expect(observations.map((o) => [o.kind, o.subject, o.title])).toEqual([
+      [
+        'json-field-changed',
+        'ResponseItem.sessionId',
+        'JSON field `sessionId` of `ResponseItem` renamed to `conversationId`',
+      ],
+      ['json-field-removed', 'ResponseItem.type', 'JSON field `type` of `ResponseItem` removed'],
+    ]);
+    expect(observations[0]!.evidence.map((e) => [e.ref, e.startLine])).toEqual([
+      ['from', 7],
+      ['to', 7],
+    ]);
   });
 });

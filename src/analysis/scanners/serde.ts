@@ -1,0 +1,124 @@
+import type { ChangedFile } from '../../artifacts/schema.js';
+import { surfaceOf } from '../diff/classify.js';
+import type { FileDiff } from '../diff/patch.js';
+import { type RepoReader, type Side, splitLines } from '../repo-reader.js';
+import type { Evidence } from '../schema.js';
+import { linesEvidence } from './evidence.js';
+import { applyCase, attrValues, hasAttrKey, type RustItem, readRust } from './rust-items.js';
+
+/** The JSON names one serde field or variant goes by: its rename (or cased name) first, then aliases. */
+interface SerdeMember {
+  item: string;
+  ident: string;
+  names: string[];
+  startLine: number;
+  endLine: number;
+}
+
+const SERDE = ['serde'];
+const DERIVES = new Set(['Serialize', 'Deserialize']);
+
+/** JSON field (and variant) names of the serde structs and enums of a file. */
+function serdeMembers(items: readonly RustItem[]): SerdeMember[] {
+  const members: SerdeMember[] = [];
+  for (const item of items) {
+    const derives = item.attrs.filter((a) => a.name === 'derive').flatMap((a) => a.entries.map((e) => e.key));
+    if (!derives.some((d) => DERIVES.has(d))) continue;
+    // Untagged enums put no variant name on the wire.
+    if (item.kind === 'enum' && hasAttrKey(item.attrs, SERDE, 'untagged')) continue;
+    const casing = attrValues(item.attrs, SERDE, 'rename_all').flatMap((e) => e.values)[0];
+    for (const member of item.members) {
+      const has = (key: string) => hasAttrKey(member.attrs, SERDE, key);
+      if (has('skip') || has('flatten') || (has('skip_serializing') && has('skip_deserializing'))) continue;
+      const values = (key: string) => attrValues(member.attrs, SERDE, key).flatMap((e) => e.values);
+      const primary = values('rename')[0] ?? (casing ? applyCase(member.name, casing) : member.name);
+      members.push({
+        item: item.name,
+        ident: member.name,
+        names: [primary, ...values('alias')],
+        startLine: member.startLine,
+        endLine: member.endLine,
+      });
+    }
+  }
+  return members;
+}
+
+interface Seen extends SerdeMember {
+  path: string;
+  surface: string;
+  /** Its lines at that side (taken now: the file's text is not kept). */
+  evidence: Evidence;
+}
+
+interface SerdeChange {
+  item: string;
+  from: string;
+  /** The name the same field now goes by (a rename); undefined when it is gone. */
+  to?: string;
+  path: string;
+  surface: string;
+  evidence: Evidence[];
+}
+
+const MAX_EVIDENCE_LINES = 12;
+const SERDE_HINT = /\b(?:Serialize|Deserialize)\b/;
+
+/**
+ * Serde names across one analysis: both sides of each changed Rust file that derives serde traits,
+ * then the names a struct no longer answers to (the struct may have moved to another changed file).
+ */
+export function serdeTracker(reader: RepoReader) {
+  const sides: Record<Side, Seen[]> = { from: [], to: [] };
+  return {
+    async file(meta: ChangedFile, diff: FileDiff) {
+      if (!diff.hunks.some((h) => h.lines.some((l) => l[0] === '-' || l[0] === '+'))) return;
+      const read = async (ref: Side, path: string) => {
+        const text = await reader.readFile(ref, path);
+        if (text === undefined || !SERDE_HINT.test(text)) return;
+        const lines = splitLines(text);
+        for (const m of serdeMembers((await readRust(text)).items)) {
+          const last = Math.min(m.endLine, m.startLine + MAX_EVIDENCE_LINES - 1);
+          const evidence = linesEvidence(path, ref, lines, m.startLine, last);
+          sides[ref].push({ ...m, path, surface: surfaceOf(meta), evidence });
+        }
+      };
+      if (meta.status !== 'added' && meta.status !== 'copied') await read('from', meta.oldPath ?? meta.path);
+      if (meta.status !== 'deleted') await read('to', meta.path);
+    },
+    finish(): SerdeChange[] {
+      const group = (members: Seen[]) => {
+        const map = new Map<string, Seen[]>();
+        for (const m of members) map.set(m.item, [...(map.get(m.item) ?? []), m]);
+        return map;
+      };
+      const after = group(sides.to);
+      const changes: SerdeChange[] = [];
+      for (const [item, before] of group(sides.from)) {
+        const now = after.get(item);
+        // A struct gone from every changed file was moved or dropped whole: not a field change.
+        if (!now) continue;
+        const had = new Set(before.flatMap((m) => m.names));
+        // New members (no name they had before), paired in order with the members whose name is gone.
+        const fresh = now.filter(
+          (m) => !m.names.some((n) => had.has(n)) && !before.some((b) => b.ident === m.ident),
+        );
+        for (const old of before) {
+          old.names.forEach((name, i) => {
+            if (now.some((m) => m.names.includes(name))) return;
+            const successor = i === 0 ? (now.find((m) => m.ident === old.ident) ?? fresh.shift()) : undefined;
+            changes.push({
+              item,
+              from: name,
+              ...(successor ? { to: successor.names[0]! } : {}),
+              path: old.path,
+              surface: old.surface,
+              evidence: successor ? [old.evidence, successor.evidence] : [old.evidence],
+            });
+          });
+        }
+      }
+      return changes;
+    },
+  };
+}
