@@ -43,7 +43,7 @@ const pathOf = (i) =>
     : `sdk/pkg${String(i % 30).padStart(2, '0')}/src/part${i % 5}/file${i}.ts`;
 
 /** One Rust item: a serde struct with a method; `v` (0 = v1, 1 = v2) moves numbers, names and a field. */
-function rustBlock(i, k, v) {
+function rustBlock(k, v) {
   const field = v && k % 6 === 0 ? 'conversation_id' : 'session_id';
   return `#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -78,11 +78,11 @@ function rustFile(i, v) {
     if (!v) text += `    #[arg(long, short = 'o')]\n    pub old_flag: bool,\n`;
     text += '}\n\n';
   }
-  for (let k = 0; k < BLOCKS; k++) text += rustBlock(i, k, v);
+  for (let k = 0; k < BLOCKS; k++) text += rustBlock(k, v);
   return text;
 }
 
-function tsBlock(i, k, v) {
+function tsBlock(k, v) {
   return `export interface Options${k} {
   baseUrl: string;
   timeoutMs?: number;
@@ -102,7 +102,7 @@ export async function fetch${k}(options: Options${k}, id: string${v && k % 8 ===
 
 function tsFile(i, v) {
   let text = `// Generated module ${i}.\nimport { helper } from './helper.js';\n\nexport const VERSION = '${v ? '2' : '1'}.0.${i}';\n\n`;
-  for (let k = 0; k < BLOCKS; k++) text += tsBlock(i, k, v);
+  for (let k = 0; k < BLOCKS; k++) text += tsBlock(k, v);
   return text;
 }
 

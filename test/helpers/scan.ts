@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { classify } from '../../src/analysis/diff/classify.js';
-import { type FileDiff, streamPatch } from '../../src/analysis/diff/patch.js';
 import { verifyFindings } from '../../src/analysis/evidence.js';
 import { scanDiff } from '../../src/analysis/pass.js';
+import { classify } from '../../src/analysis/patch/classify.js';
+import { type FileDiff, streamPatch } from '../../src/analysis/patch/patch.js';
 import type { AnyRule } from '../../src/analysis/scanners/types.js';
 import type { FilesArtifact, ReleaseArtifact } from '../../src/artifacts/schema.js';
 import { upstreamSchema } from '../../src/config/schema.js';

@@ -1,7 +1,7 @@
 import type { ChangedFile } from '../../artifacts/schema.js';
-import { surfaceOf } from '../diff/classify.js';
-import type { FileDiff } from '../diff/patch.js';
-import { type RepoReader, type Side, splitLines } from '../repo-reader.js';
+import { type RepoReader, type Side, splitLines } from '../../git/reader.js';
+import { surfaceOf } from '../patch/classify.js';
+import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { linesEvidence } from './evidence.js';
 import { applyCase, attrValues, hasAttrKey, type RustItem, readRust } from './rust-items.js';
