@@ -4,6 +4,7 @@ import type { RepoReader } from '../git/reader.js';
 import { ContextBuilder } from './context.js';
 import { classify } from './patch/classify.js';
 import { streamPatch } from './patch/patch.js';
+import { parseBudget } from './scanners/budget.js';
 import { type AnyRule, createScanners, RULES } from './scanners/index.js';
 import type { Finding } from './schema.js';
 
@@ -14,6 +15,8 @@ export interface DiffPassInput {
   reader: RepoReader;
   maxChars: number;
   rules?: readonly AnyRule[];
+  /** Source characters the parsing rules may read outside the surfaces (default: OUTSIDE_SURFACES_PARSE_CHARS). */
+  parseChars?: number;
 }
 
 /**
@@ -23,9 +26,13 @@ export interface DiffPassInput {
  */
 export async function scanDiff(
   input: DiffPassInput,
-): Promise<{ context: ContextBuilder; findings: Finding[] }> {
+): Promise<{ context: ContextBuilder; findings: Finding[]; unparsed: readonly string[] }> {
   const context = new ContextBuilder(input.files, input.maxChars);
-  const scanners = createScanners({ upstream: input.upstream, reader: input.reader }, input.rules ?? RULES);
+  const budget = parseBudget(input.parseChars);
+  const scanners = createScanners(
+    { upstream: input.upstream, reader: input.reader, budget },
+    input.rules ?? RULES,
+  );
   const seen = new Set<string>();
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   // Hunks of ignored files, lockfiles and generated files are never read: skip parsing them.
@@ -42,5 +49,5 @@ export async function scanDiff(
   for (const meta of input.files) {
     if (!seen.has(meta.path)) await scanners.file({ meta, class: classify(meta) });
   }
-  return { context, findings: await scanners.finish() };
+  return { context, findings: await scanners.finish(), unparsed: budget.skipped };
 }

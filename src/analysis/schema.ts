@@ -51,6 +51,8 @@ export const analysisSchema = z.strictObject({
     filesInContext: z.number().int().nonnegative(),
     surfacesTouched: z.array(z.string()),
     truncated: z.boolean(),
+    /** What the analysis left out and why (parse budget, size caps), one sentence each. */
+    notes: z.array(z.string()).optional(),
   }),
   agent: z.strictObject({
     kind: z.enum(['opencode', 'none']),

@@ -22,6 +22,7 @@ import { formatZodIssues } from '../util/zod.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
 import { mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
 import { scanDiff } from './pass.js';
+import { OUTSIDE_SURFACES_PARSE_CHARS } from './scanners/budget.js';
 import { type Analysis, agentOutputSchema, analysisSchema, type Finding } from './schema.js';
 import type { DiffStage, WorktreeStage } from './types.js';
 
@@ -82,6 +83,12 @@ export async function newestAnalyzableTag(config: ResolvedConfig, id: string): P
     return va ? -1 : vb ? 1 : b.localeCompare(a);
   });
   return tags[0];
+}
+
+/** What the parsing rules left unread outside the surfaces (their budget), said in coverage. */
+function unparsedNote(paths: readonly string[]): string {
+  const shown = paths.slice(0, 5).map((p) => `\`${p}\``).join(', ');
+  return `${paths.length} changed files outside the surfaces were not parsed for API, CLI and JSON-field changes (budget: ${OUTSIDE_SURFACES_PARSE_CHARS.toLocaleString('en-US')} characters of source): ${shown}${paths.length > 5 ? ', …' : ''}`;
 }
 
 function scannerSummary(findings: readonly Finding[], coverage: Analysis['coverage']): string {
@@ -175,6 +182,7 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
     filesInContext: contextCoverage.filesInContext,
     surfacesTouched: contextCoverage.surfacesTouched,
     truncated: contextCoverage.truncated,
+    ...(scan.unparsed.length > 0 ? { notes: [unparsedNote(scan.unparsed)] } : {}),
   };
 
   const kind = options.agent ?? config.agent.kind;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { verifyFindings } from '../../src/analysis/evidence.js';
+import { parseBudget } from '../../src/analysis/scanners/budget.js';
 import { scanDiff } from '../../src/analysis/pass.js';
 import { classify } from '../../src/analysis/patch/classify.js';
 import { type FileDiff, streamPatch } from '../../src/analysis/patch/patch.js';
@@ -23,6 +24,7 @@ export async function scanFixture(
     ignore?: string[];
     rules?: readonly AnyRule[];
     maxChars?: number;
+    parseChars?: number;
   },
 ) {
   const gitDir = join(repo.dir, '.git');
@@ -50,9 +52,10 @@ export async function scanFixture(
     reader,
     maxChars: options.maxChars ?? 400_000,
     rules: options.rules,
+    parseChars: options.parseChars,
   });
   const verified = await verifyFindings(scan.findings, reader);
-  return { ...verified, context: scan.context, release, files: files.files, upstream, reader, paths };
+  return { ...verified, context: scan.context, unparsed: scan.unparsed, release, files: files.files, upstream, reader, paths };
 }
 
 /** A fixture repo with `before` tagged v1 and `after` (changes on top) tagged v2. */
@@ -71,7 +74,7 @@ export async function twoReleases(
 
 /** One rule's raw observations over a scanned fixture (what the runner turns into findings). */
 export async function observe(rule: AnyRule, scanned: Awaited<ReturnType<typeof scanFixture>>) {
-  const run = rule.create({ upstream: scanned.upstream, reader: scanned.reader });
+  const run = rule.create({ upstream: scanned.upstream, reader: scanned.reader, budget: parseBudget() });
   const diffs = new Map<string, FileDiff>();
   for await (const diff of streamPatch(scanned.paths.patch)) diffs.set(diff.path, diff);
   for (const meta of scanned.files) {

@@ -3,6 +3,7 @@ import { type RepoReader, type Side, splitLines } from '../../git/reader.js';
 import { surfaceOf } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
+import type { ParseBudget } from './budget.js';
 import { linesEvidence } from './evidence.js';
 import { applyCase, attrValues, hasAttrKey, type RustItem, readRust } from './rust-items.js';
 
@@ -68,23 +69,43 @@ const SERDE_HINT = /\b(?:Serialize|Deserialize)\b/;
  * Serde names across one analysis: both sides of each changed Rust file that derives serde traits,
  * then the names a struct no longer answers to (the struct may have moved to another changed file).
  */
-export function serdeTracker(reader: RepoReader) {
+export function serdeTracker(reader: RepoReader, budget: ParseBudget) {
   const sides: Record<Side, Seen[]> = { from: [], to: [] };
   return {
-    async file(meta: ChangedFile, diff: FileDiff) {
-      if (!diff.hunks.some((h) => h.lines.some((l) => l[0] === '-' || l[0] === '+'))) return;
-      const read = async (ref: Side, path: string) => {
-        const text = await reader.readFile(ref, path);
-        if (text === undefined || !SERDE_HINT.test(text)) return;
+    /**
+     * Reads a changed Rust file that uses serde; true when it did (its serde names are known). Only
+     * names the `from` side had can go missing: the `to` side is parsed only when a hunk touches one
+     * of its serde items (an untouched item is unchanged).
+     */
+    async file(meta: ChangedFile, diff: FileDiff): Promise<boolean> {
+      if (meta.status === 'added' || meta.status === 'copied' || !budget.open(meta)) return false;
+      if (!diff.hunks.some((h) => h.lines.some((l) => l[0] === '-' || l[0] === '+'))) return false;
+      const oldPath = meta.oldPath ?? meta.path;
+      const before = await reader.readFile('from', oldPath);
+      if (before === undefined || !SERDE_HINT.test(before) || !budget.take(meta, before.length)) return false;
+      const from = serdeMembers((await readRust(before)).items);
+      const touched = from.some((m) =>
+        diff.hunks.some((h) => h.oldStart <= m.endLine && m.startLine < h.oldStart + Math.max(h.oldLines, 1)),
+      );
+      const after = touched && meta.status !== 'deleted' ? await reader.readFile('to', meta.path) : undefined;
+      if (after !== undefined && !budget.take(meta, after.length)) return false;
+      const keep = (ref: Side, path: string, text: string, members: SerdeMember[]) => {
         const lines = splitLines(text);
-        for (const m of serdeMembers((await readRust(text)).items)) {
+        for (const m of members) {
           const last = Math.min(m.endLine, m.startLine + MAX_EVIDENCE_LINES - 1);
-          const evidence = linesEvidence(path, ref, lines, m.startLine, last);
-          sides[ref].push({ ...m, path, surface: surfaceOf(meta), evidence });
+          sides[ref].push({
+            ...m,
+            path,
+            surface: surfaceOf(meta),
+            evidence: linesEvidence(path, ref, lines, m.startLine, last),
+          });
         }
       };
-      if (meta.status !== 'added' && meta.status !== 'copied') await read('from', meta.oldPath ?? meta.path);
-      if (meta.status !== 'deleted') await read('to', meta.path);
+      // Untouched: the same members at the same lines on both sides.
+      if (!touched) return true;
+      keep('from', oldPath, before, from);
+      if (after !== undefined) keep('to', meta.path, after, serdeMembers((await readRust(after)).items));
+      return true;
     },
     finish(): SerdeChange[] {
       const group = (members: Seen[]) => {

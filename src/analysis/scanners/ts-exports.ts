@@ -46,18 +46,19 @@ export const tsExportsRule: Rule<'ts-exports'> = {
   recommendation:
     'Check the downstream for uses or implementations of these exports (imports, hook implementations, option objects) and update them to the new shape.',
   confidence: 0.85,
-  create({ reader }) {
+  create({ reader, budget }) {
     const observations: Observation<ApiChange['kind']>[] = [];
     return {
       async file({ meta, class: cls }) {
         if (!EXTENSIONS.has(cls.ext) || cls.excluded || cls.test) return;
-        if (meta.status === 'added' || meta.status === 'copied') return;
+        if (meta.status === 'added' || meta.status === 'copied' || !budget.open(meta)) return;
         const oldPath = meta.oldPath ?? meta.path;
         const [before, after] = await Promise.all([
           reader.readFile('from', oldPath),
           meta.status === 'deleted' ? '' : reader.readFile('to', meta.path),
         ]);
         if (before === undefined || after === undefined) return;
+        if (!budget.take(meta, before.length + after.length)) return;
         const lines = { from: splitLines(before), to: splitLines(after) };
         const evidence = (ref: Side, entry: ApiEntry | undefined): Evidence[] =>
           entry

@@ -4,6 +4,7 @@ import type { RepoReader } from '../../git/reader.js';
 import type { FileClass } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
+import type { ParseBudget } from './budget.js';
 import type { SEVERITY } from './severity.js';
 
 export type RuleId = keyof typeof SEVERITY;
@@ -21,6 +22,8 @@ export interface ChangedFileView {
 export interface ScanContext {
   upstream: UpstreamConfig;
   reader: RepoReader;
+  /** How much the parsing rules may read outside the surfaces (shared by all rules). */
+  budget: ParseBudget;
 }
 
 /** One thing a rule noticed; the runner turns observations into findings (severity, grouping, ids). */

@@ -243,7 +243,7 @@ export const wireRule: Rule<'wire'> = {
   recommendation:
     'Check whether the downstream sends, reads or matches this value (requests it builds, headers it sets, env vars it documents) and follow the change.',
   confidence: 0.6,
-  create({ reader }) {
+  create({ reader, budget }) {
     interface Removed extends Sided {
       path: string;
       surface: string;
@@ -252,11 +252,13 @@ export const wireRule: Rule<'wire'> = {
     const removed: Removed[] = [];
     /** Every string literal on an added line, whatever it looks like: a value may come back as a constant. */
     const added = new Set<string>();
-    const serde = serdeTracker(reader);
+    const serde = serdeTracker(reader, budget);
     return {
       async file({ meta, diff, class: cls }) {
         if (!diff || cls.excluded || cls.test || !cls.code) return;
         const rust = cls.ext === '.rs';
+        // Serde names of a parsed Rust file come from its structs (rename_all included), not line by line.
+        const parsedSerde = rust && (await serde.file(meta, diff));
         for (const hunk of diff.hunks) {
           // Rust unit tests live beside the code: skip hunks inside `mod tests` (git names it in the hunk
           // header) and the rest of a hunk once it reaches one.
@@ -275,8 +277,7 @@ export const wireRule: Rule<'wire'> = {
                 added.add(value.toLowerCase());
               }
             }
-            // Rust serde names are read from the parsed structs (rename_all included), not line by line.
-            if (rust && found.code.includes('#[serde(')) continue;
+            if (parsedSerde && found.code.includes('#[serde(')) continue;
             for (const value of wireValues(line.text, rust, found)) {
               if (line.kind === '+') {
                 hunkAdded.push({
@@ -296,7 +297,6 @@ export const wireRule: Rule<'wire'> = {
           for (const { removed: r, replacement } of pairInHunk(hunkRemoved, hunkAdded))
             removed.push(replacement ? { ...r, replacement } : r);
         }
-        if (rust) await serde.file(meta, diff);
       },
       finish() {
         const observations: Observation<Kind>[] = [];
