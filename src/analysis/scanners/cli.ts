@@ -128,13 +128,13 @@ export const cliRule: Rule<'cli'> = {
     const sides: Record<Side, Seen[]> = { from: [], to: [] };
     const flattens: Record<Side, CliDefinitions['flattens']> = { from: [], to: [] };
     return {
-      async file({ meta, class: cls }) {
+      async file({ meta, class: cls, diff }) {
         if (cls.excluded || cls.test || (cls.ext !== '.rs' && !JS.has(cls.ext))) return;
+        const gate = cls.ext === '.rs' ? RUST_CLI : JS_CLI;
+        /** Reads one side; false when it defines no CLI (the cheap gate: most changed files define none). */
         const read = async (ref: Side, path: string) => {
           const text = await reader.readFile(ref, path);
-          if (text === undefined) return;
-          // Cheap gate: most changed files define no CLI at all.
-          if (!(cls.ext === '.rs' ? RUST_CLI : JS_CLI).test(text)) return;
+          if (text === undefined || !gate.test(text)) return false;
           // The TypeScript parser is loaded only when a JS/TS file needs it (it takes about a second).
           const found =
             cls.ext === '.rs'
@@ -143,10 +143,15 @@ export const cliRule: Rule<'cli'> = {
           const lines = splitLines(text);
           for (const n of found.names) sides[ref].push({ ...n, path, surface: surfaceOf(meta), lines });
           flattens[ref].push(...found.flattens);
+          return true;
         };
-        if (meta.status !== 'added' && meta.status !== 'copied')
-          await read('from', meta.oldPath ?? meta.path);
-        if (meta.status !== 'deleted') await read('to', meta.path);
+        const before =
+          meta.status !== 'added' &&
+          meta.status !== 'copied' &&
+          (await read('from', meta.oldPath ?? meta.path));
+        // A file without CLI definitions gains some only through added lines that show them.
+        const gains = !diff || diff.hunks.some((h) => h.lines.some((l) => l[0] === '+' && gate.test(l)));
+        if (meta.status !== 'deleted' && (before || gains)) await read('to', meta.path);
       },
       finish() {
         const names = new Map<string, Set<string>>();
