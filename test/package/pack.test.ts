@@ -88,6 +88,18 @@ describe('the npm package (slow: builds, packs and installs)', () => {
       expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
     }
 
+    // The Rust grammar (wasm) loads from the installed package, wherever npm put tree-sitter-rust.
+    const parsed = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { parseRust } = await import(${JSON.stringify(join(consumer, 'node_modules/release-watch/dist/analysis/parse/rust.js'))});\nconst tree = await parseRust('fn main() {}');\nconsole.log(tree.rootNode.type);`,
+      ],
+      consumer,
+    );
+    expect(parsed.stdout.trim()).toBe('source_file');
+
     // init from the installed package (its templates and agent file), then a command reads that config.
     await run(
       'npx',
