@@ -87,7 +87,10 @@ export async function newestAnalyzableTag(config: ResolvedConfig, id: string): P
 
 /** What the parsing rules left unread outside the surfaces (their budget), said in coverage. */
 function unparsedNote(paths: readonly string[]): string {
-  const shown = paths.slice(0, 5).map((p) => `\`${p}\``).join(', ');
+  const shown = paths
+    .slice(0, 5)
+    .map((p) => `\`${p}\``)
+    .join(', ');
   return `${paths.length} changed files outside the surfaces were not parsed for API, CLI and JSON-field changes (budget: ${OUTSIDE_SURFACES_PARSE_CHARS.toLocaleString('en-US')} characters of source): ${shown}${paths.length > 5 ? ', …' : ''}`;
 }
 

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { verifyFindings } from '../../src/analysis/evidence.js';
-import { parseBudget } from '../../src/analysis/scanners/budget.js';
 import { scanDiff } from '../../src/analysis/pass.js';
 import { classify } from '../../src/analysis/patch/classify.js';
 import { type FileDiff, streamPatch } from '../../src/analysis/patch/patch.js';
+import { parseBudget } from '../../src/analysis/scanners/budget.js';
 import type { AnyRule } from '../../src/analysis/scanners/types.js';
 import type { FilesArtifact, ReleaseArtifact } from '../../src/artifacts/schema.js';
 import { upstreamSchema } from '../../src/config/schema.js';
@@ -55,7 +55,16 @@ export async function scanFixture(
     parseChars: options.parseChars,
   });
   const verified = await verifyFindings(scan.findings, reader);
-  return { ...verified, context: scan.context, unparsed: scan.unparsed, release, files: files.files, upstream, reader, paths };
+  return {
+    ...verified,
+    context: scan.context,
+    unparsed: scan.unparsed,
+    release,
+    files: files.files,
+    upstream,
+    reader,
+    paths,
+  };
 }
 
 /** A fixture repo with `before` tagged v1 and `after` (changes on top) tagged v2. */

@@ -27,13 +27,20 @@ export function linesEvidence(
   };
 }
 
+/**
+ * A copy of a string that does not keep its source alive: V8 shares the characters of a substring of
+ * 13 or more with its parent, so a line kept from a megabyte chunk of diff.patch keeps the chunk.
+ */
+export const ownCopy = (text: string) =>
+  text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
+
 /** Evidence for one line of a file, with the line's text as excerpt. */
 export const lineEvidence = (path: string, ref: Side, line: number, text: string): Evidence => ({
   path,
   ref,
   startLine: line,
   endLine: line,
-  excerpt: text.trim().slice(0, MAX_EXCERPT),
+  excerpt: ownCopy(text.trim().slice(0, MAX_EXCERPT)),
 });
 
 /** The first lines of a whole file (added, deleted, renamed): shows it exists at that ref. */

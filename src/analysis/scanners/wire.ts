@@ -1,7 +1,7 @@
 import { surfaceOf } from '../patch/classify.js';
 import { numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
-import { lineEvidence } from './evidence.js';
+import { lineEvidence, ownCopy } from './evidence.js';
 import { serdeTracker } from './serde.js';
 import type { KindOf, Observation, Rule } from './types.js';
 
@@ -273,8 +273,10 @@ export const wireRule: Rule<'wire'> = {
             if (found.code === '') continue;
             if (line.kind === '+') {
               for (const { value } of found.literals) {
-                added.add(value);
-                added.add(value.toLowerCase());
+                if (added.has(value)) continue;
+                const own = ownCopy(value);
+                added.add(own);
+                added.add(own.toLowerCase());
               }
             }
             if (parsedSerde && found.code.includes('#[serde(')) continue;
