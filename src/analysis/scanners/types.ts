@@ -1,5 +1,6 @@
 import type { ChangedFile } from '../../artifacts/schema.js';
 import type { UpstreamConfig } from '../../config/schema.js';
+import type { Anchor } from '../anchors/types.js';
 import type { FileClass } from '../diff/classify.js';
 import type { FileDiff } from '../diff/patch.js';
 import type { RepoReader } from '../repo-reader.js';
@@ -21,6 +22,8 @@ export interface ChangedFileView {
 export interface ScanContext {
   upstream: UpstreamConfig;
   reader: RepoReader;
+  /** What the downstream uses of this upstream; undefined when there is no downstream checkout to mine. */
+  anchors?: readonly Anchor[];
 }
 
 /** One thing a rule noticed; the runner turns observations into findings (severity, grouping, ids). */
