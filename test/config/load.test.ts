@@ -185,7 +185,7 @@ describe('selectUpstream', () => {
         upstreams: { codex: { repo: 'openai/codex', tags: 'rust-v*', anchors: { exclude: [''], only: [] } } },
       }),
     });
-    const error = await loadConfig({ cwd: bad }).catch((caught: Error) => caught);
+    const error = (await loadConfig({ cwd: bad }).catch((caught: Error) => caught)) as Error;
     expect(error.message).toContain('upstreams.codex.anchors.only: unknown key');
     expect(error.message).toContain('upstreams.codex.anchors.exclude.0:');
   });
