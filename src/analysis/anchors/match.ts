@@ -258,7 +258,7 @@ async function grepAnchors(
         '--full-name',
         '-f',
         patternFile,
-        '--end-of-options',
+        // A full commit id (checked by the caller's peel), so never an option; grep lacks --end-of-options in git 2.39.
         commit,
         '--',
         '.',
