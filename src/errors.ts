@@ -485,4 +485,13 @@ export const Errors = {
       exitCode: ExitCode.usage,
       details: { path },
     }),
+  noReleaseForAnchors: (upstream: string) =>
+    new ReleaseWatchError({
+      code: 'NO_RELEASE_FOR_ANCHORS',
+      message: `Upstream "${upstream}" has no reviewed tag and no release to read its tree at.`,
+      suggestion:
+        'Pass --from TAG to check the anchors against that tag, or check the tag pattern with `release-watch check`.',
+      exitCode: ExitCode.usage,
+      details: { upstream },
+    }),
 } as const;
