@@ -476,4 +476,22 @@ export const Errors = {
       exitCode: ExitCode.external,
       details: { agent, problems, rawDir },
     }),
+  downstreamNotRepository: (path: string, reason: string) =>
+    new ReleaseWatchError({
+      code: 'DOWNSTREAM_NOT_A_REPOSITORY',
+      message: `The downstream checkout ${path} is not a git repository (${reason}); anchors are mined from its tracked files.`,
+      suggestion:
+        "Set downstream.path in the config to the downstream's git checkout (default: the folder holding the config file), or run `git init` there.",
+      exitCode: ExitCode.usage,
+      details: { path },
+    }),
+  noReleaseForAnchors: (upstream: string) =>
+    new ReleaseWatchError({
+      code: 'NO_RELEASE_FOR_ANCHORS',
+      message: `Upstream "${upstream}" has no reviewed tag and no release to read its tree at.`,
+      suggestion:
+        'Pass --from TAG to check the anchors against that tag, or check the tag pattern with `release-watch check`.',
+      exitCode: ExitCode.usage,
+      details: { upstream },
+    }),
 } as const;

@@ -16,7 +16,7 @@ export interface ApiEntry {
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
-function scriptKind(fileName: string): ts.ScriptKind {
+export function scriptKind(fileName: string): ts.ScriptKind {
   if (/\.tsx$/i.test(fileName)) return ts.ScriptKind.TSX;
   if (/\.jsx$/i.test(fileName)) return ts.ScriptKind.JSX;
   if (/\.[cm]?js$/i.test(fileName)) return ts.ScriptKind.JS;
