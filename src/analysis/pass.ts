@@ -1,5 +1,6 @@
 import type { ChangedFile } from '../artifacts/schema.js';
 import type { UpstreamConfig } from '../config/schema.js';
+import type { Anchor } from './anchors/types.js';
 import { ContextBuilder } from './context.js';
 import { classify } from './diff/classify.js';
 import { streamPatch } from './diff/patch.js';
@@ -12,6 +13,8 @@ export interface DiffPassInput {
   files: readonly ChangedFile[];
   upstream: UpstreamConfig;
   reader: RepoReader;
+  /** What the downstream uses of the upstream, when known. */
+  anchors?: readonly Anchor[];
   maxChars: number;
   rules?: readonly AnyRule[];
 }
@@ -25,7 +28,10 @@ export async function scanDiff(
   input: DiffPassInput,
 ): Promise<{ context: ContextBuilder; findings: Finding[] }> {
   const context = new ContextBuilder(input.files, input.maxChars);
-  const scanners = createScanners({ upstream: input.upstream, reader: input.reader }, input.rules ?? RULES);
+  const scanners = createScanners(
+    { upstream: input.upstream, reader: input.reader, anchors: input.anchors },
+    input.rules ?? RULES,
+  );
   const seen = new Set<string>();
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   // Hunks of ignored files, lockfiles and generated files are never read: skip parsing them.

@@ -26,10 +26,18 @@ export type WorktreeStage = (request: {
 /** The real stages analyze calls: the diff stage and worktrees from src/git/, the OpenCode runner. */
 export function createAnalyzeDeps(
   sources: SourceDeps,
-): Pick<AnalyzeDeps, 'runDiffStage' | 'prepareWorktree' | 'agentRunner' | 'git' | 'onNote'> {
+): Pick<AnalyzeDeps, 'runDiffStage' | 'prepareWorktree' | 'agentRunner' | 'git' | 'onNote' | 'anchors'> {
   return {
     git: sources.git,
     onNote: sources.onNote,
+    anchors: async ({ config, upstream, from }) =>
+      (await import('./anchors/index.js')).anchorsForUpstream({
+        config,
+        upstream,
+        from,
+        git: sources.git,
+        env: sources.env,
+      }),
     runDiffStage: async ({ config, upstream, from, to }) => {
       const { diffRelease } = await import('../git/diff.js');
       const result = await diffRelease(config, { upstream, from, to }, sources);
