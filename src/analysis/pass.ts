@@ -27,7 +27,7 @@ export interface DiffPassInput {
 export async function scanDiff(
   input: DiffPassInput,
 ): Promise<{ context: ContextBuilder; findings: Finding[] }> {
-  const context = new ContextBuilder(input.files, input.maxChars);
+  const context = new ContextBuilder(input.files, input.maxChars, input.anchors);
   const scanners = createScanners(
     { upstream: input.upstream, reader: input.reader, anchors: input.anchors },
     input.rules ?? RULES,

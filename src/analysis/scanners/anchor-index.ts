@@ -87,7 +87,7 @@ export class AnchorIndex {
 
   /**
    * For the context: per hunk (by index), the anchors it touches: every hunk of a file a path anchor
-   * names, and hunks whose changed lines hold a text anchor.
+   * names, and hunks whose lines hold a text anchor.
    */
   hunkAnchors(diff: FileDiff): Map<number, Anchor[]> {
     const touched = new Map<number, Anchor[]>();
@@ -97,10 +97,8 @@ export class AnchorIndex {
     ];
     diff.hunks.forEach((hunk, i) => {
       const found = new Set<Anchor>(byPath);
-      for (const line of hunk.lines) {
-        if (line[0] !== '+' && line[0] !== '-') continue;
-        for (const a of this.lineAnchors(line.slice(1), diff.path)) found.add(a);
-      }
+      // Context lines count too: a value added beside named ones touches them.
+      for (const line of hunk.lines) for (const a of this.lineAnchors(line.slice(1), diff.path)) found.add(a);
       if (found.size > 0) touched.set(i, [...found]);
     });
     if (diff.hunks.length === 0 && byPath.length > 0) touched.set(-1, byPath);

@@ -26,8 +26,11 @@ const UNUSED_FILES = {
 const RELEASES: Record<string, Record<string, string | null>> = {
   // (a) the prompt file the plugin fetches is deleted
   'v1.1.1': { [PROMPT_PATH]: null },
-  // (b) it is modified
-  'v1.1.2': { [PROMPT_PATH]: 'You are the engine. Answer briefly and cite files.\n' },
+  // (b) it is modified (and a surface file the plugin does not use changes too)
+  'v1.1.2': {
+    [PROMPT_PATH]: 'You are the engine. Answer briefly and cite files.\n',
+    'tui/theme.ts': 'export const theme = { accent: "red" };\n',
+  },
   // (c) a header the plugin sends is renamed
   'v1.1.3': {
     'core/src/headers.rs':
@@ -159,10 +162,14 @@ describe('anchor rule through analyze --agent none (real git, real anchors)', ()
         excerpt: 'You are the engine. Answer briefly and cite files.',
       }),
     );
-    // The anchor hunk leads the changes in context.md, with the downstream lines that depend on it.
+    // The anchor hunk leads the changes in context.md, ahead of the surface file, with the downstream
+    // lines that depend on it.
     const changes = context.slice(context.indexOf('## Changes'));
-    expect(changes.indexOf(`### \`${PROMPT_PATH}\``)).toBeGreaterThan(0);
-    expect(context).toContain('index.ts:5');
+    const headings = [...changes.matchAll(/^### `([^`]+)`/gm)].map((m) => m[1]);
+    expect(headings).toEqual([PROMPT_PATH, 'tui/theme.ts']);
+    const prompt = changes.slice(0, changes.indexOf('### `tui/theme.ts`'));
+    expect(prompt).toContain('`index.ts:5`');
+    expect(prompt).toContain('raw.githubusercontent.com');
   });
 
   it('(c) a header the plugin sends renamed upstream is high', async () => {
