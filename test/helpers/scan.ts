@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import type { Anchor } from '../../src/analysis/anchors/types.js';
+import type { DownstreamReader } from '../../src/analysis/downstream-files.js';
 import { verifyFindings } from '../../src/analysis/evidence.js';
 import { scanDiff } from '../../src/analysis/pass.js';
 import { gitRepoReader } from '../../src/analysis/repo-reader.js';
@@ -21,6 +23,8 @@ export async function scanFixture(
     ignore?: string[];
     rules?: readonly AnyRule[];
     maxChars?: number;
+    anchors?: readonly Anchor[];
+    downstream?: DownstreamReader;
   },
 ) {
   const gitDir = join(repo.dir, '.git');
@@ -48,8 +52,9 @@ export async function scanFixture(
     reader,
     maxChars: options.maxChars ?? 400_000,
     rules: options.rules,
+    anchors: options.anchors,
   });
-  const verified = await verifyFindings(scan.findings, reader);
+  const verified = await verifyFindings(scan.findings, reader, options.downstream);
   return { ...verified, context: scan.context, release, files: files.files, upstream, reader, paths };
 }
 
