@@ -4,27 +4,32 @@ import { Language, Parser, type Tree } from 'web-tree-sitter';
 
 let parser: Promise<Parser> | undefined;
 
-/** One tree-sitter parser with the Rust grammar, loaded once per process (the wasm takes ~100 ms). */
-function rustParser(): Promise<Parser> {
-  parser ??= (async () => {
-    await Parser.init();
-    const grammar = join(
-      dirname(createRequire(import.meta.url).resolve('tree-sitter-rust/package.json')),
-      'tree-sitter-rust.wasm',
-    );
-    const instance = new Parser();
-    instance.setLanguage(await Language.load(grammar));
-    return instance;
-  })();
-  return parser;
+/** The Rust grammar shipped by tree-sitter-rust, found through node's resolution (works once installed). */
+function grammarPath(): string {
+  const pkg = createRequire(import.meta.url).resolve('tree-sitter-rust/package.json');
+  return join(dirname(pkg), 'tree-sitter-rust.wasm');
+}
+
+async function load(): Promise<Parser> {
+  await Parser.init();
+  const language = await Language.load(grammarPath());
+  const created = new Parser();
+  created.setLanguage(language);
+  return created;
 }
 
 /**
- * Parses Rust source with tree-sitter (error-tolerant: a file that does not compile still gives a
- * tree). The tree lives in wasm memory: the caller must `tree.delete()` it when done.
+ * A tree-sitter syntax tree of Rust source (the wasm runtime and grammar load once, on first use).
+ * The tree lives in wasm memory: call `tree.delete()` when done with it.
  */
 export async function parseRust(source: string): Promise<Tree> {
-  const tree = (await rustParser()).parse(source);
+  parser ??= load().catch((error: unknown) => {
+    parser = undefined;
+    throw error;
+  });
+  const tree = (await parser).parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree for a Rust source');
   return tree;
 }
+
+export type { Node as SyntaxNode, Tree as SyntaxTree } from 'web-tree-sitter';

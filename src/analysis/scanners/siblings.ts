@@ -1,6 +1,5 @@
 import ts from 'typescript';
-import type { Node } from 'web-tree-sitter';
-import { parseRust } from '../parse/rust.js';
+import { parseRust, type SyntaxNode as Node } from '../parse/rust.js';
 
 /** Where sibling values sit: one enum, array (or one field across an array of struct literals), match, ... */
 export type ContainerKind = 'enum' | 'array' | 'match' | 'constants' | 'union' | 'object';
