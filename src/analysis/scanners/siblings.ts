@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import { parseRust, type SyntaxNode as Node } from '../parse/rust.js';
+import { scriptKind } from './ts-api.js';
 
 /** Where sibling values sit: one enum, array (or one field across an array of struct literals), match, ... */
 export type ContainerKind = 'enum' | 'array' | 'match' | 'constants' | 'union' | 'object';
@@ -204,13 +205,6 @@ function rustContainers(root: Node): Container[] {
 }
 
 // --- TypeScript / JavaScript (compiler API) ----------------------------------------------------
-
-function scriptKind(fileName: string): ts.ScriptKind {
-  if (/\.tsx$/i.test(fileName)) return ts.ScriptKind.TSX;
-  if (/\.jsx$/i.test(fileName)) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/i.test(fileName)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
 
 const nameText = (name: ts.Node | undefined): string | undefined =>
   name &&
