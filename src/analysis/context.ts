@@ -2,8 +2,8 @@ import type { ChangedFile, ReleaseArtifact } from '../artifacts/schema.js';
 import type { UpstreamConfig } from '../config/schema.js';
 import type { Anchor } from './anchors/types.js';
 import { defang } from './defang.js';
-import { classify, type ExcludedReason } from './diff/classify.js';
-import { type FileDiff, type Hunk, isAdditionOnly, isDeletionOnly } from './diff/patch.js';
+import { classify, type ExcludedReason } from './patch/classify.js';
+import { type FileDiff, type Hunk, isAdditionOnly, isDeletionOnly } from './patch/patch.js';
 import { AnchorIndex } from './scanners/anchor-index.js';
 import type { Finding } from './schema.js';
 

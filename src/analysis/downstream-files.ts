@@ -1,6 +1,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { isSafeRepoPath } from './repo-reader.js';
+import { isSafeRepoPath } from '../git/reader.js';
 
 /** Reads files of the downstream checkout; undefined when the path does not name a file inside it. */
 export interface DownstreamReader {

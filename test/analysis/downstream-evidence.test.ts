@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downstreamReader } from '../../src/analysis/downstream-files.js';
 import { evidenceProblem, verifyFindings } from '../../src/analysis/evidence.js';
-import type { RepoReader } from '../../src/analysis/repo-reader.js';
 import type { Evidence } from '../../src/analysis/schema.js';
+import type { RepoReader } from '../../src/git/reader.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** The upstream side is not what these tests are about: a reader that has nothing. */

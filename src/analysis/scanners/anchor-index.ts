@@ -1,6 +1,6 @@
+import type { RepoReader } from '../../git/reader.js';
 import type { Anchor } from '../anchors/types.js';
-import type { FileDiff } from '../diff/patch.js';
-import type { RepoReader } from '../repo-reader.js';
+import type { FileDiff } from '../patch/patch.js';
 
 /** Anchor kinds found by their text on a line of upstream code. */
 const TEXT_KINDS = new Set<Anchor['kind']>(['header', 'env', 'literal', 'url']);

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
+import { type Side, splitLines } from '../../git/reader.js';
 import type { Anchor } from '../anchors/types.js';
-import { surfaceOf } from '../diff/classify.js';
-import { type FileDiff, type NumberedLine, numberedLines } from '../diff/patch.js';
-import { type Side, splitLines } from '../repo-reader.js';
+import { surfaceOf } from '../patch/classify.js';
+import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { AnchorIndex, anchorKey, importsPackage, packageResolver } from './anchor-index.js';
 import { fileHeadEvidence, hunkEvidence, lineEvidence, linesEvidence } from './evidence.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { maxSeverity, severityRank, unionEvidence } from '../evidence.js';
+import { maxSeverity, severityRank } from '../../config/severity.js';
+import { unionEvidence } from '../evidence.js';
 import type { Finding } from '../schema.js';
 import { anchorRule } from './anchor.js';
 import { AnchorIndex, packageResolver } from './anchor-index.js';
@@ -131,4 +132,4 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
   };
 }
 
-export type { AnyRule, ChangedFileView, Observation, Rule, RuleId, ScanContext };
+export type { AnyRule, ChangedFileView, Observation, ScanContext };

@@ -1,4 +1,4 @@
-import { severityRank } from '../evidence.js';
+import { severityRank } from '../../config/severity.js';
 import type { Finding } from '../schema.js';
 import { type AnchorIndex, importsPackage } from './anchor-index.js';
 

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { parseRust, type SyntaxNode as Node } from '../parse/rust.js';
+import { type SyntaxNode as Node, parseRust } from '../parse/rust.js';
 import { scriptKind } from './ts-api.js';
 
 /** Where sibling values sit: one enum, array (or one field across an array of struct literals), match, ... */
