@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { type SyntaxNode as Node, parseRust } from '../parse/rust.js';
+import { type SyntaxNode as Node, parseRust, type SyntaxTree } from '../parse/rust.js';
 import { scriptKind } from './ts-api.js';
 
 /** Where sibling values sit: one enum, array (or one field across an array of struct literals), match, ... */
@@ -307,7 +307,7 @@ export const hasContainers = (path: string) => path.endsWith('.rs') || TS.test(p
 /** The sibling containers of one source file (Rust with tree-sitter, TS/JS with the compiler API). */
 export async function containersOf(path: string, source: string): Promise<Container[]> {
   if (path.endsWith('.rs')) {
-    const tree = await parseRust(source);
+    const tree: SyntaxTree = await parseRust(source);
     try {
       return rustContainers(tree.rootNode);
     } finally {
