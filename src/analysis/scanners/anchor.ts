@@ -4,7 +4,7 @@ import type { Anchor } from '../anchors/types.js';
 import { surfaceOf } from '../patch/classify.js';
 import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
-import { AnchorIndex, anchorKey, importsPackage, packageResolver } from './anchor-index.js';
+import { AnchorIndex, anchorKey, importsPackage, packageResolver, RARE_WEIGHT } from './anchor-index.js';
 import { fileHeadEvidence, hunkEvidence, lineEvidence, linesEvidence } from './evidence.js';
 import { type Container, containersOf, hasContainers } from './siblings.js';
 import type { ChangedFileView, KindOf, Observation, Rule, ScanContext } from './types.js';
@@ -114,15 +114,20 @@ export const anchorRule: Rule<'anchor'> = {
     const readded = new Set<string>();
     const packageOf = packageResolver(reader);
     const apiAnchors = index.anchors.filter((a) => a.kind === 'symbol' || a.kind === 'hook');
+    const siblingKinds = new Set<Anchor['kind']>(['literal', 'header', 'env']);
     const siblingAnchors = new Map<string, Anchor[]>();
     for (const a of index.anchors) {
-      if (a.kind !== 'literal' && a.kind !== 'header' && a.kind !== 'env') continue;
+      if (!siblingKinds.has(a.kind)) continue;
       for (const fuzzy of [false, true]) {
         const key = `${fuzzy}\0${normal(a.value, fuzzy)}`;
         siblingAnchors.set(key, [...(siblingAnchors.get(key) ?? []), a]);
       }
     }
-    const sampled = new Set(index.anchors.flatMap((a) => a.upstreamSample));
+    // Parsing a file for siblings is the rule's dearest step: only rare named values (or the files
+    // mining saw them in) make a file worth it; common ones still count once a file is parsed.
+    const rare = index.anchors.filter((a) => siblingKinds.has(a.kind) && a.weight >= RARE_WEIGHT);
+    const rareValues = new Set(rare);
+    const sampled = new Set(rare.flatMap((a) => a.upstreamSample));
 
     const read = async (ref: Side, path: string) => {
       const text = await reader.readFile(ref, path);
@@ -280,7 +285,7 @@ export const anchorRule: Rule<'anchor'> = {
       }
     };
 
-    const siblingChanges = async ({ meta, diff, class: cls }: ChangedFileView) => {
+    const siblingChanges = async ({ meta, diff }: ChangedFileView) => {
       if (!diff || siblingAnchors.size === 0 || !hasContainers(meta.path) || meta.status !== 'modified')
         return;
       if (!diff.hunks.some((h) => h.lines.some((l) => l[0] === '+'))) return;
@@ -288,11 +293,9 @@ export const anchorRule: Rule<'anchor'> = {
       const near =
         sampled.has(meta.path) ||
         diff.hunks.some((h) =>
-          h.lines.some((l) =>
-            index.lineAnchors(l.slice(1), meta.path).some((a) => a.kind !== 'upstream-path'),
-          ),
+          h.lines.some((l) => index.lineAnchors(l.slice(1), meta.path).some((a) => rareValues.has(a))),
         );
-      if (!near || cls.test) return;
+      if (!near) return;
       const [before, after] = await Promise.all([read('from', meta.path), read('to', meta.path)]);
       if (!before || !after) return;
       const old = new Map((await containersOf(meta.path, before.text)).map((c) => [c.key, c]));

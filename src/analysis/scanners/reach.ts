@@ -1,9 +1,6 @@
 import { severityRank } from '../../config/severity.js';
 import type { Finding } from '../schema.js';
-import { type AnchorIndex, importsPackage } from './anchor-index.js';
-
-/** Literal anchors this common upstream (in more than ~15 files) say too little to count as a use. */
-const MIN_LITERAL_WEIGHT = 0.2;
+import { type AnchorIndex, importsPackage, RARE_WEIGHT } from './anchor-index.js';
 
 /**
  * Severity follows evidence of use: a scanner finding whose upstream evidence no anchor reaches (no
@@ -23,9 +20,7 @@ export async function capUnreached(
         .lineAnchors(e.excerpt, e.path)
         .filter(
           (a) =>
-            a.kind !== 'symbol' &&
-            a.kind !== 'hook' &&
-            (a.kind !== 'literal' || a.weight >= MIN_LITERAL_WEIGHT),
+            a.kind !== 'symbol' && a.kind !== 'hook' && (a.kind !== 'literal' || a.weight >= RARE_WEIGHT),
         );
       if (values.length > 0) return true;
       const pkg = /\.(?:[cm]?[jt]sx?|json)$/i.test(e.path) ? await packageOf(e.path) : undefined;
