@@ -172,7 +172,11 @@ Use \`CODEX_HOME\` and \`gpt-5.1-codex\`.
 
     // A damaged store is never trusted: everything is parsed again, with the same result.
     const [store] = await readdir(cacheDir);
-    await writeFile(join(cacheDir, store!), '{"version":"x","anchors":[["literal"]],"blobs":{}}');
+    const version = /^mined-(.+)\.json$/.exec(store!)![1];
+    await writeFile(
+      join(cacheDir, store!),
+      JSON.stringify({ version, anchors: [['literal']], blobs: { a: [[0, 1]] } }),
+    );
     const damaged = await mineDownstream(downstream.dir, { cacheDir });
     expect(damaged.parsed).toBe(damaged.files);
     expect(damaged.anchors).toEqual(dirty.anchors);
