@@ -59,9 +59,14 @@ function generate(dir) {
     else if (kind < 17)
       writeFileSync(
         join(folder, `c${i}.json`),
-        JSON.stringify({ model: `model-${i % 50}-large`, options: { reasoningEffort: 'high', id: i } }, null, 2),
+        JSON.stringify(
+          { model: `model-${i % 50}-large`, options: { reasoningEffort: 'high', id: i } },
+          null,
+          2,
+        ),
       );
-    else if (kind < 18) writeFileSync(join(folder, `w${i}.yaml`), `name: job-${i}\nmodel: model-${i % 50}-mini\n`);
+    else if (kind < 18)
+      writeFileSync(join(folder, `w${i}.yaml`), `name: job-${i}\nmodel: model-${i % 50}-mini\n`);
     else
       writeFileSync(
         join(folder, `d${i}.md`),
@@ -103,10 +108,12 @@ export default async function anchorsBench({ tmp, root }) {
   // A new commit touching 20 TS files: only those are parsed again.
   const cacheDir = join(tmp, 'cache-incremental');
   await mineDownstream(dir, { cacheDir });
-  for (let i = 0; i < 20 * 20; i += 20) writeFileSync(join(dir, `packages/p${i % 100}/src/m${i}.ts`), tsFile(i, 1));
+  for (let i = 0; i < 20 * 20; i += 20)
+    writeFileSync(join(dir, `packages/p${i % 100}/src/m${i}.ts`), tsFile(i, 1));
   git(dir, ['commit', '-q', '-am', 'change 20 files']);
   const incremental = await timed(() => mineDownstream(dir, { cacheDir }));
-  if (incremental.result.parsed !== 20) throw new Error(`incremental mine parsed ${incremental.result.parsed}`);
+  if (incremental.result.parsed !== 20)
+    throw new Error(`incremental mine parsed ${incremental.result.parsed}`);
 
   const baseline = median(grep);
   const note = `${bytes - 1} files, ${(Number(size) / 1024).toFixed(1)} MB, ${anchors} anchors`;

@@ -1,11 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tagOfFolderName } from '../util/tag-folder.js';
 
 /** Tags that have an artifact folder under `<artifacts>/<upstream>/` (folder names decoded), unordered. */
 export async function artifactTags(artifactsRoot: string, upstream: string): Promise<string[]> {
   try {
     const entries = await readdir(join(artifactsRoot, upstream), { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name.replaceAll('%2F', '/'));
+    return entries.filter((e) => e.isDirectory()).map((e) => tagOfFolderName(e.name));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../config/load.js';
 import { getUpstream } from '../../config/upstreams.js';
+import { openUpstreamCache } from '../../diff/cache.js';
 import { Errors } from '../../errors.js';
-import { openUpstreamCache, peelCommits, type UpstreamCache } from '../../git/cache.js';
+import { peelCommits, type UpstreamCache } from '../../git/cache.js';
 import { type GitRunner, runGit } from '../../git/run.js';
 import { redactUrl } from '../../git/url.js';
 import { matchAnchors } from './match.js';

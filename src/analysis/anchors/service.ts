@@ -1,12 +1,12 @@
 import type { ResolvedConfig } from '../../config/load.js';
-import { getUpstream, upstreamIds } from '../../config/upstreams.js';
+import { cloneUrl, getUpstream, upstreamIds } from '../../config/upstreams.js';
+import { fetchReleaseTags, upstreamCall } from '../../diff/service.js';
 import { Errors } from '../../errors.js';
 import { openCache } from '../../git/cache.js';
-import { fetchReleaseTags, upstreamCall } from '../../git/diff.js';
 import { validateTagName } from '../../git/run.js';
-import { cloneUrl, redactUrl } from '../../git/url.js';
-import { listReleases, type SourceDeps } from '../../sources/index.js';
-import type { Release } from '../../sources/types.js';
+import { redactUrl } from '../../git/url.js';
+import { listReleases } from '../../sources/index.js';
+import type { Release, SourceDeps } from '../../sources/types.js';
 import { readState, upstreamState } from '../../state/store.js';
 import { anchorsForUpstream, mineDownstream, minedCacheDir } from './index.js';
 import type { UpstreamAnchors } from './types.js';

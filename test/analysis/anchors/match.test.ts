@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { anchorsForUpstream, mineDownstream } from '../../../src/analysis/anchors/index.js';
 import type { Anchor } from '../../../src/analysis/anchors/types.js';
 import { parseConfig } from '../../../src/config/load.js';
-import { fetchTags, openUpstreamCache } from '../../../src/git/cache.js';
+import { openUpstreamCache } from '../../../src/diff/cache.js';
+import { fetchTags } from '../../../src/git/cache.js';
 import { countingGit, TEST_ENV } from '../../git/fixture.js';
 import {
   createEngineUpstream,
