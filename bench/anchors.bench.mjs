@@ -1,130 +1,147 @@
-// What the anchor rule costs: `analyze --agent none` on the generated 3,000-file Rust+TS range of
-// analyze.bench.mjs, once with a downstream checkout whose code names upstream paths, URLs, headers
-// and values (anchors mined and matched, the anchor rule and the severity cap on), once with no
-// downstream checkout (no anchors), in the same run. Goal: with / without < 1.2.
-import { spawnSync } from 'node:child_process';
+// Anchor mining on a generated 10,000-file downstream (TS, JSON, YAML, Markdown; ~14 MB), committed
+// to git: a cold mine (every file parsed), a warm one (the per-blob cache answers) and one after a
+// commit that changes 20 files, each against a plain `git grep` over the same tree in this same run.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateUpstream } from './analyze.bench.mjs';
+import { pathToFileURL } from 'node:url';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', NO_COLOR: '1' };
+const FILES = 10_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const GIT_ENV = {
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.test',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.test',
+};
+const git = (dir, args) =>
+  execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8', maxBuffer: 1 << 28 });
 
-function run(cmd, args, cwd) {
-  const started = performance.now();
-  const result = spawnSync(cmd, args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 256 << 20 });
-  if (result.status !== 0)
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${String(result.stderr).slice(-2000)}`);
-  return { ms: performance.now() - started, stdout: result.stdout, stderr: result.stderr };
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+function tsFile(i, rev = 0) {
+  const body = Array.from(
+    { length: 30 },
+    (_, l) => `  const v${l} = compute(input, 'option-${(i + l) % 300}', ${l}); // step ${l} of ${i}`,
+  ).join('\n');
+  return `import type { Plugin } from '@opencode-ai/plugin';
+import { helper } from './helper-${(i + 1) % FILES}.js';
+import { z } from 'zod';
+
+export const MODEL_${i} = 'model-${i % 50}-large';
+export const EFFORT_${i} = ${i % 3 === 0 ? "'xhigh'" : "'low'"};
+
+export async function call${i}(token: string, input: unknown) {
+  const base = process.env.API_BASE_${i % 20} ?? 'https://api.example.test/v1';
+${body}
+  const headers = { 'X-Trace-${i % 10}': token, 'Content-Type': 'application/json' };
+  return fetch(\`\${base}/items/${i}?rev=${rev}\`, { method: 'POST', headers, body: JSON.stringify({ v0, helper }) });
 }
 
-/** A plugin that fetches upstream files by raw URL, calls its endpoints, sends its headers, names its values. */
-const PLUGIN = `import { helper } from './helper.js';
-const RAW = 'https://raw.githubusercontent.com/bench/big';
-export const sources = [
-  \`\${RAW}/v1/codex-rs/crate00/src/mod0/file0.rs\`,
-  \`\${RAW}/v1/codex-rs/crate01/src/mod1/file1.rs\`,
-  \`\${RAW}/v1/sdk/pkg03/src/part3/file3.ts\`,
-];
-export async function call(id: string) {
-  return fetch('https://api0.example.test/v1/f0', {
-    headers: { 'x-request-id': id, 'x-codex-item-3': 'on' },
-  });
-}
-export const FIELDS = ['session_id', 'camelCase', 'conversation_id'];
-export const VERSION = helper('1.0.7');
+export const plugin${i}: Plugin = async () => ({ 'chat.params': async () => {}, event: async () => {} });
 `;
-
-function downstream(dir) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'plugin.ts'), PLUGIN);
-  writeFileSync(join(dir, 'helper.ts'), 'export const helper = (v: string) => v;\n');
-  for (const args of [
-    ['init', '-q'],
-    ['add', '-A'],
-    ['-c', 'user.name=b', '-c', 'user.email=b@example.test', 'commit', '-q', '-m', 'plugin'],
-  ])
-    run('git', args, dir);
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function generate(dir) {
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < FILES; i++) {
+    const folder = join(dir, `packages/p${i % 100}/src`);
+    if (i < 100) mkdirSync(folder, { recursive: true });
+    const kind = i % 20;
+    if (kind < 14) writeFileSync(join(folder, `m${i}.ts`), tsFile(i));
+    else if (kind < 17)
+      writeFileSync(
+        join(folder, `c${i}.json`),
+        JSON.stringify(
+          { model: `model-${i % 50}-large`, options: { reasoningEffort: 'high', id: i } },
+          null,
+          2,
+        ),
+      );
+    else if (kind < 18)
+      writeFileSync(join(folder, `w${i}.yaml`), `name: job-${i}\nmodel: model-${i % 50}-mini\n`);
+    else
+      writeFileSync(
+        join(folder, `d${i}.md`),
+        `# Doc ${i}\n\nSet \`API_BASE_${i % 20}\` and see https://example.test/docs/${i}.\n\n${'Prose line.\n'.repeat(40)}`,
+      );
+  }
+  git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'downstream']);
+}
 
 export default async function anchorsBench({ tmp, root }) {
-  const upstream = join(tmp, 'upstream.git');
-  await generateUpstream(upstream);
-  const bin = join(root, 'bin/run.js');
-  const plugin = join(tmp, 'plugin');
-  downstream(plugin);
-  const project = (name, path) => {
-    const dir = join(tmp, name);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'release-watch.config.json'),
-      JSON.stringify({
-        downstream: { path },
-        artifacts: join(tmp, 'artifacts'),
-        cache: join(tmp, 'cache'),
-        upstreams: {
-          big: {
-            repo: 'bench/big',
-            tags: 'v*',
-            source: 'git-tags',
-            url: `file://${upstream}`,
-            surfaces: { core: ['codex-rs/crate0[0-3]/**'] },
-          },
-        },
-      }),
-    );
-    return dir;
+  const { mineDownstream } = await import(pathToFileURL(join(root, 'dist/analysis/anchors/index.js')).href);
+  const dir = join(tmp, 'downstream');
+  generate(dir);
+  const bytes = Number(git(dir, ['ls-files', '-z']).split('\0').length);
+  const size = execFileSync('du', ['-sk', '--exclude=.git', dir], { encoding: 'utf8' }).split('\t')[0];
+
+  const timed = async (fn) => {
+    const started = performance.now();
+    const result = await fn();
+    return { ms: performance.now() - started, result };
   };
-  const withAnchors = project('with', plugin);
-  // No downstream checkout there: mining fails, analyze notes it and scans without anchors.
-  const withoutAnchors = project('without', join(tmp, 'empty'));
-  mkdirSync(join(tmp, 'empty'), { recursive: true });
-  run(
-    process.execPath,
-    [bin, 'diff', '--upstream', 'big', '--from', 'v1', '--to', 'v2', '--json'],
-    withAnchors,
-  );
-  const analyze = (cwd) =>
-    run(
-      process.execPath,
-      [bin, 'analyze', '--upstream', 'big', '--tag', 'v2', '--agent', 'none', '--json'],
-      cwd,
-    );
-  // Warm the mined-anchor cache once, as a second analyze of the same downstream commit would find it.
-  analyze(withAnchors);
-  const timed = { with: [], without: [] };
-  let found = { with: 0, without: 0 };
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [key, cwd] of [
-      ['without', withoutAnchors],
-      ['with', withAnchors],
-    ]) {
-      const result = analyze(cwd);
-      timed[key].push(result.ms);
-      const json = JSON.parse(result.stdout);
-      found[key] = json.findings.total;
-      if (key === 'with') found.anchors = /(\d+) anchors of/.exec(result.stderr)?.[1] ?? '?';
-    }
+  const grep = [];
+  const cold = [];
+  const warm = [];
+  let anchors = 0;
+  for (let run = 0; run < RUNS; run++) {
+    grep.push((await timed(() => git(dir, ['grep', '-I', '-c', '-F', '-e', 'model-7-large']))).ms);
+    const coldRun = await timed(() => mineDownstream(dir));
+    cold.push(coldRun.ms);
+    anchors = coldRun.result.anchors.length;
+    const cacheDir = join(tmp, `cache-${run}`);
+    await mineDownstream(dir, { cacheDir });
+    const warmRun = await timed(() => mineDownstream(dir, { cacheDir }));
+    if (warmRun.result.parsed !== 0) throw new Error(`warm mine parsed ${warmRun.result.parsed} files`);
+    warm.push(warmRun.ms);
   }
-  const without = median(timed.without);
-  const withA = median(timed.with);
-  found = { ...found };
+  // A new commit touching 20 TS files: only those are parsed again.
+  const cacheDir = join(tmp, 'cache-incremental');
+  await mineDownstream(dir, { cacheDir });
+  for (let i = 0; i < 20 * 20; i += 20)
+    writeFileSync(join(dir, `packages/p${i % 100}/src/m${i}.ts`), tsFile(i, 1));
+  git(dir, ['commit', '-q', '-am', 'change 20 files']);
+  const incremental = await timed(() => mineDownstream(dir, { cacheDir }));
+  if (incremental.result.parsed !== 20)
+    throw new Error(`incremental mine parsed ${incremental.result.parsed}`);
+
+  const baseline = median(grep);
+  const note = `${bytes - 1} files, ${(Number(size) / 1024).toFixed(1)} MB, ${anchors} anchors`;
   return [
+    { metric: 'git grep -F over the tree (median)', value: baseline, unit: 'ms', note },
     {
-      metric: 'analyze --agent none, no anchors',
-      value: without,
+      metric: 'mine, cold (median)',
+      value: median(cold),
       unit: 'ms',
-      note: `${found.without} findings; median of ${ROUNDS}`,
+      baseline,
+      ratio: median(cold) / baseline,
+      note: 'every file parsed',
     },
     {
-      metric: 'analyze --agent none, with anchors',
-      value: withA,
+      metric: 'mine, cached (median)',
+      value: median(warm),
       unit: 'ms',
-      baseline: without,
-      ratio: withA / without,
-      note: `goal < 1.2; ${found.anchors} anchors; ${found.with} findings`,
+      baseline,
+      ratio: median(warm) / baseline,
+      note: 'goal < 1000 ms; per-blob cache, no file read',
+    },
+    {
+      metric: 'mine, after a 20-file commit',
+      value: incremental.ms,
+      unit: 'ms',
+      baseline,
+      ratio: incremental.ms / baseline,
+      note: '20 files parsed',
     },
   ];
 }

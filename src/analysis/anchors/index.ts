@@ -45,7 +45,7 @@ export async function mineDownstream(
     miningCodeVersion(),
   ]);
   const known = options.cacheDir ? await readMined(options.cacheDir, version) : new Map();
-  const mined = await mineFiles(downstreamPath, files, dirty, known);
+  const mined = mineFiles(downstreamPath, files, dirty, known);
   if (options.cacheDir && mined.parsed.size > 0) {
     const current = new Map<string, FileAnchors>();
     for (const file of files) {

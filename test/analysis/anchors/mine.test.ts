@@ -169,6 +169,17 @@ Use \`CODEX_HOME\` and \`gpt-5.1-codex\`.
     expect(find(dirty.anchors, 'literal', 'engine-dirty')).toBeDefined();
     expect(find(dirty.anchors, 'literal', 'engine-extra')).toBeUndefined();
     expect((await mineDownstream(downstream.dir, { cacheDir })).parsed).toBe(1);
+
+    // A damaged store is never trusted: everything is parsed again, with the same result.
+    const [store] = await readdir(cacheDir);
+    const version = /^mined-(.+)\.json$/.exec(store!)![1];
+    await writeFile(
+      join(cacheDir, store!),
+      JSON.stringify({ version, anchors: [['literal']], blobs: { a: [[0, 1]] } }),
+    );
+    const damaged = await mineDownstream(downstream.dir, { cacheDir });
+    expect(damaged.parsed).toBe(damaged.files);
+    expect(damaged.anchors).toEqual(dirty.anchors);
   });
 
   it('refuses a folder that is not a git repository, with a coded error', async () => {
