@@ -52,8 +52,6 @@ export const ERROR_CODES = [
   'UPSTREAM_FETCH_FAILED',
   'UPSTREAM_REQUIRED',
   'UNEXPECTED',
-  'DOWNSTREAM_NOT_A_REPOSITORY',
-  'NO_RELEASE_FOR_ANCHORS',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
