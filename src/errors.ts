@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'CONFIG_LOAD_FAILED',
   'CONFIG_NOT_FOUND',
   'DEMO_FAILED',
+  'DOWNSTREAM_NOT_A_REPOSITORY',
   'DOWNSTREAM_REPO_MISSING',
   'EMPTY_RANGE',
   'GITHUB_OUTPUT_NOT_SET',
@@ -35,6 +36,7 @@ export const ERROR_CODES = [
   'NOTHING_TO_REPORT',
   'NO_BASE_RELEASE',
   'NO_PENDING_RELEASE',
+  'NO_RELEASE_FOR_ANCHORS',
   'NO_RELEASES',
   'NPM_REGISTRY_FAILED',
   'NPM_TAG_PATTERN',
@@ -541,5 +543,23 @@ export const Errors = {
       suggestion: 'This is likely a bug in release-watch: report it with the command and its output.',
       exitCode: ExitCode.failure,
       cause: error,
+    }),
+  downstreamNotRepository: (path: string, reason: string) =>
+    new ReleaseWatchError({
+      code: 'DOWNSTREAM_NOT_A_REPOSITORY',
+      message: `The downstream checkout ${path} is not a git repository (${reason}); anchors are mined from its tracked files.`,
+      suggestion:
+        "Set downstream.path in the config to the downstream's git checkout (default: the folder holding the config file), or run `git init` there.",
+      exitCode: ExitCode.usage,
+      details: { path },
+    }),
+  noReleaseForAnchors: (upstream: string) =>
+    new ReleaseWatchError({
+      code: 'NO_RELEASE_FOR_ANCHORS',
+      message: `Upstream "${upstream}" has no reviewed tag and no release to read its tree at.`,
+      suggestion:
+        'Pass --from TAG to check the anchors against that tag, or check the tag pattern with `release-watch check`.',
+      exitCode: ExitCode.usage,
+      details: { upstream },
     }),
 } as const;

@@ -10,6 +10,22 @@ export type {
   AgentRunner,
   AgentRunResult,
 } from './analysis/agent/types.js';
+export {
+  anchorsForUpstream,
+  type MinedDownstream,
+  type MineOptions,
+  mineAnchors,
+  mineDownstream,
+  type UpstreamAnchorsInput,
+} from './analysis/anchors/index.js';
+export { type ListAnchorsOptions, listAnchors } from './analysis/anchors/service.js';
+export type {
+  Anchor,
+  AnchorKind,
+  AnchorUse,
+  MinedAnchor,
+  UpstreamAnchors,
+} from './analysis/anchors/types.js';
 export { ContextBuilder, type ContextCoverage } from './analysis/context.js';
 export { evidenceProblem, mergeFindings, verifyFindings } from './analysis/evidence.js';
 export { scanDiff } from './analysis/pass.js';

@@ -1,8 +1,10 @@
 import type { ChangedFile, ReleaseArtifact } from '../artifacts/schema.js';
 import type { UpstreamConfig } from '../config/schema.js';
+import type { Anchor } from './anchors/types.js';
 import { defang } from './defang.js';
 import { classify, type ExcludedReason } from './patch/classify.js';
 import { type FileDiff, type Hunk, isAdditionOnly, isDeletionOnly } from './patch/patch.js';
+import { AnchorIndex } from './scanners/anchor-index.js';
 import type { Finding } from './schema.js';
 
 /**
@@ -12,8 +14,16 @@ import type { Finding } from './schema.js';
 const SHARE = { notes: 0.15, findings: 0.15, notIncluded: 0.2 } as const;
 const TIERS = 3;
 
-/** Lower is more relevant: surface files, then product code, then the rest; within each, removals first. */
-function rankOf(slot: FileSlot, hunk: Hunk | undefined): number {
+/** Rank of hunks that touch what the downstream uses (anchors): ahead of every tier. */
+const ANCHORED = 0;
+const MAX_USES_SHOWN = 5;
+
+/**
+ * Lower is more relevant: hunks that touch anchors, then surface files, then product code, then the
+ * rest; within each tier, removals first.
+ */
+function rankOf(slot: FileSlot, hunk: Hunk | undefined, anchored: boolean): number {
+  if (anchored) return ANCHORED;
   const { meta, tier } = slot;
   const kind = !hunk
     ? meta.status === 'deleted' || meta.status === 'renamed'
@@ -24,7 +34,7 @@ function rankOf(slot: FileSlot, hunk: Hunk | undefined): number {
       : isAdditionOnly(hunk)
         ? 2
         : 1;
-  return tier * TIERS + kind;
+  return 1 + tier * TIERS + kind;
 }
 
 interface Item {
@@ -63,6 +73,8 @@ interface FileSlot {
   excluded?: ExcludedReason;
   oversized: boolean;
   seen: boolean;
+  /** Anchors its hunks touch: the downstream lines that depend on this file. */
+  anchors?: Set<Anchor>;
 }
 
 export interface ContextCoverage {
@@ -101,7 +113,8 @@ const clip = (text: string, max: number) =>
 export class ContextBuilder {
   private readonly slots: FileSlot[];
   private readonly index = new Map<string, number>();
-  private readonly buckets: (Item & { text: string })[][] = Array.from({ length: TIERS * 3 }, () => []);
+  private readonly buckets: (Item & { text: string })[][] = Array.from({ length: 1 + TIERS * 3 }, () => []);
+  private readonly anchors?: AnchorIndex;
   private readonly hunkBudget: number;
   private readonly maxHunk: number;
   private total = 0;
@@ -109,7 +122,9 @@ export class ContextBuilder {
   constructor(
     files: readonly ChangedFile[],
     private readonly maxChars: number,
+    anchors?: readonly Anchor[],
   ) {
+    if (anchors && anchors.length > 0) this.anchors = new AnchorIndex(anchors);
     this.slots = files.map((meta, order) => newSlot(meta, order));
     files.forEach((f, i) => {
       this.index.set(f.path, i);
@@ -146,8 +161,18 @@ export class ContextBuilder {
     slot.hunks = diff.hunks.length;
     if (slot.excluded) return;
     const file = slot.order;
+    const touched = this.anchors?.hunkAnchors(diff);
+    if (touched && touched.size > 0)
+      slot.anchors = new Set([...(slot.anchors ?? []), ...[...touched.values()].flat()]);
     if (diff.hunks.length === 0) {
-      if (!diff.oversized) this.offer({ file, hunk: -1, rank: rankOf(slot, undefined), text: '', cost: 0 });
+      if (!diff.oversized)
+        this.offer({
+          file,
+          hunk: -1,
+          rank: rankOf(slot, undefined, touched?.has(-1) ?? false),
+          text: '',
+          cost: 0,
+        });
       return;
     }
     diff.hunks.forEach((hunk, i) => {
@@ -158,7 +183,7 @@ export class ContextBuilder {
       this.offer({
         file,
         hunk: i,
-        rank: rankOf(slot, hunk),
+        rank: rankOf(slot, hunk, touched?.has(i) ?? false),
         text: text ?? hunk,
         cost: (text?.length ?? size) + 1,
       });
@@ -245,7 +270,9 @@ export class ContextBuilder {
       this.renderNotes(release),
       this.renderSurfaces(upstream),
       this.renderFindings(findings),
-      '## Changes\n\nHunks in order of relevance: surface files first, removals first.\n',
+      this.anchors
+        ? '## Changes\n\nHunks in order of relevance: first those that touch what the downstream uses (each file with the downstream lines that depend on it), then surface files, removals first.\n'
+        : '## Changes\n\nHunks in order of relevance: surface files first, removals first.\n',
     ].join('\n');
     // Trim the selection until the hunks, the fixed sections and the list of what is left out fit.
     const fixed = sections.length + 1_000;
@@ -347,7 +374,7 @@ export class ContextBuilder {
     const parts: string[] = [];
     for (const [file, items] of files) {
       const slot = this.slots[file]!;
-      parts.push(fileHeading(slot.meta), '');
+      parts.push(fileHeading(slot.meta), '', ...this.renderUses(slot));
       const hunks = items.filter((i) => i.hunk >= 0).sort((a, b) => a.hunk - b.hunk);
       if (hunks.length === 0) {
         parts.push(slot.meta.binary ? '(binary file)' : '(no content changes)', '');
@@ -357,6 +384,23 @@ export class ContextBuilder {
       parts.push(`${fence}diff`, ...hunks.map((h) => h.text), fence, '');
     }
     return parts.join('\n');
+  }
+
+  /** The downstream lines that depend on a file whose hunks touch anchors. */
+  private renderUses(slot: FileSlot): string[] {
+    if (!slot.anchors) return [];
+    const lines = [
+      'Downstream uses that depend on this file (path:line in the downstream checkout, `ref: "downstream"`):',
+    ];
+    for (const anchor of slot.anchors) {
+      for (const use of anchor.uses.slice(0, MAX_USES_SHOWN))
+        lines.push(
+          `- ${anchor.kind} \`${anchor.value}\`: \`${use.path}:${use.line}\` — \`${use.excerpt.slice(0, 200)}\``,
+        );
+      if (anchor.uses.length > MAX_USES_SHOWN)
+        lines.push(`- … and ${anchor.uses.length - MAX_USES_SHOWN} more uses of \`${anchor.value}\``);
+    }
+    return [...lines, ''];
   }
 
   private renderNotIncluded(notIncluded: ContextCoverage['notIncluded']): string {

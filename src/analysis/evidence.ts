@@ -1,14 +1,27 @@
 import { maxSeverity, severityRank } from '../config/severity.js';
 import { isSafeRepoPath, type RepoReader, splitLines } from '../git/reader.js';
+import type { DownstreamReader } from './downstream-files.js';
 import type { Evidence, Finding } from './schema.js';
 
 export const normalizeWhitespace = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** Why one piece of evidence does not hold against the repository, or undefined when it does. */
-export async function evidenceProblem(evidence: Evidence, reader: RepoReader): Promise<string | undefined> {
+/**
+ * Why one piece of evidence does not hold, or undefined when it does: `from`/`to` evidence against the
+ * upstream repository, `downstream` evidence against the downstream checkout's files.
+ */
+export async function evidenceProblem(
+  evidence: Evidence,
+  reader: RepoReader,
+  downstream?: DownstreamReader,
+): Promise<string | undefined> {
   const where = `${evidence.path}@${evidence.ref}`;
   if (!isSafeRepoPath(evidence.path)) return `${evidence.path}: not a path inside the repository`;
-  const content = await reader.readFile(evidence.ref, evidence.path);
+  if (evidence.ref === 'downstream' && !downstream)
+    return `${where}: no downstream checkout to check against`;
+  const content =
+    evidence.ref === 'downstream'
+      ? await downstream!.readFile(evidence.path)
+      : await reader.readFile(evidence.ref, evidence.path);
   if (content === undefined) return `${where}: no such file`;
   const lines = splitLines(content);
   if (evidence.startLine > evidence.endLine || evidence.endLine > lines.length) {
@@ -32,12 +45,13 @@ export interface VerificationProblem {
 export async function verifyFindings(
   findings: readonly Finding[],
   reader: RepoReader,
+  downstream?: DownstreamReader,
 ): Promise<{ findings: Finding[]; problems: VerificationProblem[] }> {
   const checked = await Promise.all(
     findings.map(async (finding) => {
-      const problems = (await Promise.all(finding.evidence.map((e) => evidenceProblem(e, reader)))).filter(
-        (p): p is string => p !== undefined,
-      );
+      const problems = (
+        await Promise.all(finding.evidence.map((e) => evidenceProblem(e, reader, downstream)))
+      ).filter((p): p is string => p !== undefined);
       if (finding.evidence.length === 0) problems.push('no evidence given');
       return { finding: { ...finding, verified: problems.length === 0 }, problems };
     }),

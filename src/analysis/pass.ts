@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../artifacts/schema.js';
 import type { UpstreamConfig } from '../config/schema.js';
 import type { RepoReader } from '../git/reader.js';
+import type { Anchor } from './anchors/types.js';
 import { ContextBuilder } from './context.js';
 import { classify } from './patch/classify.js';
 import { streamPatch } from './patch/patch.js';
@@ -13,6 +14,8 @@ export interface DiffPassInput {
   files: readonly ChangedFile[];
   upstream: UpstreamConfig;
   reader: RepoReader;
+  /** What the downstream uses of the upstream, when known. */
+  anchors?: readonly Anchor[];
   maxChars: number;
   rules?: readonly AnyRule[];
   /** Source characters the parsing rules may read outside the surfaces (default: OUTSIDE_SURFACES_PARSE_CHARS). */
@@ -27,10 +30,10 @@ export interface DiffPassInput {
 export async function scanDiff(
   input: DiffPassInput,
 ): Promise<{ context: ContextBuilder; findings: Finding[]; unparsed: readonly string[] }> {
-  const context = new ContextBuilder(input.files, input.maxChars);
+  const context = new ContextBuilder(input.files, input.maxChars, input.anchors);
   const budget = parseBudget(input.parseChars);
   const scanners = createScanners(
-    { upstream: input.upstream, reader: input.reader, budget },
+    { upstream: input.upstream, reader: input.reader, budget, anchors: input.anchors },
     input.rules ?? RULES,
   );
   const seen = new Set<string>();

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { severitySchema } from '../config/schema.js';
 
 export const evidenceSchema = z.strictObject({
-  /** Path inside the upstream repository, relative to its root. */
+  /** Path inside the upstream repository (ref from/to) or the downstream checkout (ref downstream), relative to its root. */
   path: z.string().min(1),
-  /** Which side of the diff the lines are on. */
-  ref: z.enum(['from', 'to']),
+  /** Which side of the diff the lines are on, or `downstream` for the downstream checkout's files that depend on them. */
+  ref: z.enum(['from', 'to', 'downstream']),
   startLine: z.number().int().positive(),
   endLine: z.number().int().positive(),
   excerpt: z.string(),

@@ -20,6 +20,8 @@ import { type GitRunner, runGit, validateTagName } from '../git/run.js';
 import { writeFileAtomically, writeJsonAtomically } from '../util/fs.js';
 import { formatZodIssues } from '../util/zod.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
+import type { Anchor, UpstreamAnchors } from './anchors/types.js';
+import { downstreamReader } from './downstream-files.js';
 import { mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
 import { scanDiff } from './pass.js';
 import { OUTSIDE_SURFACES_PARSE_CHARS } from './scanners/budget.js';
@@ -44,6 +46,11 @@ export interface AnalyzeDeps {
   agentRunner: AgentRunner;
   /** Reads upstream files at from/to; default: the upstream cache `<cache>/<id>.git`. */
   reader?: RepoReader;
+  /**
+   * What the downstream checkout (downstream.path) uses of the upstream at `from`. Without it, or
+   * when it fails (no git checkout there), the scanners run without anchors.
+   */
+  anchors?: (request: { config: ResolvedConfig; upstream: string; from: string }) => Promise<UpstreamAnchors>;
   onNote?: (message: string) => void;
 }
 
@@ -162,18 +169,39 @@ interface AnalysisInput {
   deps: AnalyzeDeps;
 }
 
+/** The anchors of the upstream at `from`, or undefined (noted) when they cannot be had. */
+async function anchorsOf(input: AnalysisInput): Promise<Anchor[] | undefined> {
+  const { config, id, release, deps } = input;
+  if (!deps.anchors) return undefined;
+  try {
+    const found = await deps.anchors({ config, upstream: id, from: release.from.tag });
+    deps.onNote?.(
+      `${id}: ${found.anchors.length} anchors of ${config.downstream.path} at ${release.from.tag}`,
+    );
+    return found.anchors;
+  } catch (error) {
+    deps.onNote?.(
+      `${id}: no anchors from ${config.downstream.path} (${(error as Error).message.split('\n')[0]}); scanning without them`,
+    );
+    return undefined;
+  }
+}
+
 async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
   const { config, id, tag, paths, release, reader, options, deps } = input;
   const upstream = getUpstream(config, id);
+  const anchors = await anchorsOf(input);
+  const downstream = downstreamReader(config.downstream.path);
 
   const scan = await scanDiff({
     patchFile: paths.patch,
     files: input.files,
     upstream,
     reader,
+    anchors,
     maxChars: config.context.maxChars,
   });
-  const scanned = await verifyFindings(scan.findings, reader);
+  const scanned = await verifyFindings(scan.findings, reader, downstream);
   const { text: contextText, coverage: contextCoverage } = scan.context.render({
     upstreamId: id,
     upstream,
@@ -216,7 +244,7 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
       source: 'agent',
       verified: false,
     }));
-    const merged = await verifyFindings(mergeFindings(scanned.findings, agentFindings), reader);
+    const merged = await verifyFindings(mergeFindings(scanned.findings, agentFindings), reader, downstream);
     findings = merged.findings;
     problems = merged.problems;
     summary = result.output.summary;

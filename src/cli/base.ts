@@ -1,6 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
-import { ExitCode, isReleaseWatchError } from '../errors.js';
+import { isReleaseWatchError } from '../errors.js';
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']

@@ -36,6 +36,8 @@ export interface ResolvedConfig extends Config {
   state: string;
   artifacts: string;
   cache: string;
+  /** `downstream.path` is absolute here. */
+  downstream: Config['downstream'];
 }
 
 export interface LoadConfigOptions {
@@ -94,6 +96,7 @@ export function parseConfig(raw: unknown, file: string): ResolvedConfig {
     ...parsed.data,
     file,
     rootDir,
+    downstream: { ...parsed.data.downstream, path: resolve(rootDir, parsed.data.downstream.path) },
     state: resolve(rootDir, parsed.data.state),
     artifacts,
     cache: parsed.data.cache ? resolve(rootDir, parsed.data.cache) : join(dirname(artifacts), 'cache'),

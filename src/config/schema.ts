@@ -51,6 +51,15 @@ export const upstreamSchema = z
     ignore: z.array(globSchema).default([]),
     /** What the agent should look at first, in words. */
     focus: z.string().optional(),
+    /** Curates mined anchors: `value` or `kind:value` (`header:originator`), matched exactly. */
+    anchors: z
+      .strictObject({
+        /** Kept even when the upstream tree at `from` does not contain them. */
+        include: z.array(z.string().min(1)).default([]),
+        /** Never watched. */
+        exclude: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
   })
   .check((ctx) => {
     if (ctx.value.source === 'npm' && !ctx.value.npm) {
@@ -68,6 +77,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Where issues are filed; default: GITHUB_REPOSITORY. */
       repo: repoSchema.optional(),
+      /** The downstream's checkout, mined for anchors; default: the config file's folder. */
+      path: z.string().min(1).default('.'),
       labels: z.array(z.string().min(1)).default(['release-watch']),
       minSeverity: severitySchema.default('medium'),
       maxIssuesPerRun: z.number().int().positive().default(10),

@@ -171,6 +171,21 @@ async function fetchRange(
   url: string,
   held: Map<string, string>,
 ): Promise<TagCommits & { endpoints: [Endpoint, Endpoint] }> {
+  const fetched = await fetchReleaseTags(cache, [range.from, range.to], releases, url, held);
+  return { ...fetched, endpoints: [fetched.endpoints[0]!, fetched.endpoints[1]!] };
+}
+
+/**
+ * Fetches these tags into the cache in one request (also what `anchors` reads its `from` tree with);
+ * a tag upstream lacks is reported with the closest release tags.
+ */
+export async function fetchReleaseTags(
+  cache: UpstreamCache,
+  tags: readonly string[],
+  releases: readonly Release[],
+  url: string,
+  held?: Map<string, string>,
+): Promise<TagCommits & { endpoints: Endpoint[] }> {
   const notFound = (tag: string) =>
     Errors.tagNotFound(
       cache.id,
@@ -183,7 +198,7 @@ async function fetchRange(
     );
   let fetched: TagCommits;
   try {
-    fetched = await fetchTags(cache, [range.from, range.to], held);
+    fetched = await fetchTags(cache, tags, held);
   } catch (error) {
     const missing = missingRemoteTag(error);
     throw missing ? notFound(missing) : fetchFailure(cache.id, url, error);
@@ -193,7 +208,7 @@ async function fetchRange(
     if (!commit) throw notFound(tag);
     return { tag, commit };
   };
-  return { ...fetched, endpoints: [endpoint(range.from), endpoint(range.to)] };
+  return { ...fetched, endpoints: tags.map(endpoint) };
 }
 
 /** `--from`/`--to` with their defaults filled in from the state and the upstream's releases. */
@@ -406,7 +421,7 @@ async function recordedCommit(file: string, tag: string): Promise<string | undef
 }
 
 /** Runs a step that talks to the upstream, turning git failures into UPSTREAM_FETCH_FAILED. */
-async function upstreamCall<T>(id: string, url: string, step: () => Promise<T>): Promise<T> {
+export async function upstreamCall<T>(id: string, url: string, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {

@@ -35,10 +35,18 @@ export function createRunDeps(config: ResolvedConfig, options: RunDepsOptions = 
 /** The real stages analyze calls: the diff stage (src/diff/), worktrees (src/git/), the OpenCode runner. */
 export function createAnalyzeDeps(
   sources: SourceDeps,
-): Pick<AnalyzeDeps, 'runDiffStage' | 'prepareWorktree' | 'agentRunner' | 'git' | 'onNote'> {
+): Pick<AnalyzeDeps, 'runDiffStage' | 'prepareWorktree' | 'agentRunner' | 'git' | 'onNote' | 'anchors'> {
   return {
     git: sources.git,
     onNote: sources.onNote,
+    anchors: async ({ config, upstream, from }) =>
+      (await import('../analysis/anchors/index.js')).anchorsForUpstream({
+        config,
+        upstream,
+        from,
+        git: sources.git,
+        env: sources.env,
+      }),
     runDiffStage: async ({ config, upstream, from, to }) => {
       const { diffRelease } = await import('../diff/service.js');
       const result = await diffRelease(config, { upstream, from, to }, sources);

@@ -166,6 +166,7 @@ describe('context.md', () => {
         prereleases: false,
         surfaces: {},
         ignore: [],
+        anchors: { include: [], exclude: [] },
       },
       release,
       findings: [],

@@ -16,6 +16,6 @@ describe('analysis schema', () => {
     expect(typeof library.agentOutputSchema.parse).toBe('function');
     expect(Object.keys(library.jsonSchemas())).toEqual(['analysis.schema.json', 'agent-output.schema.json']);
     expect(typeof library.analyzeRelease).toBe('function');
-    expect(library.RULES.map((r) => r.id)).toEqual(['surface', 'ts-exports', 'cli', 'wire']);
+    expect(library.RULES.map((r) => r.id)).toEqual(['anchor', 'surface', 'ts-exports', 'cli', 'wire']);
   });
 });

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
     expect(config.cache).toBe(join(dir, '.release-watch/cache'));
     expect(config.downstream).toEqual({
       repo: 'open-hax/codex',
+      path: dir,
       labels: ['release-watch'],
       minSeverity: 'medium',
       maxIssuesPerRun: 10,
@@ -47,6 +48,7 @@ describe('loadConfig', () => {
       source: 'github-releases',
       prereleases: false,
       ignore: [],
+      anchors: { include: [], exclude: [] },
     });
     expect(config.upstreams.codex!.tags).toBeInstanceOf(RegExp);
   });
@@ -165,6 +167,27 @@ describe('selectUpstream', () => {
     expect(() => selectUpstream(config, { tag: 'nightly' })).toThrow(/matches no upstream/);
     expect(() => selectUpstream(config, { upstream: 'claude' })).toThrow(/Known upstreams: opencode, codex/);
     expect(() => selectUpstream(config, {})).toThrow(ReleaseWatchError);
+  });
+
+  it('resolves downstream.path against the config folder and validates upstream anchors', async () => {
+    const dir = await tempProject({
+      'conf/.release-watchrc.json': JSON.stringify({
+        downstream: { path: '../plugin' },
+        upstreams: { codex: { repo: 'openai/codex', tags: 'rust-v*', anchors: { exclude: ['main'] } } },
+      }),
+    });
+    const config = await loadConfig({ cwd: join(dir, 'conf') });
+    expect(config.downstream.path).toBe(join(dir, 'plugin'));
+    expect(config.upstreams.codex!.anchors).toEqual({ include: [], exclude: ['main'] });
+
+    const bad = await tempProject({
+      '.release-watchrc.json': JSON.stringify({
+        upstreams: { codex: { repo: 'openai/codex', tags: 'rust-v*', anchors: { exclude: [''], only: [] } } },
+      }),
+    });
+    const error = (await loadConfig({ cwd: bad }).catch((caught: Error) => caught)) as Error;
+    expect(error.message).toContain('upstreams.codex.anchors.only: unknown key');
+    expect(error.message).toContain('upstreams.codex.anchors.exclude.0:');
   });
 
   it('prefers the pattern that yields a version when two globs match', async () => {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import type { Anchor } from '../../src/analysis/anchors/types.js';
+import type { DownstreamReader } from '../../src/analysis/downstream-files.js';
 import { verifyFindings } from '../../src/analysis/evidence.js';
 import { scanDiff } from '../../src/analysis/pass.js';
 import { classify } from '../../src/analysis/patch/classify.js';
@@ -25,6 +27,8 @@ export async function scanFixture(
     rules?: readonly AnyRule[];
     maxChars?: number;
     parseChars?: number;
+    anchors?: readonly Anchor[];
+    downstream?: DownstreamReader;
   },
 ) {
   const gitDir = join(repo.dir, '.git');
@@ -53,8 +57,9 @@ export async function scanFixture(
     maxChars: options.maxChars ?? 400_000,
     rules: options.rules,
     parseChars: options.parseChars,
+    anchors: options.anchors,
   });
-  const verified = await verifyFindings(scan.findings, reader);
+  const verified = await verifyFindings(scan.findings, reader, options.downstream);
   return {
     ...verified,
     context: scan.context,

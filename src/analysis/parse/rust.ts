@@ -33,4 +33,4 @@ export async function parseRust(source: string): Promise<Tree> {
   return tree;
 }
 
-export type { Node as SyntaxNode } from 'web-tree-sitter';
+export type { Node as SyntaxNode, Tree as SyntaxTree } from 'web-tree-sitter';

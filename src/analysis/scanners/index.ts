@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { maxSeverity, severityRank } from '../../config/severity.js';
 import { unionEvidence } from '../evidence.js';
 import type { Finding } from '../schema.js';
+import { anchorRule } from './anchor.js';
+import { AnchorIndex, packageResolver } from './anchor-index.js';
 import { cliRule } from './cli.js';
+import { capUnreached } from './reach.js';
 import { severityOf } from './severity.js';
 import { surfaceRule } from './surface.js';
 import { tsExportsRule } from './ts-exports.js';
@@ -10,7 +13,7 @@ import type { AnyRule, ChangedFileView, Observation, Rule, RuleId, ScanContext }
 import { wireRule } from './wire.js';
 
 /** Every scanner, in the order their findings are listed. A new rule is one file plus one entry here. */
-export const RULES: readonly AnyRule[] = [surfaceRule, tsExportsRule, cliRule, wireRule];
+export const RULES: readonly AnyRule[] = [anchorRule, surfaceRule, tsExportsRule, cliRule, wireRule];
 
 /** At most this many findings per rule; the rest are folded into one finding per surface. */
 export const MAX_FINDINGS_PER_RULE = 40;
@@ -49,14 +52,18 @@ function toFinding(rule: AnyRule, group: Scored[], key: { path?: string; surface
   const surface = key.surface;
   const where = key.path ?? `${new Set(group.map((o) => o.path)).size} files`;
   const kindText = kinds.length === 1 ? `: ${kinds[0]!.replaceAll('-', ' ')}` : '';
+  // One observation that names its subject is its own finding: the title and id come from what changed.
+  const single = group.length === 1 && key.path ? group[0] : undefined;
   return {
-    id: findingId(
-      rule.id,
-      surface === 'other' ? '' : surface,
-      kinds.length === 1 ? kinds[0]! : '',
-      key.path ?? 'more-files',
-    ),
-    title: clip(`${rule.title} in ${where}${kindText}`, 200),
+    id: single?.subject
+      ? findingId(rule.id, single.kind, single.subject)
+      : findingId(
+          rule.id,
+          surface === 'other' ? '' : surface,
+          kinds.length === 1 ? kinds[0]! : '',
+          key.path ?? 'more-files',
+        ),
+    title: clip(single?.title ?? `${rule.title} in ${where}${kindText}`, 200),
     severity: maxSeverity(group.map((o) => o.severity)),
     surface,
     description: describe(group.map((o) => (key.path ? o.detail : `\`${o.path}\`: ${o.detail}`))),
@@ -96,6 +103,10 @@ export function findingsOf(rule: AnyRule, observations: readonly Observation[]):
 /** All rules over one pass of the diff: feed each changed file once, then collect the findings. */
 export function createScanners(context: ScanContext, rules: readonly AnyRule[] = RULES) {
   const runs = rules.map((rule) => ({ rule, run: rule.create(context) }));
+  // With anchors, severity follows evidence of use (reach.ts); without (no downstream checkout), as found.
+  const anchors =
+    context.anchors && context.anchors.length > 0 ? new AnchorIndex(context.anchors) : undefined;
+  const packageOf = packageResolver(context.reader);
   return {
     async file(file: ChangedFileView) {
       for (const { run } of runs) await run.file(file);
@@ -104,7 +115,10 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
       const findings: Finding[] = [];
       const ids = new Set<string>();
       for (const { rule, run } of runs) {
-        for (const finding of findingsOf(rule, await run.finish())) {
+        const found = findingsOf(rule, await run.finish());
+        const capped =
+          anchors && rule.id !== 'anchor' ? await capUnreached(found, anchors, packageOf) : found;
+        for (const finding of capped) {
           let id = finding.id;
           // Two paths that slug alike: keep ids unique.
           if (ids.has(id))

@@ -53,6 +53,23 @@ export const SEVERITY = {
     'json-field-removed': w('medium', 'low'),
     'json-field-changed': w('medium', 'low'),
   },
+  // What the downstream's own code uses: as loud inside a surface as outside one.
+  anchor: {
+    'path-deleted': w('breaking', 'breaking'),
+    'path-renamed': w('breaking', 'breaking'),
+    'copied-file-modified': w('medium', 'medium'),
+    'header-removed': w('high', 'high'),
+    'header-changed': w('high', 'high'),
+    'env-removed': w('high', 'high'),
+    'env-changed': w('high', 'high'),
+    'url-removed': w('high', 'high'),
+    'url-changed': w('high', 'high'),
+    'literal-removed': w('high', 'high'),
+    'literal-changed': w('high', 'high'),
+    'symbol-changed': w('high', 'high'),
+    'hook-changed': w('high', 'high'),
+    'sibling-added': w('medium', 'medium'),
+  },
 } as const satisfies Record<string, Record<string, Weights>>;
 
 export function severityOf(rule: keyof typeof SEVERITY, kind: string, surface: string): Severity {

@@ -16,7 +16,8 @@ export interface ApiEntry {
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
-function scriptKind(fileName: string): ts.ScriptKind {
+/** How the TypeScript parser should read a file, by its extension. */
+export function scriptKind(fileName: string): ts.ScriptKind {
   if (/\.tsx$/i.test(fileName)) return ts.ScriptKind.TSX;
   if (/\.jsx$/i.test(fileName)) return ts.ScriptKind.JSX;
   if (/\.[cm]?js$/i.test(fileName)) return ts.ScriptKind.JS;

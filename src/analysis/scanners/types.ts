@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../../artifacts/schema.js';
 import type { UpstreamConfig } from '../../config/schema.js';
 import type { RepoReader } from '../../git/reader.js';
+import type { Anchor } from '../anchors/types.js';
 import type { FileClass } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
@@ -24,6 +25,8 @@ export interface ScanContext {
   reader: RepoReader;
   /** How much the parsing rules may read outside the surfaces (shared by all rules). */
   budget: ParseBudget;
+  /** What the downstream uses of this upstream; undefined when there is no downstream checkout to mine. */
+  anchors?: readonly Anchor[];
 }
 
 /** One thing a rule noticed; the runner turns observations into findings (severity, grouping, ids). */

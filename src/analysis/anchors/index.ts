@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../../config/load.js';
+import { getUpstream } from '../../config/upstreams.js';
+import { openUpstreamCache } from '../../diff/cache.js';
+import { Errors } from '../../errors.js';
+import { peelCommits, type UpstreamCache } from '../../git/cache.js';
+import { type GitRunner, runGit } from '../../git/run.js';
+import { redactUrl } from '../../git/url.js';
+import { matchAnchors } from './match.js';
+import {
+  blobKey,
+  downstreamFiles,
+  type FileAnchors,
+  isMinable,
+  type MinedDownstream,
+  mineFiles,
+  miningCodeVersion,
+} from './mine.js';
+import { readMined, writeMined } from './store.js';
+import type { MinedAnchor, UpstreamAnchors } from './types.js';
+
+export type { MinedDownstream } from './mine.js';
+
+export interface MineOptions {
+  git?: GitRunner;
+  /** Folder that keeps mined anchors per downstream commit; without it nothing is cached. */
+  cacheDir?: string;
+}
+
+/** Where mined anchors are kept: beside the upstream caches. */
+export const minedCacheDir = (config: Pick<ResolvedConfig, 'cache'>) => join(config.cache, 'anchors');
+
+/**
+ * Mines the downstream checkout's tracked files for anchors. With a cache folder, each clean file's
+ * anchors are kept by blob id and the mining code's version: mining HEAD again reads no file, and a
+ * new commit reads only the files it changed. Dirty files are always read from the worktree.
+ */
+export async function mineDownstream(
+  downstreamPath: string,
+  options: MineOptions = {},
+): Promise<MinedDownstream> {
+  const git = options.git ?? runGit;
+  const [{ commit, files, dirty }, version] = await Promise.all([
+    downstreamFiles(downstreamPath, git),
+    miningCodeVersion(),
+  ]);
+  const known = options.cacheDir ? await readMined(options.cacheDir, version) : new Map();
+  const mined = mineFiles(downstreamPath, files, dirty, known);
+  if (options.cacheDir && mined.parsed.size > 0) {
+    const current = new Map<string, FileAnchors>();
+    for (const file of files) {
+      const key = blobKey(file);
+      const anchors = mined.parsed.get(key) ?? known.get(key);
+      if (anchors) current.set(key, anchors);
+    }
+    await writeMined(options.cacheDir, version, current);
+  }
+  return {
+    commit,
+    anchors: mined.anchors,
+    files: files.filter((file) => isMinable(file.path)).length,
+    parsed: mined.parsedCount,
+  };
+}
+
+/** The anchors of a downstream checkout (see mineDownstream). */
+export async function mineAnchors(downstreamPath: string, options: MineOptions = {}): Promise<MinedAnchor[]> {
+  return (await mineDownstream(downstreamPath, options)).anchors;
+}
+
+export interface UpstreamAnchorsInput {
+  config: Pick<ResolvedConfig, 'cache' | 'downstream' | 'upstreams'>;
+  upstream: string;
+  /** The tag the upstream tree is read at; it must be in the cache (the diff stage fetched it). */
+  from: string;
+  git?: GitRunner;
+  /** The upstream's cache, when the caller holds it open; else opened from the config (needs `env`). */
+  cache?: UpstreamCache;
+  env?: { serverUrl: string };
+  /** Anchors already mined (one mining serves every upstream). */
+  mined?: MinedDownstream;
+}
+
+/** What the downstream uses of one upstream at `from`: mined (cached per commit), then matched. */
+export async function anchorsForUpstream(input: UpstreamAnchorsInput): Promise<UpstreamAnchors> {
+  const git = input.git ?? runGit;
+  const upstream = getUpstream(input.config, input.upstream);
+  if (!input.cache && !input.env)
+    throw new Error('anchorsForUpstream needs the upstream cache or the env to open it');
+  const cache =
+    input.cache ?? (await openUpstreamCache(input.config, input.upstream, { env: input.env!, git }));
+  const [mined, commits] = await Promise.all([
+    input.mined ??
+      mineDownstream(input.config.downstream.path, { git, cacheDir: minedCacheDir(input.config) }),
+    peelCommits(cache, [`refs/tags/${input.from}`]),
+  ]);
+  const commit = commits.get(`refs/tags/${input.from}`);
+  if (!commit) throw Errors.tagNotFound(input.upstream, input.from, redactUrl(cache.url), []);
+  const anchors = await matchAnchors(mined.anchors, {
+    cache,
+    commit,
+    repo: upstream.repo,
+    ignore: upstream.ignore,
+    include: upstream.anchors.include,
+    exclude: upstream.anchors.exclude,
+  });
+  return { upstream: input.upstream, from: input.from, downstreamCommit: mined.commit, anchors };
+}

@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { Errors } from '../../errors.js';
+import { GitError, type GitRunner, runGit } from '../../git/run.js';
+import { mineJson, mineMarkdown, mineYaml } from './extract-text.js';
+import { type Emit, mineTypeScript } from './extract-ts.js';
+import type { Named } from './strings.js';
+import type { MinedAnchor } from './types.js';
+
+/** What mining a downstream checkout gave. */
+export interface MinedDownstream {
+  /** HEAD commit mined, or "worktree" when tracked files differ from it (or there is no commit yet). */
+  commit: string;
+  anchors: MinedAnchor[];
+  /** Tracked files of a mined kind. */
+  files: number;
+  /** Files read and parsed in this call: 0 when the cache answered. */
+  parsed: number;
+}
+
+const TS_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx']);
+const JSON_EXTENSIONS = new Set(['.json', '.jsonc', '.json5']);
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+const MARKDOWN_EXTENSIONS = new Set(['.md', '.mdx', '.markdown']);
+/** Lock files list every package of the tree: what the downstream installs, not what its code uses. */
+const LOCK_FILES = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
+  'yarn.lock',
+  'bun.lock',
+  'deno.lock',
+]);
+/** Larger files are generated or vendored, not written against the upstream. */
+const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_EXCERPT = 200;
+
+type Miner = (path: string, text: string, emit: Emit) => void;
+
+function minerFor(path: string): Miner | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (LOCK_FILES.has(name) || /\.min\.[cm]?js$/.test(name) || name.endsWith('.d.ts')) return undefined;
+  const extension = extname(name).toLowerCase();
+  if (TS_EXTENSIONS.has(extension)) return mineTypeScript;
+  if (JSON_EXTENSIONS.has(extension)) return mineJson;
+  if (YAML_EXTENSIONS.has(extension)) return (_path, text, emit) => mineYaml(text, emit);
+  if (MARKDOWN_EXTENSIONS.has(extension)) return (_path, text, emit) => mineMarkdown(text, emit);
+  return undefined;
+}
+
+/** A tracked file: its path (relative to the checkout) and the blob the index holds for it. */
+export interface TrackedFile {
+  path: string;
+  blob: string;
+}
+
+/** The checkout's state: the tracked files (as `git ls-files` lists them, so .gitignore holds), HEAD, what is dirty. */
+export async function downstreamFiles(
+  path: string,
+  git: GitRunner = runGit,
+): Promise<{ commit: string; files: TrackedFile[]; dirty: Set<string> }> {
+  const isDir = await stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isDir) throw Errors.downstreamNotRepository(path, 'no such folder');
+  let listed: string;
+  let status: string;
+  let head: string | undefined;
+  try {
+    // Relative to `path` (both run there), also when it is a folder inside a larger repository.
+    [listed, status, head] = await Promise.all([
+      git(['ls-files', '-z', '--stage', '--', '.'], { cwd: path }).then((r) => r.stdout),
+      git(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--no-renames', '--', '.'], {
+        cwd: path,
+      }).then((r) => r.stdout),
+      git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: path, okExitCodes: [1] }).then(
+        (r) => r.stdout.trim() || undefined,
+      ),
+    ]);
+  } catch (error) {
+    if (error instanceof GitError) {
+      throw Errors.downstreamNotRepository(path, error.stderr.trim().split('\n')[0] || error.message);
+    }
+    throw error;
+  }
+  const files: TrackedFile[] = [];
+  for (const record of listed.split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab === -1) continue;
+    const [mode, blob] = record.slice(0, tab).split(' ');
+    // Submodules (160000) and symlinks (120000) hold no text of the downstream's own.
+    if (blob && mode?.startsWith('100')) files.push({ path: record.slice(tab + 1), blob });
+  }
+  // Status paths are relative to the repository's top; ls-files' to `path`: compare by suffix-free prefix.
+  const prefix = status === '' ? '' : await repoPrefix(path, git);
+  const dirty = new Set(
+    status
+      .split('\0')
+      .filter((entry) => entry.length > 3)
+      .map((entry) => entry.slice(3))
+      .filter((file) => file.startsWith(prefix))
+      .map((file) => file.slice(prefix.length)),
+  );
+  return { commit: head && dirty.size === 0 ? head : 'worktree', files, dirty };
+}
+
+async function repoPrefix(path: string, git: GitRunner): Promise<string> {
+  return (await git(['rev-parse', '--show-prefix'], { cwd: path })).stdout.trim();
+}
+
+/** One file's anchors and the lines they are on, path-free, so one entry serves every path holding that blob. */
+export type FileAnchors = { named: Named; lines: number[] }[];
+
+/** Cache key of a file's anchors: its blob and what decides which miner reads it. */
+export function blobKey(file: TrackedFile): string {
+  const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+  return `${file.blob}:${name === 'package.json' ? name : extname(name).toLowerCase()}`;
+}
+
+export const isMinable = (path: string) => minerFor(path) !== undefined;
+
+/**
+ * Mines these tracked files of the checkout at `root` (paths in uses are relative to it). Every file
+ * is read (excerpts come from it); a clean one whose blob `known` holds is not parsed again, and
+ * what was parsed is returned for the cache. Reads are synchronous: for thousands of small files
+ * that beats the thread pool several times over.
+ */
+export function mineFiles(
+  root: string,
+  files: readonly TrackedFile[],
+  dirty: ReadonlySet<string>,
+  known: ReadonlyMap<string, FileAnchors> = new Map(),
+): { anchors: MinedAnchor[]; parsed: Map<string, FileAnchors>; parsedCount: number } {
+  const merged = new Map<string, MinedAnchor>();
+  const parsed = new Map<string, FileAnchors>();
+  let parsedCount = 0;
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const miner = minerFor(file.path);
+    if (!miner) continue;
+    const text = readSmallFile(`${root}/${file.path}`);
+    if (text === undefined) continue;
+    const key = blobKey(file);
+    let anchors = dirty.has(file.path) ? undefined : known.get(key);
+    if (!anchors) {
+      anchors = mineOne(file.path, text, miner);
+      parsedCount += 1;
+      if (!dirty.has(file.path)) parsed.set(key, anchors);
+    }
+    if (anchors.length === 0) continue;
+    const lineStarts = computeLineStarts(text);
+    for (const { named, lines } of anchors) {
+      const id = anchorKey(named);
+      let anchor = merged.get(id);
+      if (!anchor) {
+        anchor = { ...named, uses: [] };
+        merged.set(id, anchor);
+      }
+      for (const line of lines) {
+        anchor.uses.push({ path: file.path, line, excerpt: excerptAt(text, lineStarts, line - 1) });
+      }
+    }
+  }
+  // Uses are in order already: files come sorted from ls-files, lines sorted within a file.
+  return { anchors: [...merged.values()].sort(compareAnchors), parsed, parsedCount };
+}
+
+function mineOne(path: string, text: string, miner: Miner): FileAnchors {
+  let lineStarts: number[] | undefined;
+  const found = new Map<string, { named: Named; lines: number[]; seen: Set<number> }>();
+  const emit: Emit = (named, offset) => {
+    lineStarts ??= computeLineStarts(text);
+    const line = lineIndex(lineStarts, offset) + 1;
+    const key = anchorKey(named);
+    let anchor = found.get(key);
+    if (!anchor) {
+      anchor = { named, lines: [], seen: new Set() };
+      found.set(key, anchor);
+    }
+    if (!anchor.seen.has(line)) {
+      anchor.seen.add(line);
+      anchor.lines.push(line);
+    }
+  };
+  try {
+    miner(path, text, emit);
+  } catch {
+    // A file the parsers cannot read (YAML with tabs, broken Markdown) names nothing we can trust.
+    return [];
+  }
+  return [...found.values()].map(({ named, lines }) => ({ named, lines: lines.sort((a, b) => a - b) }));
+}
+
+/** Anchors are the same when kind, value and the repo/module they name agree. */
+export const anchorKey = (named: Pick<Named, 'kind' | 'value' | 'repo' | 'module'>) =>
+  `${named.kind}\0${named.value}\0${named.repo ?? ''}\0${named.module ?? ''}`;
+
+export function compareAnchors(a: MinedAnchor, b: MinedAnchor): number {
+  return a.kind === b.kind ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.kind < b.kind ? -1 : 1;
+}
+
+function readSmallFile(file: string): string | undefined {
+  try {
+    const buffer = readFileSync(file);
+    if (buffer.length > MAX_FILE_BYTES || buffer.includes(0)) return undefined;
+    return buffer.toString('utf8');
+  } catch {
+    // Listed but gone from the worktree (deleted, not yet committed), or a folder (submodule).
+    return undefined;
+  }
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+function lineIndex(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+function excerptAt(text: string, starts: readonly number[], index: number): string {
+  const end = index + 1 < starts.length ? starts[index + 1]! - 1 : text.length;
+  const line = text.slice(starts[index], end).trim();
+  return line.length > MAX_EXCERPT ? `${line.slice(0, MAX_EXCERPT - 1)}…` : line;
+}
+
+let codeVersion: Promise<string> | undefined;
+
+/**
+ * A hash of the mining code itself (these modules, and the parser's version), so a cache written by
+ * another version of release-watch is never read back.
+ */
+export function miningCodeVersion(): Promise<string> {
+  codeVersion ??= (async () => {
+    const own = fileURLToPath(import.meta.url);
+    const extension = extname(own);
+    const hash = createHash('sha256').update(ts.version);
+    for (const name of ['mine', 'extract-ts', 'extract-text', 'strings']) {
+      hash.update(
+        await readFile(new URL(`./${name}${extension}`, import.meta.url)).catch(() => Buffer.alloc(0)),
+      );
+    }
+    return hash.digest('hex').slice(0, 16);
+  })();
+  return codeVersion;
+}

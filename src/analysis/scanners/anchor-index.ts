@@ -1,0 +1,144 @@
+import type { RepoReader } from '../../git/reader.js';
+import type { Anchor } from '../anchors/types.js';
+import type { FileDiff } from '../patch/patch.js';
+
+/** Anchor kinds found by their text on a line of upstream code. */
+const TEXT_KINDS = new Set<Anchor['kind']>(['header', 'env', 'literal', 'url']);
+/** Anchor kinds that name TypeScript API: found by text only in JS/TS files. */
+const API_KINDS = new Set<Anchor['kind']>(['symbol', 'hook']);
+const JS = /\.(?:[cm]?[jt]sx?)$/i;
+
+/** Runs of characters an identifier-like value is made of: model ids, header names, env vars, hook keys. */
+const TOKEN = /[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_]/g;
+
+/** Weight of an anchor found in about 15 upstream files: commoner ones say little on their own. */
+export const RARE_WEIGHT = 0.2;
+
+/** Header names are case-insensitive on the wire; everything else is matched as written. */
+export const anchorKey = (kind: Anchor['kind'], value: string) =>
+  kind === 'header' ? value.toLowerCase() : value;
+
+/** The part of a URL anchor upstream code is likely to spell out: its path, else its host. */
+function urlNeedle(value: string): string {
+  const bare = value.replace(/^[a-z]+:\/\//i, '');
+  const slash = bare.indexOf('/');
+  return slash > 0 && slash < bare.length - 1 ? bare.slice(slash) : bare;
+}
+
+const longestToken = (text: string) =>
+  (text.match(TOKEN) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
+
+/**
+ * The anchors of one upstream, indexed for the diff pass: which anchors a path names, and which occur
+ * on a line (one token split per line and map lookups, however many anchors there are).
+ */
+export class AnchorIndex {
+  private readonly paths = new Map<string, Anchor[]>();
+  private readonly exact = new Map<string, Anchor[]>();
+  private readonly folded = new Map<string, Anchor[]>();
+  private readonly api = new Map<string, Anchor[]>();
+  private readonly urls = new Map<string, { anchor: Anchor; needle: string }[]>();
+  /** npm packages the downstream imports (module anchors, and the modules of symbols and hooks). */
+  readonly modules: ReadonlySet<string>;
+
+  constructor(readonly anchors: readonly Anchor[]) {
+    const push = <V>(map: Map<string, V[]>, key: string, value: V) =>
+      map.set(key, [...(map.get(key) ?? []), value]);
+    const modules = new Set<string>();
+    for (const anchor of anchors) {
+      if (anchor.kind === 'upstream-path') push(this.paths, anchor.value, anchor);
+      else if (anchor.kind === 'module') modules.add(anchor.value);
+      else if (anchor.kind === 'url') {
+        const needle = urlNeedle(anchor.value);
+        const token = longestToken(needle);
+        if (token) push(this.urls, token, { anchor, needle });
+      } else if (anchor.kind === 'header') push(this.folded, anchor.value.toLowerCase(), anchor);
+      else if (TEXT_KINDS.has(anchor.kind)) push(this.exact, anchor.value, anchor);
+      else if (API_KINDS.has(anchor.kind)) push(this.api, anchor.value, anchor);
+      if (anchor.module) modules.add(anchor.module);
+    }
+    this.modules = modules;
+  }
+
+  get size() {
+    return this.anchors.length;
+  }
+
+  /** upstream-path anchors naming this file. */
+  pathAnchors(path: string): Anchor[] {
+    return this.paths.get(path) ?? [];
+  }
+
+  /** Text anchors (header, env, literal, url; symbol and hook keys in JS/TS files) occurring on one line. */
+  lineAnchors(text: string, path: string): Anchor[] {
+    const tokens = text.match(TOKEN);
+    if (!tokens) return [];
+    const api = JS.test(path) && this.api.size > 0;
+    const found: Anchor[] = [];
+    const add = (list: Anchor[] | undefined) => {
+      if (list) for (const a of list) if (!found.includes(a)) found.push(a);
+    };
+    for (const token of tokens) {
+      add(this.exact.get(token));
+      if (this.folded.size > 0) add(this.folded.get(token.toLowerCase()));
+      if (api) add(this.api.get(token));
+      const urls = this.urls.get(token);
+      if (urls) add(urls.filter((u) => text.includes(u.needle)).map((u) => u.anchor));
+    }
+    return found;
+  }
+
+  /**
+   * For the context: per hunk (by index), the anchors it touches: every hunk of a file a path anchor
+   * names, and hunks whose lines hold a text anchor.
+   */
+  hunkAnchors(diff: FileDiff): Map<number, Anchor[]> {
+    const touched = new Map<number, Anchor[]>();
+    const byPath = [
+      ...this.pathAnchors(diff.oldPath),
+      ...(diff.newPath !== diff.oldPath ? this.pathAnchors(diff.newPath) : []),
+    ];
+    diff.hunks.forEach((hunk, i) => {
+      const found = new Set<Anchor>(byPath);
+      // Context lines count too: a value added beside named ones touches them.
+      for (const line of hunk.lines) for (const a of this.lineAnchors(line.slice(1), diff.path)) found.add(a);
+      if (found.size > 0) touched.set(i, [...found]);
+    });
+    if (diff.hunks.length === 0 && byPath.length > 0) touched.set(-1, byPath);
+    return touched;
+  }
+}
+
+/**
+ * The npm package an upstream file belongs to: the `name` of the nearest package.json above it (at
+ * `from`, else `to`), cached per folder.
+ */
+export function packageResolver(reader: RepoReader) {
+  const byDir = new Map<string, Promise<string | undefined>>();
+  const nameAt = async (dir: string): Promise<string | undefined> => {
+    const file = dir ? `${dir}/package.json` : 'package.json';
+    const text = (await reader.readFile('from', file)) ?? (await reader.readFile('to', file));
+    if (text !== undefined) {
+      try {
+        const name = (JSON.parse(text) as { name?: unknown }).name;
+        if (typeof name === 'string') return name;
+      } catch {
+        // An unreadable package.json names no package; look further up.
+      }
+    }
+    return dir === '' ? undefined : of(dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '');
+  };
+  const of = (dir: string) => {
+    let entry = byDir.get(dir);
+    if (!entry) {
+      entry = nameAt(dir);
+      byDir.set(dir, entry);
+    }
+    return entry;
+  };
+  return (path: string) => of(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+}
+
+/** Whether an import specifier (`@opencode-ai/plugin/tool`) names a package (`@opencode-ai/plugin`). */
+export const importsPackage = (modules: ReadonlySet<string>, name: string) =>
+  modules.has(name) || [...modules].some((m) => m.startsWith(`${name}/`));

@@ -1,0 +1,377 @@
+import { basename } from 'node:path';
+import { type Side, splitLines } from '../../git/reader.js';
+import type { Anchor } from '../anchors/types.js';
+import { surfaceOf } from '../patch/classify.js';
+import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
+import type { Evidence } from '../schema.js';
+import { AnchorIndex, anchorKey, importsPackage, packageResolver, RARE_WEIGHT } from './anchor-index.js';
+import { fileHeadEvidence, hunkEvidence, lineEvidence, linesEvidence } from './evidence.js';
+import { type Container, containersOf, hasContainers } from './siblings.js';
+import type { ChangedFileView, KindOf, Observation, Rule, ScanContext } from './types.js';
+import { stringLiterals } from './wire.js';
+
+type Kind = KindOf<'anchor'>;
+
+const MAX_USES = 3;
+const MAX_SIBLINGS_NAMED = 3;
+const JS = /\.(?:[cm]?[jt]sx?)$/i;
+
+/** Kinds whose removal or change on an upstream line the rule reports (endpoint, header, env var, config key or value). */
+const VALUE_KINDS = ['header', 'env', 'url', 'literal'] as const;
+type ValueKind = (typeof VALUE_KINDS)[number];
+const isValueKind = (kind: Anchor['kind']): kind is ValueKind =>
+  (VALUE_KINDS as readonly string[]).includes(kind);
+
+const NOUN: Record<ValueKind, string> = {
+  header: 'Header',
+  env: 'Environment variable',
+  url: 'Endpoint',
+  literal: 'Value',
+};
+const USE: Record<ValueKind, string> = {
+  header: 'you send',
+  env: 'you read',
+  url: 'you call',
+  literal: 'you use',
+};
+
+/** Downstream evidence: the first few places that use an anchor. */
+const usesEvidence = (anchors: readonly Anchor[]): Evidence[] =>
+  anchors
+    .flatMap((a) => a.uses.slice(0, MAX_USES))
+    .slice(0, MAX_USES)
+    .map((u) => lineEvidence(u.path, 'to', u.line, u.excerpt))
+    .map((e) => ({ ...e, ref: 'downstream' as const }));
+
+const usesText = (anchors: readonly Anchor[]) => {
+  const uses = anchors.flatMap((a) => a.uses);
+  const shown = uses.slice(0, MAX_USES).map((u) => `\`${u.path}:${u.line}\``);
+  return `${shown.join(', ')}${uses.length > MAX_USES ? ` and ${uses.length - MAX_USES} more` : ''}`;
+};
+
+/** Siblings compare loosely when the container spells them as code names (`XHigh` ~ `xhigh` ~ `x_high`). */
+const normal = (value: string, fuzzy: boolean) =>
+  fuzzy ? value.toLowerCase().replace(/[^a-z0-9]/g, '') : value;
+
+/** Enums and arrays of presets say "these are the options" with one named value; looser containers need two. */
+function namesEnough(container: Container, named: readonly Anchor[]): boolean {
+  if (named.length >= 2) return true;
+  return (
+    named.length === 1 &&
+    (container.kind === 'enum' || container.kind === 'array') &&
+    named[0]!.weight >= 0.25
+  );
+}
+
+interface ValueHit {
+  anchor: Anchor & { kind: ValueKind };
+  path: string;
+  surface: string;
+  evidence: Evidence;
+  replacement?: { value: string; evidence: Evidence };
+}
+
+/** Change blocks of a hunk: each run of removed lines with the run of added lines that follows it. */
+function* changeBlocks(
+  hunk: FileDiff['hunks'][number],
+): Generator<{ removed: NumberedLine[]; added: NumberedLine[] }> {
+  let removed: NumberedLine[] = [];
+  let added: NumberedLine[] = [];
+  for (const line of numberedLines(hunk)) {
+    if (line.kind === ' ') {
+      if (removed.length + added.length > 0) yield { removed, added };
+      removed = [];
+      added = [];
+    } else if (line.kind === '-') {
+      if (added.length > 0) {
+        yield { removed, added };
+        removed = [];
+        added = [];
+      }
+      removed.push(line);
+    } else added.push(line);
+  }
+  if (removed.length + added.length > 0) yield { removed, added };
+}
+
+/**
+ * Anchors: diff hunks that touch what the downstream's own code uses of the upstream (mined anchors)
+ * become observations with evidence on both sides: the upstream lines (from/to) and the downstream
+ * lines that depend on them (ref downstream). Without anchors (no downstream checkout) it is silent.
+ */
+export const anchorRule: Rule<'anchor'> = {
+  id: 'anchor',
+  title: 'Upstream change to something the downstream uses',
+  recommendation:
+    'Open the downstream lines cited as evidence and follow the upstream change there (or confirm they still hold).',
+  confidence: 0.8,
+  create(context: ScanContext) {
+    const { reader } = context;
+    const index = new AnchorIndex(context.anchors ?? []);
+    const observations: Observation<Kind>[] = [];
+    const removed: ValueHit[] = [];
+    /** Anchor keys on added lines anywhere in the release: a value that comes back elsewhere was moved, not removed. */
+    const readded = new Set<string>();
+    const packageOf = packageResolver(reader);
+    const apiAnchors = index.anchors.filter((a) => a.kind === 'symbol' || a.kind === 'hook');
+    const siblingKinds = new Set<Anchor['kind']>(['literal', 'header', 'env']);
+    const siblingAnchors = new Map<string, Anchor[]>();
+    for (const a of index.anchors) {
+      if (!siblingKinds.has(a.kind)) continue;
+      for (const fuzzy of [false, true]) {
+        const key = `${fuzzy}\0${normal(a.value, fuzzy)}`;
+        siblingAnchors.set(key, [...(siblingAnchors.get(key) ?? []), a]);
+      }
+    }
+    // Parsing a file for siblings is the rule's dearest step: only rare named values (or the files
+    // mining saw them in) make a file worth it; common ones still count once a file is parsed.
+    const rare = index.anchors.filter((a) => siblingKinds.has(a.kind) && a.weight >= RARE_WEIGHT);
+    const rareValues = new Set(rare);
+    const sampled = new Set(rare.flatMap((a) => a.upstreamSample));
+
+    const read = async (ref: Side, path: string) => {
+      const text = await reader.readFile(ref, path);
+      return text === undefined ? undefined : { text, lines: splitLines(text) };
+    };
+
+    const pathChanges = async ({ meta, diff }: ChangedFileView) => {
+      const oldPath = meta.oldPath ?? meta.path;
+      const named = [...new Set([...index.pathAnchors(oldPath), ...index.pathAnchors(meta.path)])];
+      if (named.length === 0) return;
+      const fetched = named.some((a) =>
+        a.uses.some((u) => /https?:\/\/|fetch|download|curl|wget/i.test(u.excerpt)),
+      );
+      const what = /prompt|instruction/i.test(basename(oldPath)) ? 'Prompt file' : 'File';
+      const verb = fetched ? 'that you fetch' : 'that you name';
+      const downstream = usesEvidence(named);
+      const base = { path: oldPath, surface: surfaceOf(meta), subject: oldPath };
+      if (meta.status === 'deleted' || meta.status === 'renamed') {
+        const renamed = meta.status === 'renamed';
+        const head = fileHeadEvidence(oldPath, 'from', (await read('from', oldPath))?.text);
+        const next = renamed ? fileHeadEvidence(meta.path, 'to', (await read('to', meta.path))?.text) : [];
+        observations.push({
+          ...base,
+          kind: renamed ? 'path-renamed' : 'path-deleted',
+          title: renamed
+            ? `${what} \`${oldPath}\` ${verb} was moved to \`${meta.path}\``
+            : `${what} \`${oldPath}\` ${verb} was deleted upstream`,
+          detail: `\`${oldPath}\` ${renamed ? `moved to \`${meta.path}\`` : 'deleted'}; the downstream names it at ${usesText(named)}`,
+          evidence: [...head, ...next, ...downstream],
+        });
+      } else if (meta.status === 'modified' || meta.status === 'type-changed') {
+        const upstream =
+          diff && diff.hunks.length > 0
+            ? hunkEvidence(diff, 5)
+            : fileHeadEvidence(meta.path, 'to', (await read('to', meta.path))?.text);
+        observations.push({
+          ...base,
+          kind: 'copied-file-modified',
+          title: `${what} \`${meta.path}\` ${verb} was modified`,
+          detail: `content you copy changed (+${meta.additions} −${meta.deletions}); the downstream names it at ${usesText(named)}`,
+          evidence: [...upstream, ...downstream],
+        });
+      }
+    };
+
+    const valueChanges = ({ meta, diff, class: cls }: ChangedFileView) => {
+      if (!diff || !cls.code) return;
+      const rust = cls.ext === '.rs';
+      const literalsOf = (text: string) => stringLiterals(text, rust).literals.map((l) => l.value);
+      /** Whether a value anchor is really on the line: as a string literal (a URL: inside one). */
+      const onLine = (anchor: Anchor, literals: string[]) =>
+        anchor.kind === 'url'
+          ? literals.some(
+              (l) => l.includes(anchor.value) || anchor.value.endsWith(l.replace(/^https?:\/\//, '')),
+            )
+          : literals.some((l) => anchorKey(anchor.kind, l) === anchorKey(anchor.kind, anchor.value));
+      for (const hunk of diff.hunks) {
+        for (const { removed: minus, added: plus } of changeBlocks(hunk)) {
+          for (const line of plus)
+            for (const a of index.lineAnchors(line.text, meta.path))
+              if (isValueKind(a.kind) && onLine(a, literalsOf(line.text)))
+                readded.add(`${a.kind}\0${anchorKey(a.kind, a.value)}`);
+          minus.forEach((line, i) => {
+            const anchors = index
+              .lineAnchors(line.text, meta.path)
+              .filter((a): a is ValueHit['anchor'] => isValueKind(a.kind));
+            if (anchors.length === 0) return;
+            const literals = literalsOf(line.text);
+            const pair = plus[i];
+            const pairLiterals = pair ? literalsOf(pair.text) : [];
+            for (const anchor of anchors) {
+              if (!onLine(anchor, literals)) continue;
+              // The replacement: the literal at the same place on the paired added line, when it differs.
+              const at = literals.findIndex((l) => onLine(anchor, [l]));
+              const next = pairLiterals[at];
+              removed.push({
+                anchor,
+                path: meta.path,
+                surface: surfaceOf(meta),
+                evidence: lineEvidence(diff.oldPath, 'from', line.line, line.text),
+                ...(next !== undefined && next !== literals[at]
+                  ? {
+                      replacement: {
+                        value: next,
+                        evidence: lineEvidence(diff.newPath, 'to', pair!.line, pair!.text),
+                      },
+                    }
+                  : {}),
+              });
+            }
+          });
+        }
+      }
+    };
+
+    const signatureChanges = async ({ meta, class: cls }: ChangedFileView) => {
+      if (
+        apiAnchors.length === 0 ||
+        !JS.test(meta.path) ||
+        meta.status === 'added' ||
+        meta.status === 'copied'
+      )
+        return;
+      const oldPath = meta.oldPath ?? meta.path;
+      const pkg = await packageOf(oldPath);
+      const relevant = apiAnchors.filter((a) =>
+        a.module && pkg ? importsPackage(new Set([a.module]), pkg) : !a.module,
+      );
+      if (relevant.length === 0 || cls.test) return;
+      const [before, after] = await Promise.all([
+        read('from', oldPath),
+        meta.status === 'deleted' ? { text: '', lines: [] } : read('to', meta.path),
+      ]);
+      if (!before || !after) return;
+      const { compareApi, extractApi } = await import('./ts-api.js');
+      for (const change of compareApi(extractApi(before.text, oldPath), extractApi(after.text, meta.path))) {
+        const entry = (change.before ?? change.after)!;
+        const member = entry.parent !== undefined ? entry.name.slice(entry.parent.length + 1) : undefined;
+        // A hook is a member of an upstream type; a symbol is a top-level export.
+        const anchor = relevant.find((a) =>
+          a.kind === 'hook'
+            ? member === a.value && !entry.parent!.includes('.')
+            : entry.parent === undefined && entry.name === a.value,
+        );
+        if (!anchor) continue;
+        const evidence = (ref: Side, e = ref === 'to' ? change.after : change.before): Evidence[] => {
+          if (!e) return [];
+          const lines = ref === 'to' ? after.lines : before.lines;
+          return [
+            linesEvidence(
+              ref === 'to' ? meta.path : oldPath,
+              ref,
+              lines,
+              e.startLine,
+              Math.min(e.endLine, e.startLine + 20),
+            ),
+          ];
+        };
+        const hook = anchor.kind === 'hook';
+        const name = hook ? `Hook \`${anchor.value}\`` : `\`${anchor.value}\``;
+        const how = change.kind.endsWith('removed')
+          ? 'was removed'
+          : change.kind.endsWith('renamed')
+            ? `was renamed to \`${change.after!.name}\``
+            : 'changed signature';
+        observations.push({
+          kind: hook ? 'hook-changed' : 'symbol-changed',
+          path: meta.path,
+          surface: surfaceOf(meta),
+          subject: `${anchor.module ?? pkg ?? ''}#${anchor.value}`,
+          title: `${name} ${hook ? 'you implement' : `you import from \`${anchor.module ?? pkg}\``} ${how}`,
+          detail: `\`${entry.name}\` ${how}${change.before && change.after && change.kind.endsWith('changed') ? `: \`${change.before.signature}\` → \`${change.after.signature}\`` : ''}; used at ${usesText([anchor])}`,
+          evidence: [...evidence('to'), ...evidence('from'), ...usesEvidence([anchor])],
+        });
+      }
+    };
+
+    const siblingChanges = async ({ meta, diff }: ChangedFileView) => {
+      if (!diff || siblingAnchors.size === 0 || !hasContainers(meta.path) || meta.status !== 'modified')
+        return;
+      if (!diff.hunks.some((h) => h.lines.some((l) => l[0] === '+'))) return;
+      // Parse only files that hold a named value near the change or where mining saw one.
+      const near =
+        sampled.has(meta.path) ||
+        diff.hunks.some((h) =>
+          h.lines.some((l) => index.lineAnchors(l.slice(1), meta.path).some((a) => rareValues.has(a))),
+        );
+      if (!near) return;
+      const [before, after] = await Promise.all([read('from', meta.path), read('to', meta.path)]);
+      if (!before || !after) return;
+      const old = new Map((await containersOf(meta.path, before.text)).map((c) => [c.key, c]));
+      for (const container of await containersOf(meta.path, after.text)) {
+        const previous = old.get(container.key);
+        if (!previous) continue;
+        const was = new Set(previous.values.map((v) => normal(v.value, container.fuzzy)));
+        const named = new Map<Anchor, number>();
+        for (const v of previous.values) {
+          for (const a of siblingAnchors.get(`${container.fuzzy}\0${normal(v.value, container.fuzzy)}`) ?? [])
+            if (!named.has(a)) named.set(a, v.line);
+        }
+        if (!namesEnough(container, [...named.keys()])) continue;
+        const seen = new Set<string>();
+        for (const value of container.values) {
+          const key = normal(value.value, container.fuzzy);
+          if (was.has(key) || seen.has(key)) continue;
+          seen.add(key);
+          // A value the downstream already names is one it already supports.
+          if (siblingAnchors.has(`${container.fuzzy}\0${key}`)) continue;
+          const siblings = [...named.keys()];
+          const list = siblings.slice(0, MAX_SIBLINGS_NAMED).map((a) => `\`${a.value}\``);
+          const beside = `${list.join(', ')}${siblings.length > MAX_SIBLINGS_NAMED ? ', …' : ''}`;
+          const [firstAnchor, firstLine] = [...named.entries()][0]!;
+          observations.push({
+            kind: 'sibling-added',
+            path: meta.path,
+            surface: surfaceOf(meta),
+            subject: `${meta.path}#${container.key}=${value.value}`,
+            title: `New ${container.noun} \`${value.value}\` beside ${beside} you map`,
+            detail: `a new option the downstream may need to support: \`${value.value}\` added to \`${container.key.replace(/^\//, '')}\` beside ${beside}, which the downstream names at ${usesText(siblings)}`,
+            evidence: [
+              linesEvidence(meta.path, 'to', after.lines, value.line),
+              linesEvidence(meta.path, 'from', before.lines, firstLine),
+              ...usesEvidence([firstAnchor, ...siblings.filter((a) => a !== firstAnchor)]),
+            ],
+          });
+        }
+      }
+    };
+
+    return {
+      async file(view) {
+        if (index.size === 0 || view.meta.ignored) return;
+        await pathChanges(view);
+        if (view.class.excluded || view.class.test) return;
+        valueChanges(view);
+        await signatureChanges(view);
+        await siblingChanges(view);
+      },
+      finish() {
+        const reported = new Set<string>();
+        for (const hit of removed) {
+          const key = `${hit.anchor.kind}\0${anchorKey(hit.anchor.kind, hit.anchor.value)}`;
+          if (readded.has(key) || reported.has(key)) continue;
+          reported.add(key);
+          const { kind, value } = hit.anchor;
+          const changed = hit.replacement !== undefined;
+          observations.push({
+            kind: `${kind}-${changed ? 'changed' : 'removed'}`,
+            path: hit.path,
+            surface: hit.surface,
+            subject: `${kind}:${value}`,
+            title: changed
+              ? `${NOUN[kind]} \`${value}\` ${USE[kind]} was changed upstream to \`${hit.replacement!.value}\``
+              : `${NOUN[kind]} \`${value}\` ${USE[kind]} was removed upstream`,
+            detail: `${NOUN[kind].toLowerCase()} \`${value}\` ${changed ? `→ \`${hit.replacement!.value}\`` : 'removed'} in \`${hit.path}\`; the downstream uses it at ${usesText([hit.anchor])}`,
+            evidence: [
+              hit.evidence,
+              ...(changed ? [hit.replacement!.evidence] : []),
+              ...usesEvidence([hit.anchor]),
+            ],
+          });
+        }
+        return observations;
+      },
+    };
+  },
+};

@@ -1,0 +1,318 @@
+import ts from 'typescript';
+import { type SyntaxNode as Node, parseRust, type SyntaxTree } from '../parse/rust.js';
+import { scriptKind } from './ts-api.js';
+
+/** Where sibling values sit: one enum, array (or one field across an array of struct literals), match, ... */
+export type ContainerKind = 'enum' | 'array' | 'match' | 'constants' | 'union' | 'object';
+
+/** One value of a container, with the line (1-based) it is written on. */
+export interface ContainerValue {
+  value: string;
+  line: number;
+}
+
+/**
+ * A set of sibling values in one source file: enum variants, the strings of an array, one field of
+ * an array of struct/object literals (`PRESETS[].slug`), match arms, string constants, a union of
+ * string literals, object keys. `key` names it stably across two versions of the file.
+ */
+export interface Container {
+  key: string;
+  kind: ContainerKind;
+  /** What one value is, in words: "model preset", "`ReasoningEffort` variant", "value". */
+  noun: string;
+  /** Variant names are spelled in code case: compare them case- and separator-insensitively. */
+  fuzzy: boolean;
+  values: ContainerValue[];
+}
+
+/** `ModelPreset` → "model preset". */
+const words = (name: string) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .trim();
+
+/** Collects containers by key: the same key twice (two arrays in one function) is one set of siblings. */
+class Containers {
+  private readonly byKey = new Map<string, Container>();
+  add(key: string, kind: ContainerKind, noun: string, fuzzy: boolean, values: ContainerValue[]) {
+    if (values.length === 0) return;
+    const existing = this.byKey.get(key);
+    if (existing) existing.values.push(...values);
+    else this.byKey.set(key, { key, kind, noun, fuzzy, values: [...values] });
+  }
+  list = () => [...this.byKey.values()];
+}
+
+// --- Rust (tree-sitter) -----------------------------------------------------------------------
+
+const RUST_SCOPES: Record<string, string> = {
+  function_item: 'name',
+  const_item: 'name',
+  static_item: 'name',
+  mod_item: 'name',
+  trait_item: 'name',
+  impl_item: 'type',
+  enum_item: 'name',
+  struct_item: 'name',
+};
+
+const stringOf = (node: Node): string | undefined =>
+  node.type === 'string_literal'
+    ? (node.namedChildren.find((c) => c?.type === 'string_content')?.text ?? '')
+    : undefined;
+
+const lineOf = (node: Node) => node.startPosition.row + 1;
+
+/** Serde names of a variant: `#[serde(rename = "x", alias = "y")]` attributes just before it. */
+function serdeNames(variant: Node): ContainerValue[] {
+  const names: ContainerValue[] = [];
+  for (
+    let prev = variant.previousNamedSibling;
+    prev?.type === 'attribute_item';
+    prev = prev.previousNamedSibling
+  ) {
+    const attribute = prev.namedChildren[0];
+    if (attribute?.namedChildren[0]?.text !== 'serde') continue;
+    const tokens = attribute.namedChildren[1]?.namedChildren ?? [];
+    tokens.forEach((token, i) => {
+      const next = tokens[i + 1];
+      if (token?.type === 'identifier' && /^(?:rename|alias)$/.test(token.text) && next) {
+        const value = stringOf(next);
+        if (value) names.push({ value, line: lineOf(next) });
+      }
+    });
+  }
+  return names;
+}
+
+/** Struct-literal fields with string values inside a `vec![Preset { slug: "x", .. }, ..]` token tree. */
+function tokenTreeFields(tree: Node): { struct?: string; fields: Map<string, ContainerValue> }[] {
+  const elements: { struct?: string; fields: Map<string, ContainerValue> }[] = [];
+  const children = tree.namedChildren;
+  children.forEach((child, i) => {
+    if (child?.type !== 'token_tree') return;
+    const before = children[i - 1];
+    const fields = new Map<string, ContainerValue>();
+    const inner = child.children;
+    inner.forEach((token, j) => {
+      const colon = inner[j + 1];
+      const value = inner[j + 2];
+      if (token?.type !== 'identifier' || colon?.type !== ':' || !value) return;
+      const text = stringOf(value);
+      if (text !== undefined) fields.set(token.text, { value: text, line: lineOf(value) });
+    });
+    elements.push({ struct: before?.type === 'identifier' ? before.text : undefined, fields });
+  });
+  return elements;
+}
+
+function addStructFields(
+  out: Containers,
+  scope: string,
+  elements: { struct?: string; fields: Map<string, ContainerValue> }[],
+) {
+  const byField = new Map<string, ContainerValue[]>();
+  for (const element of elements)
+    for (const [field, value] of element.fields) byField.set(field, [...(byField.get(field) ?? []), value]);
+  const struct = elements.find((e) => e.struct)?.struct;
+  for (const [field, values] of byField)
+    out.add(`${scope}[].${field}`, 'array', struct ? words(struct) : 'value', false, values);
+}
+
+function rustContainers(root: Node): Container[] {
+  const out = new Containers();
+  const visit = (node: Node, scope: string) => {
+    const nameField = RUST_SCOPES[node.type];
+    const name = nameField ? node.childForFieldName(nameField)?.text : undefined;
+    const inner = name ? `${scope}/${name}` : scope;
+    switch (node.type) {
+      case 'enum_item': {
+        const variants =
+          node.childForFieldName('body')?.namedChildren.filter((c) => c?.type === 'enum_variant') ?? [];
+        const values = variants.flatMap((v) => {
+          const id = v!.childForFieldName('name');
+          return [...(id ? [{ value: id.text, line: lineOf(id) }] : []), ...serdeNames(v!)];
+        });
+        out.add(`${inner}::`, 'enum', `\`${name}\` variant`, true, values);
+        break;
+      }
+      case 'array_expression': {
+        const elements = node.namedChildren.filter((c): c is Node => c !== null);
+        const strings = elements.flatMap((e) => {
+          const value = stringOf(e);
+          return value === undefined ? [] : [{ value, line: lineOf(e) }];
+        });
+        out.add(`${scope}[]`, 'array', 'value', false, strings);
+        const structs = elements
+          .filter((e) => e.type === 'struct_expression')
+          .map((e) => {
+            const fields = new Map<string, ContainerValue>();
+            for (const f of e.childForFieldName('body')?.namedChildren ?? []) {
+              if (f?.type !== 'field_initializer') continue;
+              const field = f.childForFieldName('field')?.text;
+              const valueNode = f.childForFieldName('value');
+              const value = valueNode ? stringOf(valueNode) : undefined;
+              if (field && value !== undefined) fields.set(field, { value, line: lineOf(valueNode!) });
+            }
+            return { struct: e.childForFieldName('name')?.text, fields };
+          });
+        addStructFields(out, scope, structs);
+        break;
+      }
+      case 'macro_invocation': {
+        if (node.childForFieldName('macro')?.text !== 'vec') break;
+        const tree = node.namedChildren.find((c) => c?.type === 'token_tree');
+        if (!tree) break;
+        const strings = tree.namedChildren.flatMap((c) => {
+          const value = c ? stringOf(c) : undefined;
+          return value === undefined ? [] : [{ value, line: lineOf(c!) }];
+        });
+        out.add(`${scope}[]`, 'array', 'value', false, strings);
+        addStructFields(out, scope, tokenTreeFields(tree));
+        return; // token trees hold no further syntax
+      }
+      case 'match_expression': {
+        const subject = node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '';
+        const values: ContainerValue[] = [];
+        for (const pattern of node.descendantsOfType('match_pattern')) {
+          // Only this match's own arms, not those of matches nested inside them.
+          if (pattern?.parent?.parent?.parent?.id !== node.id) continue;
+          for (const p of [pattern, ...pattern.descendantsOfType(['string_literal', 'scoped_identifier'])]) {
+            if (!p) continue;
+            const value = p.type === 'scoped_identifier' ? p.childForFieldName('name')?.text : stringOf(p);
+            if (value) values.push({ value, line: lineOf(p) });
+          }
+        }
+        out.add(`${scope}/match ${subject}`, 'match', 'match arm', true, values);
+        break;
+      }
+      case 'const_item':
+      case 'static_item': {
+        const valueNode = node.childForFieldName('value');
+        const value = valueNode ? stringOf(valueNode) : undefined;
+        if (value !== undefined)
+          out.add(`${scope}/const`, 'constants', 'constant', false, [{ value, line: lineOf(valueNode!) }]);
+        break;
+      }
+    }
+    for (const child of node.namedChildren) if (child) visit(child, inner);
+  };
+  visit(root, '');
+  return out.list();
+}
+
+// --- TypeScript / JavaScript (compiler API) ----------------------------------------------------
+
+const nameText = (name: ts.Node | undefined): string | undefined =>
+  name &&
+  (ts.isIdentifier(name) ||
+    ts.isStringLiteralLike(name) ||
+    ts.isNumericLiteral(name) ||
+    ts.isPrivateIdentifier(name))
+    ? name.text
+    : undefined;
+
+function tsContainers(source: string, fileName: string): Container[] {
+  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const out = new Containers();
+  const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  const visit = (node: ts.Node, scope: string) => {
+    const named = node as ts.Node & { name?: ts.Node };
+    const own =
+      ts.isVariableDeclaration(node) ||
+      ts.isFunctionDeclaration(node) ||
+      ts.isClassDeclaration(node) ||
+      ts.isInterfaceDeclaration(node) ||
+      ts.isTypeAliasDeclaration(node) ||
+      ts.isEnumDeclaration(node) ||
+      ts.isModuleDeclaration(node) ||
+      ts.isPropertySignature(node) ||
+      ts.isPropertyDeclaration(node) ||
+      ts.isPropertyAssignment(node) ||
+      ts.isMethodDeclaration(node)
+        ? nameText(named.name)
+        : undefined;
+    const inner = own ? `${scope}/${own}` : scope;
+    if (ts.isEnumDeclaration(node)) {
+      const values = node.members.flatMap((m) => {
+        const name = nameText(m.name);
+        const init = m.initializer && ts.isStringLiteralLike(m.initializer) ? m.initializer : undefined;
+        return [
+          ...(name ? [{ value: name, line: line(m) }] : []),
+          ...(init ? [{ value: init.text, line: line(init) }] : []),
+        ];
+      });
+      out.add(`${inner}::`, 'enum', `\`${node.name.text}\` member`, true, values);
+    } else if (ts.isUnionTypeNode(node)) {
+      const values = node.types.flatMap((t) =>
+        ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal)
+          ? [{ value: t.literal.text, line: line(t) }]
+          : [],
+      );
+      out.add(`${scope}|`, 'union', 'value', false, values);
+    } else if (ts.isArrayLiteralExpression(node)) {
+      const strings = node.elements.flatMap((e) =>
+        ts.isStringLiteralLike(e) ? [{ value: e.text, line: line(e) }] : [],
+      );
+      out.add(`${scope}[]`, 'array', 'value', false, strings);
+      const byField = new Map<string, ContainerValue[]>();
+      for (const e of node.elements) {
+        if (!ts.isObjectLiteralExpression(e)) continue;
+        for (const p of e.properties) {
+          if (!ts.isPropertyAssignment(p)) continue;
+          const field = nameText(p.name);
+          if (field && ts.isStringLiteralLike(p.initializer))
+            byField.set(field, [
+              ...(byField.get(field) ?? []),
+              { value: p.initializer.text, line: line(p.initializer) },
+            ]);
+        }
+      }
+      for (const [field, values] of byField) out.add(`${scope}[].${field}`, 'array', 'value', false, values);
+    } else if (ts.isObjectLiteralExpression(node) && !ts.isArrayLiteralExpression(node.parent)) {
+      // Keys of the objects in an array are fields, not options: the array's per-field containers hold those.
+      const keys = node.properties.flatMap((p) => {
+        const key = nameText(p.name);
+        return key === undefined ? [] : [{ value: key, line: line(p) }];
+      });
+      out.add(`${scope}{}`, 'object', 'key', false, keys);
+    } else if (ts.isSwitchStatement(node)) {
+      const values = node.caseBlock.clauses.flatMap((c) =>
+        ts.isCaseClause(c) && ts.isStringLiteralLike(c.expression)
+          ? [{ value: c.expression.text, line: line(c) }]
+          : [],
+      );
+      out.add(
+        `${scope}/switch ${node.expression.getText(sf).replace(/\s+/g, '')}`,
+        'match',
+        'case',
+        false,
+        values,
+      );
+    }
+    ts.forEachChild(node, (child) => visit(child, inner));
+  };
+  visit(sf, '');
+  return out.list();
+}
+
+const TS = /\.(?:[cm]?[jt]sx?)$/i;
+
+/** Whether containersOf can read this file. */
+export const hasContainers = (path: string) => path.endsWith('.rs') || TS.test(path);
+
+/** The sibling containers of one source file (Rust with tree-sitter, TS/JS with the compiler API). */
+export async function containersOf(path: string, source: string): Promise<Container[]> {
+  if (path.endsWith('.rs')) {
+    const tree: SyntaxTree = await parseRust(source);
+    try {
+      return rustContainers(tree.rootNode);
+    } finally {
+      tree.delete();
+    }
+  }
+  return TS.test(path) ? tsContainers(source, path) : [];
+}

@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { anchorsForUpstream, mineDownstream } from '../../../src/analysis/anchors/index.js';
+import type { Anchor } from '../../../src/analysis/anchors/types.js';
+import { parseConfig } from '../../../src/config/load.js';
+import { openUpstreamCache } from '../../../src/diff/cache.js';
+import { fetchTags } from '../../../src/git/cache.js';
+import { countingGit, TEST_ENV } from '../../git/fixture.js';
+import {
+  createEngineUpstream,
+  createPluginDownstream,
+  PROMPT_PATH,
+  UPSTREAM_REPO,
+} from '../../helpers/anchors-fixture.js';
+
+async function setup(anchors: { include?: string[]; exclude?: string[] } = {}) {
+  const [upstream, downstream] = await Promise.all([createEngineUpstream(), createPluginDownstream()]);
+  const config = parseConfig(
+    {
+      cache: join(downstream.dir, '.release-watch/cache'),
+      upstreams: {
+        engine: { repo: UPSTREAM_REPO, tags: 'v*', source: 'git-tags', url: upstream.url, anchors },
+      },
+    },
+    join(downstream.dir, 'release-watch.config.json'),
+  );
+  const counting = countingGit();
+  const cache = await openUpstreamCache(config, 'engine', { env: TEST_ENV, git: counting.git });
+  await fetchTags(cache, ['v1.0.0']);
+  counting.reset();
+  return { config, cache, counting, downstream };
+}
+
+const byKey = (anchors: Anchor[]) =>
+  new Map(anchors.map((anchor) => [`${anchor.kind}:${anchor.value}`, anchor]));
+
+describe('anchors of an upstream', () => {
+  it('keeps what occurs in the upstream tree at from, weighted by rarity, from one git grep', async () => {
+    const { config, cache, counting, downstream } = await setup();
+    const result = await anchorsForUpstream({
+      config,
+      upstream: 'engine',
+      from: 'v1.0.0',
+      git: counting.git,
+      cache,
+    });
+    expect(result).toMatchObject({
+      upstream: 'engine',
+      from: 'v1.0.0',
+      downstreamCommit: await downstream.git('rev-parse', 'HEAD'),
+    });
+    const anchors = byKey(result.anchors);
+    expect(anchors.get(`upstream-path:${PROMPT_PATH}`)).toMatchObject({
+      repo: UPSTREAM_REPO,
+      upstreamFiles: 1,
+      upstreamSample: [PROMPT_PATH],
+      weight: 0.5,
+      uses: [{ path: 'index.ts', line: 5 }],
+    });
+    // Headers match in any case (`Engine-Account-Id` upstream).
+    expect(anchors.get('header:engine-account-id')).toMatchObject({
+      upstreamSample: ['core/src/headers.rs'],
+    });
+    expect(anchors.get('header:Engine-Beta')).toMatchObject({ upstreamFiles: 1 });
+    for (const model of ['engine-large', 'engine-mini', 'engine-max']) {
+      expect(anchors.get(`literal:${model}`)).toMatchObject({ upstreamSample: ['core/src/models.rs'] });
+    }
+    expect(anchors.get('env:ENGINE_HOME')).toMatchObject({ upstreamSample: ['core/src/env.rs'] });
+    expect(anchors.get('hook:chat.params')).toMatchObject({
+      upstreamSample: ['packages/plugin/src/index.ts'],
+    });
+    expect(anchors.get('module:@opencode-ai/plugin')).toMatchObject({ upstreamFiles: 1 });
+    expect(anchors.get('url:/v1/responses')).toMatchObject({ upstreamSample: ['core/src/server.rs'] });
+    // Generic words the upstream lacks fall away; so does a host only the downstream calls.
+    for (const gone of [
+      'literal:zebra-stripes',
+      'literal:banana-split',
+      'url:api.engine.test/v1/responses',
+    ]) {
+      expect(anchors.has(gone)).toBe(false);
+    }
+    // `low` is everywhere upstream (not inside `allow`-like words: whole names only), so it weighs least.
+    const low = anchors.get('literal:low')!;
+    expect(low.upstreamFiles).toBe(8);
+    expect(low.weight).toBeCloseTo(1 / (1 + Math.log2(9)));
+    expect(result.anchors.at(-1)?.weight).toBeLessThanOrEqual(low.weight);
+    expect(anchors.get('literal:engine-max')!.weight).toBeGreaterThan(low.weight);
+    const weights = result.anchors.map((anchor) => anchor.weight);
+    expect(weights).toEqual([...weights].sort((a, b) => b - a));
+
+    expect(counting.of('grep')).toHaveLength(1);
+    // The tree's blobs arrived in one request, not one per file as grep reached them.
+    expect(counting.of('fetch')).toHaveLength(1);
+    // A second run finds every blob local: no fetch at all.
+    counting.reset();
+    await anchorsForUpstream({ config, upstream: 'engine', from: 'v1.0.0', git: counting.git, cache });
+    expect(counting.of('fetch')).toHaveLength(0);
+  });
+
+  it('curates with include and exclude, by value or kind:value', async () => {
+    const { config, cache } = await setup({
+      include: ['zebra-stripes', 'header:X-Engine-Trace'],
+      exclude: ['low', 'literal:engine-mini', 'env:ENGINE_HOME'],
+    });
+    const anchors = byKey(
+      (await anchorsForUpstream({ config, upstream: 'engine', from: 'v1.0.0', cache })).anchors,
+    );
+    expect(anchors.get('literal:zebra-stripes')).toMatchObject({
+      included: true,
+      upstreamFiles: 0,
+      weight: 1,
+      uses: [{ path: 'lib/models.ts', line: 6 }],
+    });
+    expect(anchors.get('header:X-Engine-Trace')).toMatchObject({ included: true, uses: [] });
+    for (const gone of ['literal:low', 'literal:engine-mini', 'env:ENGINE_HOME'])
+      expect(anchors.has(gone)).toBe(false);
+    expect(anchors.get('literal:engine-max')?.included).toBeUndefined();
+  });
+
+  it('keeps a raw-URL path only for the upstream whose repository it names', async () => {
+    const { config, cache } = await setup();
+    const other = parseConfig(
+      {
+        cache: config.cache,
+        downstream: { path: config.downstream.path },
+        upstreams: { engine: { ...config.upstreams.engine!, repo: 'someone/else' } },
+      },
+      config.file,
+    );
+    const mined = await mineDownstream(config.downstream.path);
+    const result = await anchorsForUpstream({
+      config: other,
+      upstream: 'engine',
+      from: 'v1.0.0',
+      cache,
+      mined,
+    });
+    expect(byKey(result.anchors).has(`upstream-path:${PROMPT_PATH}`)).toBe(false);
+    expect(byKey(result.anchors).has('literal:engine-max')).toBe(true);
+  });
+
+  it('names a from tag the cache does not hold', async () => {
+    const { config, cache } = await setup();
+    await expect(
+      anchorsForUpstream({ config, upstream: 'engine', from: 'v9.9.9', cache }),
+    ).rejects.toMatchObject({
+      code: 'TAG_NOT_FOUND',
+    });
+  });
+});

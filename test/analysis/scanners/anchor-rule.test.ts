@@ -1,0 +1,187 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Anchor } from '../../../src/analysis/anchors/types.js';
+import { downstreamReader } from '../../../src/analysis/downstream-files.js';
+import { anchorRule } from '../../../src/analysis/scanners/anchor.js';
+import { RULES } from '../../../src/analysis/scanners/index.js';
+import { containersOf } from '../../../src/analysis/scanners/siblings.js';
+import { wireRule } from '../../../src/analysis/scanners/wire.js';
+import { createFixtureRepo } from '../../helpers/git-fixture.js';
+import { scanFixture, twoReleases } from '../../helpers/scan.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+/** A downstream checkout holding `lines` (path → text), and one anchor per [kind, value, path, line]. */
+async function downstream(
+  files: Record<string, string>,
+  anchors: [Anchor['kind'], string, string, number][],
+) {
+  const root = await tempDir('rw-downstream-');
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+  const built: Anchor[] = anchors.map(([kind, value, path, line]) => ({
+    kind,
+    value,
+    uses: [{ path, line, excerpt: files[path]!.split('\n')[line - 1]!.trim() }],
+    weight: 0.5,
+    upstreamFiles: 1,
+    upstreamSample: [],
+  }));
+  return { anchors: built, reader: downstreamReader(root) };
+}
+
+const MODELS_TS = `export const MODELS = {
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+};
+export const HOME = process.env.ENGINE_HOME;
+`;
+
+describe('anchor rule (hand-built anchors)', () => {
+  it('reports a new value in a TS union beside the values the downstream maps, with both sides verified', async () => {
+    const d = await downstream({ 'lib/models.ts': MODELS_TS }, [
+      ['literal', 'low', 'lib/models.ts', 2],
+      ['literal', 'medium', 'lib/models.ts', 3],
+      ['literal', 'high', 'lib/models.ts', 4],
+    ]);
+    const repo = await twoReleases(
+      createFixtureRepo,
+      { 'src/effort.ts': "export type Effort =\n  | 'low'\n  | 'medium'\n  | 'high';\n" },
+      { 'src/effort.ts': "export type Effort =\n  | 'low'\n  | 'medium'\n  | 'high'\n  | 'xhigh';\n" },
+    );
+    const { findings } = await scanFixture(repo, {
+      from: 'v1',
+      to: 'v2',
+      rules: [anchorRule],
+      anchors: d.anchors,
+      downstream: d.reader,
+    });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      severity: 'medium',
+      verified: true,
+      title: 'New value `xhigh` beside `low`, `medium`, `high` you map',
+    });
+    expect(findings[0]!.evidence.map((e) => [e.ref, e.path, e.startLine])).toEqual([
+      ['to', 'src/effort.ts', 5],
+      ['from', 'src/effort.ts', 2],
+      ['downstream', 'lib/models.ts', 2],
+      ['downstream', 'lib/models.ts', 3],
+      ['downstream', 'lib/models.ts', 4],
+    ]);
+  });
+
+  it('reports an env var that is removed, but not one that moved to another file', async () => {
+    const d = await downstream({ 'lib/models.ts': MODELS_TS }, [
+      ['env', 'ENGINE_HOME', 'lib/models.ts', 6],
+      ['env', 'ENGINE_KEY', 'lib/models.ts', 6],
+    ]);
+    const repo = await twoReleases(
+      createFixtureRepo,
+      {
+        'src/env.rs':
+          'fn home() -> String {\n    std::env::var("ENGINE_HOME").unwrap()\n}\nfn key() -> String {\n    std::env::var("ENGINE_KEY").unwrap()\n}\n',
+      },
+      {
+        'src/env.rs': 'fn home() -> String {\n    dirs::home()\n}\n',
+        'src/key.rs': 'fn key() -> String {\n    std::env::var("ENGINE_KEY").unwrap()\n}\n',
+      },
+    );
+    const { findings } = await scanFixture(repo, {
+      from: 'v1',
+      to: 'v2',
+      rules: [anchorRule],
+      anchors: d.anchors,
+      downstream: d.reader,
+    });
+    expect(findings.map((f) => [f.title, f.severity, f.verified])).toEqual([
+      ['Environment variable `ENGINE_HOME` you read was removed upstream', 'high', true],
+    ]);
+  });
+
+  it('is silent without anchors, and then leaves other rules as they are', async () => {
+    const repo = await twoReleases(
+      createFixtureRepo,
+      { 'src/api.rs': 'fn f() { client.header("X-Engine-Beta", "1"); }\n' },
+      { 'src/api.rs': 'fn f() { client.header("X-Engine-Gamma", "1"); }\n' },
+    );
+    const { findings } = await scanFixture(repo, { from: 'v1', to: 'v2', rules: RULES });
+    expect(findings.map((f) => [f.id.split('-')[0], f.severity])).toEqual([['wire', 'medium']]);
+  });
+
+  it('caps a finding nothing the downstream uses reaches at low, and keeps one an anchor reaches', async () => {
+    const d = await downstream({ 'lib/models.ts': MODELS_TS }, [['literal', 'medium', 'lib/models.ts', 3]]);
+    const repo = await twoReleases(
+      createFixtureRepo,
+      {
+        'src/api.rs': 'fn f() { client.header("X-Engine-Beta", "1"); }\n',
+        'src/level.rs': 'fn g() { client.header("X-Level", "medium"); }\n',
+      },
+      {
+        'src/api.rs': 'fn f() { client.header("X-Engine-Gamma", "1"); }\n',
+        'src/level.rs': 'fn g() { client.header("X-Level-2", "medium"); }\n',
+      },
+    );
+    const { findings } = await scanFixture(repo, {
+      from: 'v1',
+      to: 'v2',
+      rules: [wireRule],
+      anchors: d.anchors,
+      downstream: d.reader,
+    });
+    const byPath = Object.fromEntries(findings.map((f) => [f.evidence[0]!.path, f]));
+    expect(byPath['src/api.rs']).toMatchObject({ severity: 'low' });
+    expect(byPath['src/api.rs']!.description).toContain('at most low');
+    expect(byPath['src/level.rs']).toMatchObject({ severity: 'medium' });
+  });
+});
+
+describe('sibling containers', () => {
+  it('reads Rust enums (with serde names), arrays and vec! of struct literals, match arms and string constants', async () => {
+    const source = `#[serde(rename_all = "lowercase")]
+pub enum Effort { Low, #[serde(rename = "x-high")] XHigh }
+const PRESETS: &[Preset] = &[Preset { slug: "a", n: 1 }, Preset { slug: "b", n: 2 }];
+fn list() -> Vec<Preset> { vec![Preset { slug: "c" }, Preset { slug: "d" }] }
+fn pick(e: Effort) -> &'static str { match e { Effort::Low => "low", Effort::XHigh => "xhigh" } }
+fn name(s: &str) -> u8 { match s { "one" | "two" => 1, _ => 0 } }
+pub const DEFAULT: &str = "a";
+`;
+    const byKey = Object.fromEntries(
+      (await containersOf('x.rs', source)).map((c) => [c.key, c.values.map((v) => v.value)]),
+    );
+    expect(byKey).toMatchObject({
+      '/Effort::': ['Low', 'XHigh', 'x-high'],
+      '/PRESETS[].slug': ['a', 'b'],
+      '/list[].slug': ['c', 'd'],
+      '/pick/match e': ['Low', 'XHigh'],
+      '/name/match s': ['one', 'two'],
+      '/const': ['a'],
+    });
+  });
+
+  it('reads TS unions, enums, arrays of strings and objects, object keys and switch cases', async () => {
+    const source = `export type Mode = 'fast' | 'slow';
+export enum Level { Low = 'low', High = 'high' }
+export const PRESETS = [{ id: 'a', label: 'A' }, { id: 'b' }];
+export const HEADERS = ['Engine-Beta', 'originator'];
+const MAP = { large: 1, mini: 2 };
+function f(x: string) { switch (x) { case 'p': return 1; case 'q': return 2; } }
+`;
+    const byKey = Object.fromEntries(
+      (await containersOf('x.ts', source)).map((c) => [c.key, c.values.map((v) => v.value)]),
+    );
+    expect(byKey).toMatchObject({
+      '/Mode|': ['fast', 'slow'],
+      '/Level::': ['Low', 'low', 'High', 'high'],
+      '/PRESETS[].id': ['a', 'b'],
+      '/HEADERS[]': ['Engine-Beta', 'originator'],
+      '/MAP{}': ['large', 'mini'],
+      '/f/switch x': ['p', 'q'],
+    });
+    // Keys of the objects in an array are fields, not options.
+    expect(byKey['/PRESETS{}']).toBeUndefined();
+  });
+});
