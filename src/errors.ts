@@ -1,3 +1,5 @@
+import { escapeUnsafe as escapeTag } from './util/unsafe-text.js';
+
 /** Exit codes: 1 = a stage failed, 2 = bad input (usage, config, state), 3 = an upstream/GitHub/agent fault. */
 export const ExitCode = { failure: 1, usage: 2, external: 3 } as const;
 
@@ -475,5 +477,36 @@ export const Errors = {
         'Try a stronger model (--model), or check the output section of the agent file against schema/agent-output.schema.json.',
       exitCode: ExitCode.external,
       details: { agent, problems, rawDir },
+    }),
+  lockHeld: (
+    what: 'state file' | 'artifact folder',
+    file: string,
+    lockPath: string,
+    holder: { pid: number; hostname: string; since: string } | undefined,
+    waitedMs: number,
+  ) =>
+    new ReleaseWatchError({
+      code: what === 'state file' ? 'STATE_LOCKED' : 'ARTIFACTS_LOCKED',
+      message: `The ${what} ${file} is locked by ${holder ? `process ${holder.pid} on ${holder.hostname} (since ${holder.since})` : 'another process'}; gave up after waiting ${Math.round(waitedMs / 1000)}s. Lock: ${lockPath}.`,
+      suggestion: `Wait for the other release-watch run to finish (raise the wait with RELEASE_WATCH_LOCK_WAIT, e.g. 5m). If no run is going on, remove ${lockPath}.`,
+      exitCode: ExitCode.failure,
+      details: { file, lock: lockPath, holder },
+    }),
+  lockLost: (what: 'state file' | 'artifact folder', file: string, lockPath: string) =>
+    new ReleaseWatchError({
+      code: 'LOCK_LOST',
+      message: `The lock of the ${what} ${file} (${lockPath}) was taken over by another process while this one held it: their writes may have crossed.`,
+      suggestion:
+        'Check the state (`release-watch state show`) and the downstream issues for duplicates, then re-run; avoid pausing a run for a minute or more.',
+      exitCode: ExitCode.failure,
+      details: { file, lock: lockPath },
+    }),
+  tagUnsafe: (tag: string, where: string) =>
+    new ReleaseWatchError({
+      code: 'TAG_UNSAFE_CHARACTERS',
+      message: `Refused tag ${escapeTag(tag)} (${where}): it contains control, bidirectional or invisible characters, which could disguise what it names.`,
+      suggestion: 'Pass the tag as it is shown by `release-watch check`, typed without hidden characters.',
+      exitCode: ExitCode.usage,
+      details: { tag: escapeTag(tag), where },
     }),
 } as const;

@@ -13,7 +13,13 @@ import { Errors } from '../errors.js';
 import { validateTagName } from '../git/run.js';
 import { webUrl } from '../git/url.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
-import { readState, type UpstreamState, updateUpstreamState, upstreamState } from '../state/store.js';
+import {
+  readState,
+  type UpstreamState,
+  updateUpstreamState,
+  upstreamState,
+  withStateLock,
+} from '../state/store.js';
 import { appendFileAtomically, writeFileAtomically } from '../util/fs.js';
 import { type CreateRetry, GitHubCallFailed, IssueTracker, type TrackedIssue } from './github.js';
 import { fingerprintOf } from './markers.js';
@@ -45,6 +51,8 @@ export interface ReportDeps {
   now?: () => Date;
   /** Retries of requests that create issues and comments (checked for the marker before each). */
   createRetry?: CreateRetry;
+  /** Progress notes (waiting for the state lock). */
+  onNote?: (message: string) => void;
 }
 
 const rank = (severity: Severity) => SEVERITIES.indexOf(severity);
@@ -137,10 +145,21 @@ const redact = (text: string, token: string | undefined) => (token ? text.replac
  * repository (deduplicated by the fingerprint marker), report.md, the job summary, and only then the
  * state. A failure part-way leaves the state as it was; re-running completes without duplicates.
  */
-export async function reportRelease(
+export function reportRelease(
   config: ResolvedConfig,
   deps: ReportDeps,
   options: ReportOptions = {},
+): Promise<ReportResult> {
+  // One writer per state file from the first look at the issues to the state advance, so two reports
+  // of one release never both find a finding unfiled. A dry run writes neither: it takes no lock.
+  if (options.dryRun) return reportLocked(config, deps, options);
+  return withStateLock(config.state, () => reportLocked(config, deps, options), deps.onNote);
+}
+
+async function reportLocked(
+  config: ResolvedConfig,
+  deps: ReportDeps,
+  options: ReportOptions,
 ): Promise<ReportResult> {
   const now = deps.now ?? (() => new Date());
   const dryRun = options.dryRun ?? false;
