@@ -1,3 +1,4 @@
+import { redactDeep, redactSecrets } from './util/redact.js';
 import { escapeUnsafe as escapeTag } from './util/unsafe-text.js';
 
 /** Exit codes: 1 = a stage failed, 2 = bad input (usage, config, state), 3 = an upstream/GitHub/agent fault. */
@@ -20,12 +21,13 @@ export class ReleaseWatchError extends Error {
   readonly details?: Record<string, unknown>;
 
   constructor(options: ReleaseWatchErrorOptions) {
-    super(options.message, { cause: options.cause });
+    // Redacted here, so no coded error can carry a token to the terminal, --json or an artifact.
+    super(redactSecrets(options.message), { cause: options.cause });
     this.name = 'ReleaseWatchError';
     this.code = options.code;
-    this.suggestion = options.suggestion;
+    this.suggestion = options.suggestion === undefined ? undefined : redactSecrets(options.suggestion);
     this.exitCode = options.exitCode ?? ExitCode.failure;
-    this.details = options.details;
+    this.details = options.details === undefined ? undefined : redactDeep(options.details);
   }
 
   toJSON() {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { getUpstream } from '../config/upstreams.js';
 import type { GitHubEnv } from '../github/client.js';
+import { remoteOf } from './remote.js';
 import { GitError, type GitOptions, type GitRunner } from './run.js';
 import { cloneUrl } from './url.js';
 
@@ -23,7 +24,7 @@ export interface UpstreamCache {
   id: string;
   /** The bare partial clone. */
   dir: string;
-  /** Clone URL its `origin` fetches from. */
+  /** Clone URL its `origin` fetches from, without credentials. */
   url: string;
   git: GitRunner;
 }
@@ -92,10 +93,16 @@ const exists = (path: string) =>
 export async function openCache(
   cacheRoot: string,
   id: string,
-  url: string,
+  rawUrl: string,
   git: GitRunner,
 ): Promise<UpstreamCache & { created: boolean }> {
-  const cache: UpstreamCache = { id, dir: cachePath(cacheRoot, id), url, git };
+  // The cache's config keeps the URL without credentials (the cache folder is saved by actions/cache);
+  // every git call of this cache gets them through its environment instead.
+  const remote = remoteOf(rawUrl);
+  const withCredentials: GitRunner = (args, options) =>
+    git(args, { ...options, config: [...remote.config, ...(options?.config ?? [])] });
+  const { url } = remote;
+  const cache: UpstreamCache = { id, dir: cachePath(cacheRoot, id), url, git: withCredentials };
   if (await exists(join(cache.dir, 'HEAD'))) {
     // Read, not `git config --get`: one process less on every run (git quotes only when needed).
     const config = await readFile(join(cache.dir, 'config'), 'utf8').catch(() => '');

@@ -16,6 +16,7 @@ import { listReleases, pendingReleases, type SourceDeps } from '../sources/index
 import type { Release } from '../sources/types.js';
 import { readState, upstreamState } from '../state/store.js';
 import { AtomicBatch, readTextIfExists } from '../util/fs.js';
+import { redactSecrets } from '../util/redact.js';
 import {
   cacheGit,
   fetchTags,
@@ -34,8 +35,9 @@ import {
   readCombinedDiff,
 } from './changes.js';
 import { nearestTags } from './near.js';
+import { remoteOf } from './remote.js';
 import { GitError, validateTagName } from './run.js';
-import { cloneUrl, redactUrl, webUrl } from './url.js';
+import { cloneUrl, webUrl } from './url.js';
 
 export interface DiffOptions {
   upstream?: string;
@@ -94,7 +96,7 @@ export async function diffRelease(
   const id = selectUpstream(config, { upstream: options.upstream, tag: options.to });
   const upstream = getUpstream(config, id);
   const url = cloneUrl(upstream, deps.env);
-  const shownUrl = redactUrl(url);
+  const shownUrl = redactSecrets(remoteOf(url).url);
   const note = (message: string) => deps.onNote?.(`${id}: ${message}`);
 
   const { lastReviewed } = upstreamState(await readState(config.state), id);
@@ -422,5 +424,5 @@ async function upstreamCall<T>(id: string, url: string, step: () => Promise<T>):
 function fetchFailure(id: string, url: string, error: unknown): unknown {
   if (isReleaseWatchError(error) || !(error instanceof GitError)) return error;
   const reason = error.stderr.trim().split('\n').slice(-2).join(' ') || error.message;
-  return Errors.upstreamFetch(id, url, redactUrl(reason));
+  return Errors.upstreamFetch(id, url, redactSecrets(reason));
 }

@@ -21,6 +21,7 @@ import {
   withStateLock,
 } from '../state/store.js';
 import { appendFileAtomically, writeFileAtomically } from '../util/fs.js';
+import { redactSecrets } from '../util/redact.js';
 import { type CreateRetry, GitHubCallFailed, IssueTracker, type TrackedIssue } from './github.js';
 import { fingerprintOf } from './markers.js';
 import {
@@ -138,7 +139,8 @@ function isOlder(config: ResolvedConfig, id: string, tag: string, other: string 
   return mine !== undefined && theirs !== undefined && semver.lt(mine, theirs);
 }
 
-const redact = (text: string, token: string | undefined) => (token ? text.replaceAll(token, '***') : text);
+const redact = (text: string, token: string | undefined) =>
+  redactSecrets(token ? text.replaceAll(token, '***') : text);
 
 /**
  * The report stage for one upstream release: one issue per qualifying finding in the downstream

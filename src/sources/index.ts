@@ -1,5 +1,6 @@
 import type { UpstreamConfig } from '../config/schema.js';
 import { Errors } from '../errors.js';
+import { remoteOf } from '../git/remote.js';
 import type { GitRunner } from '../git/run.js';
 import { cloneUrl } from '../git/url.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
@@ -41,10 +42,10 @@ export type ReleaseSource = (
 
 /** `git ls-remote --tags --refs <url>`: no token, no API rate limit. */
 export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
-  const url = cloneUrl(upstream, deps.env);
+  const { url, config } = remoteOf(cloneUrl(upstream, deps.env));
   let stdout: string;
   try {
-    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url]));
+    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { config }));
   } catch (error) {
     // git ends with advice ("Please make sure ..."); the first `fatal:` line says what went wrong.
     const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').filter((l) => l.trim() !== '');
