@@ -16,6 +16,7 @@ import { getUpstream, selectUpstream, tagPatternOf } from '../config/upstreams.j
 import { Errors, isReleaseWatchError } from '../errors.js';
 import { type GitRunner, runGit, validateTagName } from '../git/run.js';
 import { writeFileAtomically, writeJsonAtomically } from '../util/fs.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
 import { maxSeverity, mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
 import { scanDiff } from './pass.js';
@@ -119,6 +120,8 @@ export async function analyzeRelease(
   options: AnalyzeOptions,
   deps: AnalyzeDeps,
 ): Promise<AnalyzeResult> {
+  if (options.tag) assertSafeTag(options.tag, '--tag');
+  if (options.from) assertSafeTag(options.from, '--from');
   const git = deps.git ?? runGit;
   const id = selectUpstream(config, options);
   if (options.tag) await validateTagName(options.tag, git);

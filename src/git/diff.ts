@@ -16,6 +16,7 @@ import { listReleases, pendingReleases, type SourceDeps } from '../sources/index
 import type { Release } from '../sources/types.js';
 import { readState, upstreamState } from '../state/store.js';
 import { AtomicBatch, readTextIfExists } from '../util/fs.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import { redactSecrets } from '../util/redact.js';
 import {
   cacheGit,
@@ -88,6 +89,8 @@ export async function diffRelease(
   deps: DiffDeps,
 ): Promise<DiffResult> {
   // Refused before anything reaches git's network side.
+  if (options.from !== undefined) assertSafeTag(options.from, '--from');
+  if (options.to !== undefined) assertSafeTag(options.to, '--to');
   const validated = new Set<string>();
   const validate = async (tag: string) => {
     if (!validated.has(tag)) validated.add(await validateTagName(tag, deps.git));

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { devNull } from 'node:os';
 import { execa } from 'execa';
 import { Errors } from '../errors.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 
 /**
  * Every git call goes through here: argument arrays (never a shell), no prompts, no hooks,
@@ -154,6 +155,7 @@ export const runGit: GitRunner = async (args, options = {}) => {
  * path tricks, and whatever `git check-ref-format` refuses.
  */
 export async function validateTagName(tag: string, git: GitRunner = runGit): Promise<string> {
+  assertSafeTag(tag, 'a tag name');
   if (tag.startsWith('-')) throw Errors.invalidRef(tag, 'it starts with "-" and would be read as an option');
   if (tag.includes('..') || tag.startsWith('/') || tag.includes('\\')) {
     throw Errors.invalidRef(tag, 'it contains a path component ("..", "/" at the start, or "\\")');

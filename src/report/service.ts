@@ -22,6 +22,7 @@ import {
 } from '../state/store.js';
 import { appendFileAtomically, writeFileAtomically } from '../util/fs.js';
 import { redactSecrets } from '../util/redact.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import { type CreateRetry, GitHubCallFailed, IssueTracker, type TrackedIssue } from './github.js';
 import { fingerprintOf } from './markers.js';
 import {
@@ -94,6 +95,7 @@ export async function selectRelease(
   config: ResolvedConfig,
   options: Pick<ReportOptions, 'upstream' | 'tag'>,
 ): Promise<{ id: string; tag: string }> {
+  if (options.tag) assertSafeTag(options.tag, '--tag');
   if (options.tag) await validateTagName(options.tag);
   const state = await readState(config.state);
   const lastOf = (id: string) => upstreamState(state, id).lastReviewed;

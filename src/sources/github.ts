@@ -7,7 +7,7 @@ import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
 import type { ListOptions, ReleaseSource, SourceDeps } from './index.js';
-import { selectReleases } from './select.js';
+import { selectReleases, unsafeTagNote } from './select.js';
 
 const PER_PAGE = 100;
 /** 10,000 releases: a safety stop against a `Link` header that never ends. */
@@ -195,7 +195,9 @@ export const githubReleasesSource: ReleaseSource = async (id, upstream, deps, op
       deps.onNote?.(`Could not keep the ETag cache ${cacheFile}: ${(error as Error).message}`);
     }
   }
-  return selectReleases(upstream, candidatesOf(pages.flatMap((page) => page.releases)));
+  return selectReleases(upstream, candidatesOf(pages.flatMap((page) => page.releases)), (tag) =>
+    deps.onNote?.(unsafeTagNote(id, tag)),
+  );
 };
 
 function noteRename(repo: string, answeredBy: string, deps: SourceDeps) {

@@ -7,7 +7,7 @@ import type { GitHubClient, GitHubEnv } from '../github/client.js';
 import { githubReleasesSource } from './github.js';
 import type { NpmRegistry } from './npm.js';
 import { npmSource } from './npm.js';
-import { selectReleases } from './select.js';
+import { selectReleases, unsafeTagNote } from './select.js';
 import type { Release } from './types.js';
 
 export { pendingReleases, selectReleases } from './select.js';
@@ -59,6 +59,7 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
   return selectReleases(
     upstream,
     tags.map((tag) => ({ tag, prerelease: false })),
+    (tag) => deps.onNote?.(unsafeTagNote(id, tag)),
   );
 };
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { ReleaseSource } from './index.js';
-import { selectReleases } from './select.js';
+import { selectReleases, unsafeTagNote } from './select.js';
 
 /** The registry client a source needs; the real one (npm-registry.ts) follows the user's npm config. */
 export interface NpmRegistry {
@@ -49,5 +49,5 @@ export const npmSource: ReleaseSource = async (id, upstream, deps) => {
     const unreleased = latest !== undefined && semver.valid(version) !== null && semver.gt(version, latest);
     return [{ tag, prerelease: unreleased, date: packument.time?.[version] }];
   });
-  return selectReleases(upstream, candidates);
+  return selectReleases(upstream, candidates, (tag) => deps.onNote?.(unsafeTagNote(id, tag)));
 };
