@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
+import { ReleaseBatch } from '../artifacts/batch.js';
 import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
 import { readArtifact } from '../artifacts/read.js';
 import {
@@ -15,7 +16,7 @@ import { SEVERITIES, type Severity } from '../config/schema.js';
 import { getUpstream, selectUpstream, tagPatternOf } from '../config/upstreams.js';
 import { Errors, isReleaseWatchError } from '../errors.js';
 import { type GitRunner, runGit, validateTagName } from '../git/run.js';
-import { writeFileAtomically, writeJsonAtomically } from '../util/fs.js';
+import { writeFileAtomically } from '../util/fs.js';
 import { assertSafeTag } from '../util/safe-tag.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
 import { maxSeverity, mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
@@ -249,8 +250,16 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
     coverage,
     agent,
   });
-  await writeFileAtomically(paths.context, contextText);
-  await writeJsonAtomically(paths.analysis, analysis);
+  // context.md and analysis.json change together or not at all, keeping the diff stage's files.
+  const batch = await ReleaseBatch.open(paths.dir);
+  try {
+    await batch.write(paths.context, contextText);
+    await batch.writeJson(paths.analysis, analysis);
+    await batch.commit();
+  } catch (error) {
+    await batch.discard();
+    throw error;
+  }
   for (const p of problems) deps.onNote?.(`unverified ${p.finding}: ${p.problem}`);
   return {
     upstream: id,

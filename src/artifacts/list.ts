@@ -5,7 +5,10 @@ import { join } from 'node:path';
 export async function artifactTags(artifactsRoot: string, upstream: string): Promise<string[]> {
   try {
     const entries = await readdir(join(artifactsRoot, upstream), { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name.replaceAll('%2F', '/'));
+    // Names starting with "." are the staging, swap and lock folders of release batches, never tags.
+    return entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name.replaceAll('%2F', '/'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

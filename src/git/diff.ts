@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import semver from 'semver';
+import { ReleaseBatch } from '../artifacts/batch.js';
 import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
 import {
   type ChangedFile,
@@ -15,9 +16,9 @@ import { Errors, isReleaseWatchError } from '../errors.js';
 import { listReleases, pendingReleases, type SourceDeps } from '../sources/index.js';
 import type { Release } from '../sources/types.js';
 import { readState, upstreamState } from '../state/store.js';
-import { AtomicBatch, readTextIfExists } from '../util/fs.js';
-import { assertSafeTag } from '../util/safe-tag.js';
+import { readTextIfExists } from '../util/fs.js';
 import { redactSecrets } from '../util/redact.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import {
   cacheGit,
   fetchTags,
@@ -268,7 +269,7 @@ interface WrittenArtifacts {
 }
 
 /**
- * Streams the patch, stat and log to temp files beside their targets (in parallel: the objects are
+ * Streams the patch, stat and log into the release's staging folder (in parallel: the objects are
  * all local by now) and builds files.json; nothing replaces an earlier artifact until all succeeded.
  */
 async function writeDiffArtifacts(
@@ -278,7 +279,7 @@ async function writeDiffArtifacts(
   from: Endpoint,
   to: Endpoint,
 ): Promise<WrittenArtifacts> {
-  const batch = new AtomicBatch();
+  const batch = await ReleaseBatch.open(paths.dir);
   const revs = ['--end-of-options', from.commit, to.commit];
   try {
     const [changes, commits] = await Promise.all([

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
 import { type Analysis, analysisSchema, type Finding } from '../analysis/schema.js';
+import { ReleaseBatch } from '../artifacts/batch.js';
 import { artifactTags } from '../artifacts/list.js';
 import { artifactPaths } from '../artifacts/paths.js';
 import { readArtifact } from '../artifacts/read.js';
@@ -20,7 +21,7 @@ import {
   upstreamState,
   withStateLock,
 } from '../state/store.js';
-import { appendFileAtomically, writeFileAtomically } from '../util/fs.js';
+import { appendFileAtomically } from '../util/fs.js';
 import { redactSecrets } from '../util/redact.js';
 import { assertSafeTag } from '../util/safe-tag.js';
 import { type CreateRetry, GitHubCallFailed, IssueTracker, type TrackedIssue } from './github.js';
@@ -290,7 +291,9 @@ async function reportLocked(
     notes,
   };
   const markdown = reportMarkdown(result, ctx, analysis.summary, downstream.maxIssuesPerRun);
-  await writeFileAtomically(paths.report, markdown);
+  const batch = await ReleaseBatch.open(paths.dir);
+  await batch.write(paths.report, markdown);
+  await batch.commit();
   if (!dryRun && deps.env.stepSummary) await appendFileAtomically(deps.env.stepSummary, `${markdown}\n`);
   if (!dryRun && advance) await updateUpstreamState(config.state, id, () => after);
   return result;

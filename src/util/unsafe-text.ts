@@ -1,10 +1,12 @@
 /**
  * Characters a name shown to people must not hide: controls (C0, C1, DEL), format characters (the
  * bidirectional overrides and isolates, zero-width joiners, BOM), line and paragraph separators,
- * spaces of any kind, and the rest of Unicode's default-ignorable (invisible) code points.
+ * spaces other than the plain one (which git's own ref rules refuse, with their own message), and
+ * the rest of Unicode's default-ignorable (invisible) code points.
  */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}]/u;
-const UNSAFE_ALL = /[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}]/gu;
+const CLASS = String.raw`[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]|[^\P{Zs} ]`;
+const UNSAFE = new RegExp(CLASS, 'u');
+const UNSAFE_ALL = new RegExp(CLASS, 'gu');
 
 export const hasUnsafeCharacters = (text: string) => UNSAFE.test(text);
 

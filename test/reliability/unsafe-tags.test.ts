@@ -7,6 +7,7 @@ import { tempProject } from '../helpers/project.js';
 
 /** Looks like "v9.9.9exe.png" on screen: a right-to-left override reverses what follows it. */
 const BIDI_TAG = 'v9.9.9\u202egnp.exe';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a control character is one of those looked for
 const HIDDEN = /[\u202e\u200b\u0007]/;
 /** A custom RegExp pattern that lets such a tag through. */
 const LOOSE_PATTERN = '/^v\\d+\\.\\d+\\.\\d+.*$/';
