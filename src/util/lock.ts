@@ -23,7 +23,7 @@ const DEFAULT_WAIT_MS = 30_000;
 const STALE_MS = 60_000;
 const OWNER_FILE = 'owner.json';
 
-export interface LockHolder {
+interface LockHolder {
   pid: number;
   hostname: string;
   since: string;
@@ -46,9 +46,9 @@ const lockFs = {
 
 const held = new AsyncLocalStorage<ReadonlySet<string>>();
 
-export const lockPathOf = (file: string) => `${file}.lock`;
+const lockPathOf = (file: string) => `${file}.lock`;
 
-export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   const configured = env.RELEASE_WATCH_LOCK_WAIT;
   return (configured ? parseDuration(configured) : undefined) ?? DEFAULT_WAIT_MS;
 }

@@ -2,7 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** When this process started (epoch ms): temp files of ours older than that are left from another run. */
-export const processStartedAt = Date.now() - Math.round(process.uptime() * 1000);
+const processStartedAt = Date.now() - Math.round(process.uptime() * 1000);
 
 /** Whether a process with this id runs on this machine (EPERM: it runs, as another user). */
 export function isProcessAlive(pid: number): boolean {
