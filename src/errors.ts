@@ -1,11 +1,83 @@
 import { redactDeep, redactSecrets } from './util/redact.js';
 import { escapeUnsafe as escapeTag } from './util/unsafe-text.js';
 
+/** Who holds a lock, as its owner file says. */
+interface LockHolderInfo {
+  pid: number;
+  hostname: string;
+  since: string;
+}
+
+const lockedMessage = (
+  what: string,
+  file: string,
+  lockPath: string,
+  holder: LockHolderInfo | undefined,
+  waitedMs: number,
+) =>
+  `The ${what} ${file} is locked by ${holder ? `process ${holder.pid} on ${holder.hostname} (since ${holder.since})` : 'another process'}; gave up after waiting ${Math.round(waitedMs / 1000)}s. Lock: ${lockPath}.`;
+
 /** Exit codes: 1 = a stage failed, 2 = bad input (usage, config, state), 3 = an upstream/GitHub/agent fault. */
 export const ExitCode = { failure: 1, usage: 2, external: 3 } as const;
 
+/** Every code the CLI can exit with; README's error table lists them. */
+export const ERROR_CODES = [
+  'AGENT_DEFINITION_MISSING',
+  'AGENT_FAILED',
+  'AGENT_NOT_INSTALLED',
+  'AGENT_NOT_LOADED',
+  'AGENT_OUTPUT_INVALID',
+  'AGENT_RUN_FAILED',
+  'AGENT_TIMEOUT',
+  'ARTIFACT_INVALID',
+  'ARTIFACT_MISSING',
+  'CHECK_FAILED',
+  'CONFIG_INVALID',
+  'CONFIG_LOAD_FAILED',
+  'CONFIG_NOT_FOUND',
+  'DEMO_FAILED',
+  'DOWNSTREAM_REPO_MISSING',
+  'EMPTY_RANGE',
+  'GITHUB_OUTPUT_NOT_SET',
+  'GITHUB_RATE_LIMITED',
+  'GITHUB_REQUEST_FAILED',
+  'GITHUB_TOKEN_MISSING',
+  'GIT_LS_REMOTE_FAILED',
+  'INIT_CANCELLED',
+  'INIT_CONFIG_INVALID',
+  'INIT_DIR_MISSING',
+  'INIT_FILES_EXIST',
+  'INIT_INPUT_MISSING',
+  'INIT_OTHER_CONFIG',
+  'INIT_UPSTREAM_INVALID',
+  'INVALID_REF',
+  'NOTHING_TO_REPORT',
+  'NO_BASE_RELEASE',
+  'NO_PENDING_RELEASE',
+  'NO_RELEASES',
+  'NPM_REGISTRY_FAILED',
+  'NPM_TAG_PATTERN',
+  'PACKAGE_FILE_MISSING',
+  'STATE_TAG_MISMATCH',
+  'STATE_UNREADABLE',
+  'STATE_VERSION_UNSUPPORTED',
+  'TAG_AMBIGUOUS',
+  'TAG_MATCHES_NO_UPSTREAM',
+  'TAG_NOT_FOUND',
+  'TAG_PATTERN_MISMATCH',
+  'UNKNOWN_UPSTREAM',
+  'UPSTREAM_FETCH_FAILED',
+  'UPSTREAM_REQUIRED',
+  'UNEXPECTED',
+  'STATE_LOCKED',
+  'ARTIFACTS_LOCKED',
+  'LOCK_LOST',
+  'TAG_UNSAFE_CHARACTERS',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export interface ReleaseWatchErrorOptions {
-  code: string;
+  code: ErrorCode;
   message: string;
   suggestion?: string;
   exitCode?: number;
@@ -15,7 +87,7 @@ export interface ReleaseWatchErrorOptions {
 
 /** An error the user can act on: rendered in one place by the base command, as text or JSON. */
 export class ReleaseWatchError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly suggestion?: string;
   readonly exitCode: number;
   readonly details?: Record<string, unknown>;
@@ -46,20 +118,82 @@ export const isReleaseWatchError = (error: unknown): error is ReleaseWatchError 
 
 const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : '(none)');
 
+interface ReleasesRequestFailure {
+  during: 'releases';
+  id: string;
+  repo: string;
+  status: number;
+  reason: string;
+  authenticated: boolean;
+  cause?: unknown;
+}
+
+interface ReportRequestFailure {
+  during: 'report';
+  upstream: string;
+  tag: string;
+  repo: string;
+  action: string;
+  status?: number;
+  reason: string;
+  filed: readonly number[];
+  lastReviewed: string | null;
+}
+
+function releasesRequestFailed({ id, repo, status, reason, authenticated, cause }: ReleasesRequestFailure) {
+  return new ReleaseWatchError({
+    code: 'GITHUB_REQUEST_FAILED',
+    message: `GitHub answered ${status} while listing the releases of ${repo} (upstream "${id}"): ${reason}`,
+    suggestion:
+      status === 404
+        ? `Check upstreams.${id}.repo${authenticated ? '' : '; a private repository needs GITHUB_TOKEN or GH_TOKEN'}, or use source: 'git-tags'.`
+        : status === 401
+          ? 'The token in GITHUB_TOKEN / GH_TOKEN was refused: renew it, or unset it for public repositories.'
+          : "GitHub may be having trouble: try again later, or use source: 'git-tags' (no API).",
+    exitCode: ExitCode.external,
+    details: { upstream: id, repo, status },
+    cause,
+  });
+}
+
+function reportRequestFailed(options: ReportRequestFailure) {
+  const { upstream, tag, status } = options;
+  const filed =
+    options.filed.length > 0
+      ? ` Filed before the failure: ${options.filed.map((n) => `#${n}`).join(', ')}.`
+      : '';
+  const rerun = `re-run \`release-watch report --upstream ${upstream} --tag ${tag}\`: issues already filed are recognised by their marker, so nothing is filed twice.`;
+  const suggestion =
+    status === 401
+      ? 'The token was refused: check GITHUB_TOKEN / GH_TOKEN.'
+      : status === 403 || status === 404
+        ? `Check that ${options.repo} exists and that the token may read and write its issues (in Actions: \`permissions: issues: write\`); then ${rerun}`
+        : `GitHub may be having trouble; ${rerun}`;
+  return new ReleaseWatchError({
+    code: 'GITHUB_REQUEST_FAILED',
+    message:
+      `GitHub failed while ${options.action} (${status ? `HTTP ${status}` : 'no answer'}: ${options.reason}).${filed} ` +
+      `The state of "${upstream}" was left at ${options.lastReviewed ?? '(never reviewed)'}.`,
+    suggestion,
+    exitCode: ExitCode.external,
+    details: { upstream, tag, repo: options.repo, status, filed: options.filed },
+  });
+}
+
 /** The catalogue: every coded error the CLI raises, with what to do about it. */
 export const Errors = {
-  configNotFound: (searchedFrom: string, places: readonly string[]) =>
+  /** No config found by searching upward, or the file given with --config does not exist. */
+  configNotFound: (where: { searchedFrom: string; places: readonly string[] } | { file: string }) =>
     new ReleaseWatchError({
       code: 'CONFIG_NOT_FOUND',
-      message: `No release-watch config found in ${searchedFrom} or any parent folder (looked for ${places.join(', ')}).`,
-      suggestion: 'Run `release-watch init` to create release-watch.config.ts, or pass --config PATH.',
-      exitCode: ExitCode.usage,
-    }),
-  configFileMissing: (file: string) =>
-    new ReleaseWatchError({
-      code: 'CONFIG_NOT_FOUND',
-      message: `Config file ${file} does not exist.`,
-      suggestion: 'Check the --config path, or run `release-watch init` to create a config.',
+      message:
+        'file' in where
+          ? `Config file ${where.file} does not exist.`
+          : `No release-watch config found in ${where.searchedFrom} or any parent folder (looked for ${where.places.join(', ')}).`,
+      suggestion:
+        'file' in where
+          ? 'Check the --config path, or run `release-watch init` to create a config.'
+          : 'Run `release-watch init` to create release-watch.config.ts, or pass --config PATH.',
       exitCode: ExitCode.usage,
     }),
   configLoad: (file: string, reason: string, cause?: unknown) =>
@@ -129,13 +263,6 @@ export const Errors = {
       suggestion: 'Upgrade release-watch (`npm i -D release-watch@latest`), or restore the file from git.',
       exitCode: ExitCode.usage,
     }),
-  notImplemented: (command: string, issue: string) =>
-    new ReleaseWatchError({
-      code: 'NOT_IMPLEMENTED',
-      message: `\`release-watch ${command}\` is not implemented yet (${issue}).`,
-      suggestion: 'Use a released version of release-watch that includes this stage.',
-      exitCode: ExitCode.failure,
-    }),
   artifactMissing: (file: string, producer: string) =>
     new ReleaseWatchError({
       code: 'ARTIFACT_MISSING',
@@ -150,27 +277,9 @@ export const Errors = {
       suggestion: 'Re-run the stage that writes it.',
       exitCode: ExitCode.failure,
     }),
-  githubRequestFailed: (
-    id: string,
-    repo: string,
-    status: number,
-    reason: string,
-    authenticated: boolean,
-    cause?: unknown,
-  ) =>
-    new ReleaseWatchError({
-      code: 'GITHUB_REQUEST_FAILED',
-      message: `GitHub answered ${status} while listing the releases of ${repo} (upstream "${id}"): ${reason}`,
-      suggestion:
-        status === 404
-          ? `Check upstreams.${id}.repo${authenticated ? '' : '; a private repository needs GITHUB_TOKEN or GH_TOKEN'}, or use source: 'git-tags'.`
-          : status === 401
-            ? 'The token in GITHUB_TOKEN / GH_TOKEN was refused: renew it, or unset it for public repositories.'
-            : "GitHub may be having trouble: try again later, or use source: 'git-tags' (no API).",
-      exitCode: ExitCode.external,
-      details: { upstream: id, repo, status },
-      cause,
-    }),
+  /** GitHub failed while check listed an upstream's releases, or while report read or filed issues. */
+  githubRequestFailed: (failure: ReleasesRequestFailure | ReportRequestFailure) =>
+    failure.during === 'report' ? reportRequestFailed(failure) : releasesRequestFailed(failure),
   githubRateLimited: (id: string, repo: string, authenticated: boolean, cause?: unknown) =>
     new ReleaseWatchError({
       code: 'GITHUB_RATE_LIMITED',
@@ -333,38 +442,6 @@ export const Errors = {
         'Set GITHUB_TOKEN or GH_TOKEN to a token that may write issues in that repository (in Actions: `permissions: issues: write`), or pass --dry-run.',
       exitCode: ExitCode.usage,
     }),
-  reportGitHubFailed: (options: {
-    upstream: string;
-    tag: string;
-    repo: string;
-    action: string;
-    status?: number;
-    reason: string;
-    filed: readonly number[];
-    lastReviewed: string | null;
-  }) => {
-    const { upstream, tag, status } = options;
-    const filed =
-      options.filed.length > 0
-        ? ` Filed before the failure: ${options.filed.map((n) => `#${n}`).join(', ')}.`
-        : '';
-    const rerun = `re-run \`release-watch report --upstream ${upstream} --tag ${tag}\`: issues already filed are recognised by their marker, so nothing is filed twice.`;
-    const suggestion =
-      status === 401
-        ? 'The token was refused: check GITHUB_TOKEN / GH_TOKEN.'
-        : status === 403 || status === 404
-          ? `Check that ${options.repo} exists and that the token may read and write its issues (in Actions: \`permissions: issues: write\`); then ${rerun}`
-          : `GitHub may be having trouble; ${rerun}`;
-    return new ReleaseWatchError({
-      code: 'GITHUB_REQUEST_FAILED',
-      message:
-        `GitHub failed while ${options.action} (${status ? `HTTP ${status}` : 'no answer'}: ${options.reason}).${filed} ` +
-        `The state of "${upstream}" was left at ${options.lastReviewed ?? '(never reviewed)'}.`,
-      suggestion,
-      exitCode: ExitCode.external,
-      details: { upstream, tag, repo: options.repo, status, filed: options.filed },
-    });
-  },
   reportUpstreamAmbiguous: (pending: readonly string[]) =>
     new ReleaseWatchError({
       code: 'UPSTREAM_REQUIRED',
@@ -480,19 +557,30 @@ export const Errors = {
       exitCode: ExitCode.external,
       details: { agent, problems, rawDir },
     }),
-  lockHeld: (
-    what: 'state file' | 'artifact folder',
-    file: string,
-    lockPath: string,
-    holder: { pid: number; hostname: string; since: string } | undefined,
-    waitedMs: number,
-  ) =>
+  /** Anything that is not a ReleaseWatchError: a bug or an unforeseen failure, kept with its message. */
+  unexpected: (error: unknown) =>
     new ReleaseWatchError({
-      code: what === 'state file' ? 'STATE_LOCKED' : 'ARTIFACTS_LOCKED',
-      message: `The ${what} ${file} is locked by ${holder ? `process ${holder.pid} on ${holder.hostname} (since ${holder.since})` : 'another process'}; gave up after waiting ${Math.round(waitedMs / 1000)}s. Lock: ${lockPath}.`,
+      code: 'UNEXPECTED',
+      message: (error as Error)?.message ?? String(error),
+      suggestion: 'This is likely a bug in release-watch: report it with the command and its output.',
+      exitCode: ExitCode.failure,
+      cause: error,
+    }),
+  stateLocked: (file: string, lockPath: string, holder: LockHolderInfo | undefined, waitedMs: number) =>
+    new ReleaseWatchError({
+      code: 'STATE_LOCKED',
+      message: lockedMessage('state file', file, lockPath, holder, waitedMs),
       suggestion: `Wait for the other release-watch run to finish (raise the wait with RELEASE_WATCH_LOCK_WAIT, e.g. 5m). If no run is going on, remove ${lockPath}.`,
       exitCode: ExitCode.failure,
       details: { file, lock: lockPath, holder },
+    }),
+  artifactsLocked: (dir: string, lockPath: string, holder: LockHolderInfo | undefined, waitedMs: number) =>
+    new ReleaseWatchError({
+      code: 'ARTIFACTS_LOCKED',
+      message: lockedMessage('artifact folder', dir, lockPath, holder, waitedMs),
+      suggestion: `Wait for the other release-watch process to finish (RELEASE_WATCH_LOCK_WAIT raises the wait). If none is running, remove ${lockPath}.`,
+      exitCode: ExitCode.failure,
+      details: { dir, lock: lockPath, holder },
     }),
   lockLost: (what: 'state file' | 'artifact folder', file: string, lockPath: string) =>
     new ReleaseWatchError({

@@ -11,11 +11,10 @@ export type {
   AgentRunResult,
 } from './analysis/agent/types.js';
 export { ContextBuilder, type ContextCoverage } from './analysis/context.js';
-export { classify } from './analysis/diff/classify.js';
-export { type FileDiff, type Hunk, numberedLines, streamPatch } from './analysis/diff/patch.js';
 export { evidenceProblem, mergeFindings, verifyFindings } from './analysis/evidence.js';
 export { scanDiff } from './analysis/pass.js';
-export { gitRepoReader, isSafeRepoPath, type RepoReader } from './analysis/repo-reader.js';
+export { classify } from './analysis/patch/classify.js';
+export { type FileDiff, type Hunk, numberedLines, streamPatch } from './analysis/patch/patch.js';
 export { findingId, RULES } from './analysis/scanners/index.js';
 export { SEVERITY } from './analysis/scanners/severity.js';
 export type {
@@ -44,7 +43,7 @@ export {
   analyzeRelease,
   newestAnalyzableTag,
 } from './analysis/service.js';
-export type { DiffRequest, DiffStage, WorktreeStage } from './analysis/stages.js';
+export type { DiffRequest, DiffStage, WorktreeStage } from './analysis/types.js';
 export { ARTIFACT_FILES, artifactPaths } from './artifacts/paths.js';
 export {
   type ChangedFile,
@@ -65,15 +64,19 @@ export {
   type Severity,
   type UpstreamConfig,
 } from './config/schema.js';
+export { compileTagPattern, type TagPattern } from './config/tag-pattern.js';
 export { selectUpstream } from './config/upstreams.js';
+export { openUpstreamCache } from './diff/cache.js';
+export { type DiffOptions, type DiffResult, diffRelease } from './diff/service.js';
 export { Errors, ExitCode, ReleaseWatchError } from './errors.js';
+export type { UpstreamCache } from './git/cache.js';
 export {
-  openUpstreamCache,
+  gitRepoReader,
+  isSafeRepoPath,
+  type RepoReader,
   readFileAtRef,
   readFilesAtRef,
-  type UpstreamCache,
-} from './git/cache.js';
-export { type DiffOptions, type DiffResult, diffRelease } from './git/diff.js';
+} from './git/reader.js';
 export { ensureWorktree, removeWorktree, worktreePath } from './git/worktree.js';
 export { type InitOptions, type InitResult, initProject } from './init/service.js';
 export { fingerprintOf } from './report/markers.js';
@@ -102,14 +105,7 @@ export {
   upstreamsWithUpdates,
 } from './sources/check.js';
 export { createSourceDeps, type SourceDepsOptions } from './sources/deps.js';
-export {
-  type ListOptions,
-  listReleases,
-  pendingReleases,
-  type SourceDeps,
-  selectReleases,
-} from './sources/index.js';
-export { compileTagPattern, type TagPattern } from './sources/tags.js';
-export { type Release, releaseSchema } from './sources/types.js';
+export { listReleases, pendingReleases, selectReleases } from './sources/index.js';
+export { type ListOptions, type Release, releaseSchema, type SourceDeps } from './sources/types.js';
 export { resetState, setState, showState } from './state/service.js';
 export { readState, type State, stateSchema, type UpstreamState, writeState } from './state/store.js';

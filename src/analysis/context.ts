@@ -1,8 +1,8 @@
 import type { ChangedFile, ReleaseArtifact } from '../artifacts/schema.js';
 import type { UpstreamConfig } from '../config/schema.js';
 import { defang } from './defang.js';
-import { classify, type ExcludedReason } from './diff/classify.js';
-import { type FileDiff, type Hunk, isAdditionOnly, isDeletionOnly } from './diff/patch.js';
+import { classify, type ExcludedReason } from './patch/classify.js';
+import { type FileDiff, type Hunk, isAdditionOnly, isDeletionOnly } from './patch/patch.js';
 import type { Finding } from './schema.js';
 
 /**

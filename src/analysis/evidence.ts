@@ -1,5 +1,5 @@
-import { SEVERITIES, type Severity } from '../config/schema.js';
-import { isSafeRepoPath, type RepoReader, splitLines } from './repo-reader.js';
+import { maxSeverity, severityRank } from '../config/severity.js';
+import { isSafeRepoPath, type RepoReader, splitLines } from '../git/reader.js';
 import type { Evidence, Finding } from './schema.js';
 
 export const normalizeWhitespace = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -47,13 +47,6 @@ export async function verifyFindings(
     problems: checked.flatMap((c) => c.problems.map((problem) => ({ finding: c.finding.id, problem }))),
   };
 }
-
-export const severityRank = (severity: Severity) => SEVERITIES.indexOf(severity);
-export const maxSeverity = (severities: Iterable<Severity>): Severity => {
-  let max: Severity = 'none';
-  for (const s of severities) if (severityRank(s) > severityRank(max)) max = s;
-  return max;
-};
 
 const evidenceKey = (e: Evidence) => `${e.ref}\0${e.path}\0${e.startLine}\0${e.endLine}`;
 

@@ -1,9 +1,9 @@
 import type { ChangedFile } from '../artifacts/schema.js';
 import type { UpstreamConfig } from '../config/schema.js';
+import type { RepoReader } from '../git/reader.js';
 import { ContextBuilder } from './context.js';
-import { classify } from './diff/classify.js';
-import { streamPatch } from './diff/patch.js';
-import type { RepoReader } from './repo-reader.js';
+import { classify } from './patch/classify.js';
+import { streamPatch } from './patch/patch.js';
 import { type AnyRule, createScanners, RULES } from './scanners/index.js';
 import type { Finding } from './schema.js';
 

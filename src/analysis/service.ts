@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
 import { ReleaseBatch } from '../artifacts/batch.js';
+import { artifactTags } from '../artifacts/list.js';
 import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
 import { readArtifact } from '../artifacts/read.js';
 import {
@@ -12,18 +12,20 @@ import {
   releaseArtifactSchema,
 } from '../artifacts/schema.js';
 import type { ResolvedConfig } from '../config/load.js';
-import { SEVERITIES, type Severity } from '../config/schema.js';
+import type { Severity } from '../config/schema.js';
+import { countBySeverity, maxSeverity, severityCountLine } from '../config/severity.js';
 import { getUpstream, selectUpstream, tagPatternOf } from '../config/upstreams.js';
 import { Errors, isReleaseWatchError } from '../errors.js';
+import { gitRepoReader, type RepoReader } from '../git/reader.js';
 import { type GitRunner, runGit, validateTagName } from '../git/run.js';
 import { writeFileAtomically } from '../util/fs.js';
 import { assertSafeTag } from '../util/safe-tag.js';
+import { formatZodIssues } from '../util/zod.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
-import { maxSeverity, mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
+import { mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
 import { scanDiff } from './pass.js';
-import { gitRepoReader, type RepoReader } from './repo-reader.js';
 import { type Analysis, agentOutputSchema, analysisSchema, type Finding } from './schema.js';
-import type { DiffStage, WorktreeStage } from './stages.js';
+import type { DiffStage, WorktreeStage } from './types.js';
 
 export interface AnalyzeOptions {
   upstream?: string;
@@ -71,15 +73,9 @@ const hasDiffArtifacts = (paths: ArtifactPaths) => DIFF_ARTIFACTS.every((name) =
 /** The newest release folder of an upstream that holds diff artifacts (by the tag pattern's version). */
 export async function newestAnalyzableTag(config: ResolvedConfig, id: string): Promise<string | undefined> {
   const pattern = tagPatternOf(getUpstream(config, id));
-  let folders: string[];
-  try {
-    folders = await readdir(join(config.artifacts, id));
-  } catch {
-    return undefined;
-  }
-  const tags = folders
-    .map((folder) => folder.replaceAll('%2F', '/'))
-    .filter((tag) => hasDiffArtifacts(artifactPaths(config.artifacts, id, tag)));
+  const tags = (await artifactTags(config.artifacts, id)).filter((tag) =>
+    hasDiffArtifacts(artifactPaths(config.artifacts, id, tag)),
+  );
   const version = (tag: string) => pattern.versionOf(tag) ?? undefined;
   tags.sort((a, b) => {
     const va = version(a);
@@ -90,22 +86,8 @@ export async function newestAnalyzableTag(config: ResolvedConfig, id: string): P
   return tags[0];
 }
 
-function countBy<K extends string>(keys: readonly K[], values: readonly K[]): Record<K, number> {
-  const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
-  for (const v of values) counts[v]++;
-  return counts;
-}
-
 function scannerSummary(findings: readonly Finding[], coverage: Analysis['coverage']): string {
-  const counts = countBy(
-    SEVERITIES,
-    findings.map((f) => f.severity),
-  );
-  const bySeverity = [...SEVERITIES]
-    .reverse()
-    .filter((s) => counts[s] > 0)
-    .map((s) => `${counts[s]} ${s}`)
-    .join(', ');
+  const bySeverity = severityCountLine(countBySeverity(findings.map((f) => f.severity)));
   const surfaces = coverage.surfacesTouched.length > 0 ? coverage.surfacesTouched.join(', ') : 'none';
   return `Scanners only (no agent): ${findings.length} findings${bySeverity ? ` (${bySeverity})` : ''} in ${coverage.filesChanged} changed files; surfaces touched: ${surfaces}.`;
 }
@@ -270,14 +252,11 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
     impact: analysis.impact,
     findings: {
       total: findings.length,
-      bySeverity: countBy(
-        SEVERITIES,
-        findings.map((f) => f.severity),
-      ),
-      bySource: countBy(
-        ['scanner', 'agent'],
-        findings.map((f) => f.source),
-      ),
+      bySeverity: countBySeverity(findings.map((f) => f.severity)),
+      bySource: {
+        scanner: findings.filter((f) => f.source === 'scanner').length,
+        agent: findings.filter((f) => f.source === 'agent').length,
+      },
       unverified: findings.filter((f) => !f.verified).length,
     },
     coverage,
@@ -304,7 +283,7 @@ async function runAgent(
   }
   const parsed = agentOutputSchema.safeParse(result?.output);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = formatZodIssues(parsed.error);
     throw Errors.agentFailed(id, tag, rawDir, `its answer does not fit the schema (${problems.join('; ')})`);
   }
   return { ...result, output: parsed.data };

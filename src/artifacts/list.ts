@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tagOfFolderName } from '../util/tag-folder.js';
 
 /** Tags that have an artifact folder under `<artifacts>/<upstream>/` (folder names decoded), unordered. */
 export async function artifactTags(artifactsRoot: string, upstream: string): Promise<string[]> {
@@ -8,7 +9,7 @@ export async function artifactTags(artifactsRoot: string, upstream: string): Pro
     // Names starting with "." are the staging, swap and lock folders of release batches, never tags.
     return entries
       .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => e.name.replaceAll('%2F', '/'));
+      .map((e) => tagOfFolderName(e.name));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

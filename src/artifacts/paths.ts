@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { tagFolderName } from '../util/tag-folder.js';
 
 export const ARTIFACT_FILES = {
   release: 'release.json',
@@ -16,7 +17,7 @@ export type ArtifactPaths = Record<ArtifactName, string> & { dir: string };
 
 /** `<artifacts>/<upstream>/<to-tag>/`; a `/` in a tag is kept inside one folder name. */
 export function artifactPaths(artifactsRoot: string, upstream: string, tag: string): ArtifactPaths {
-  const dir = join(artifactsRoot, upstream, tag.replaceAll('/', '%2F'));
+  const dir = join(artifactsRoot, upstream, tagFolderName(tag));
   const paths = Object.fromEntries(
     Object.entries(ARTIFACT_FILES).map(([name, file]) => [name, join(dir, file)]),
   );

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { Errors } from '../errors.js';
 import { readTextIfExists } from '../util/fs.js';
+import { formatZodIssues } from '../util/zod.js';
 
 /** Reads an artifact a previous stage wrote, validated at the boundary. */
 export async function readArtifact<S extends z.ZodType>(
@@ -18,10 +19,7 @@ export async function readArtifact<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw Errors.artifactInvalid(
-      file,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
+    throw Errors.artifactInvalid(file, formatZodIssues(parsed.error));
   }
   return parsed.data;
 }

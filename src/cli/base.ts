@@ -77,5 +77,3 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return undefined;
   }
 }
-
-export { ExitCode };

@@ -1,9 +1,9 @@
 import { analyzeRelease } from '../analysis/service.js';
-import { createAnalyzeDeps } from '../analysis/stages.js';
 import { BaseCommand } from '../cli/base.js';
 import { agentFlag, fromFlag, modelFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
-import { SEVERITIES } from '../config/schema.js';
+import { severityCountLine } from '../config/severity.js';
 import { githubEnv } from '../github/env.js';
+import { createAnalyzeDeps } from '../run/deps.js';
 import { createSourceDeps } from '../sources/deps.js';
 
 export default class Analyze extends BaseCommand<typeof Analyze> {
@@ -27,11 +27,7 @@ export default class Analyze extends BaseCommand<typeof Analyze> {
       { upstream, tag, from, agent: agent as 'opencode' | 'none' | undefined, model },
       createAnalyzeDeps(sources),
     );
-    const counts = [...SEVERITIES]
-      .reverse()
-      .filter((s) => result.findings.bySeverity[s] > 0)
-      .map((s) => `${result.findings.bySeverity[s]} ${s}`)
-      .join(', ');
+    const counts = severityCountLine(result.findings.bySeverity);
     const { coverage } = result;
     this.log(`${result.upstream} ${result.from} → ${result.tag}: impact ${result.impact}`);
     this.log(

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { fromFlag, upstreamFlag } from '../cli/flags.js';
-import { type DiffResult, diffRelease } from '../git/diff.js';
+import { type DiffResult, diffRelease } from '../diff/service.js';
 import { githubEnv } from '../github/env.js';
 import { createSourceDeps } from '../sources/deps.js';
 

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import { TypeScriptLoader } from 'cosmiconfig-typescript-loader';
 import { Errors, isReleaseWatchError } from '../errors.js';
-import { type Config, configSchema, formatIssues } from './schema.js';
+import { formatZodIssues } from '../util/zod.js';
+import { type Config, configSchema } from './schema.js';
 
 const MODULE = 'release-watch';
 
@@ -59,7 +60,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   const file = options.file ? resolve(cwd, options.file) : undefined;
   try {
     if (file) {
-      if (!existsSync(file) || !statSync(file).isFile()) throw Errors.configFileMissing(file);
+      if (!existsSync(file) || !statSync(file).isFile()) throw Errors.configNotFound({ file });
       found = await explorer().load(file);
     } else {
       found = await explorer().search(cwd);
@@ -70,10 +71,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     throw Errors.configLoad(failing, firstLine((error as Error).message), error);
   }
   if (!found)
-    throw Errors.configNotFound(
-      cwd,
-      SEARCH_PLACES.filter((p) => p !== 'package.json').concat('package.json#release-watch'),
-    );
+    throw Errors.configNotFound({
+      searchedFrom: cwd,
+      places: SEARCH_PLACES.filter((p) => p !== 'package.json').concat('package.json#release-watch'),
+    });
   return parseConfig(found.config, found.filepath);
 }
 
@@ -86,7 +87,7 @@ export function parseConfig(raw: unknown, file: string): ResolvedConfig {
   const value =
     raw && typeof raw === 'object' && 'default' in raw && Object.keys(raw).length === 1 ? raw.default : raw;
   const parsed = configSchema.safeParse(value ?? {});
-  if (!parsed.success) throw Errors.configInvalid(file, formatIssues(parsed.error));
+  if (!parsed.success) throw Errors.configInvalid(file, formatZodIssues(parsed.error));
   const rootDir = dirname(file);
   const artifacts = resolve(rootDir, parsed.data.artifacts);
   return {

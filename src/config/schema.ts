@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { tagPatternProblem } from '../sources/tags.js';
 import { DURATION_PATTERN, parseDuration } from '../util/duration.js';
+import { tagPatternProblem } from './tag-pattern.js';
 
 export const SEVERITIES = ['none', 'low', 'medium', 'high', 'breaking'] as const;
 export const severitySchema = z.enum(SEVERITIES);
@@ -109,16 +109,4 @@ export type UpstreamConfig = z.output<typeof upstreamSchema>;
 /** Typed identity: gives editors the schema's types in release-watch.config.ts. */
 export function defineConfig(config: ConfigInput): ConfigInput {
   return config;
-}
-
-/** Every problem at once, each as `path: message`. */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => `${path ? `${path}.` : ''}${key}: unknown key`);
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) return [`${path || '(root)'}: required`];
-    return [`${path || '(root)'}: ${issue.message}`];
-  });
 }

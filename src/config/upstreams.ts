@@ -1,6 +1,6 @@
 import { Errors } from '../errors.js';
-import { compileTagPattern, type TagPattern } from '../sources/tags.js';
 import type { Config, UpstreamConfig } from './schema.js';
+import { compileTagPattern, type TagPattern } from './tag-pattern.js';
 
 export function upstreamIds(config: Pick<Config, 'upstreams'>): string[] {
   return Object.keys(config.upstreams);
@@ -49,4 +49,14 @@ export function selectUpstream(
   }
   if (ids.length === 1) return ids[0]!;
   throw Errors.unknownUpstream('(none given)', ids);
+}
+
+/** Clone URL of an upstream: its `url`, else `${GITHUB_SERVER_URL}/${owner}/${name}.git`. */
+export function cloneUrl(upstream: Pick<UpstreamConfig, 'repo' | 'url'>, env: { serverUrl: string }): string {
+  return upstream.url ?? `${env.serverUrl}/${upstream.repo}.git`;
+}
+
+/** Web base of an upstream for permalinks and compare links. */
+export function webUrl(upstream: Pick<UpstreamConfig, 'repo'>, env: { serverUrl: string }): string {
+  return `${env.serverUrl}/${upstream.repo}`;
 }

@@ -1,11 +1,7 @@
 import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ResolvedConfig } from '../config/load.js';
-import { getUpstream } from '../config/upstreams.js';
-import type { GitHubEnv } from '../github/client.js';
 import { remoteOf } from './remote.js';
 import { GitError, type GitOptions, type GitRunner } from './run.js';
-import { cloneUrl } from './url.js';
 
 /**
  * The upstream cache: one bare partial clone per upstream, `<cache>/<id>.git`, that holds only what
@@ -64,15 +60,6 @@ function quoteConfigValue(value: string): string {
 
 const HEX_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const GITLINK_MODE = '160000';
-
-/** The cache of a configured upstream (what the analyze stage reads files and worktrees from). */
-export function openUpstreamCache(
-  config: Pick<ResolvedConfig, 'cache' | 'upstreams'>,
-  id: string,
-  deps: { env: Pick<GitHubEnv, 'serverUrl'>; git: GitRunner },
-) {
-  return openCache(config.cache, id, cloneUrl(getUpstream(config, id), deps.env), deps.git);
-}
 
 /** `git --git-dir=<cache> …`: explicit, so neither `safe.bareRepository` nor an enclosing repository matters. */
 export function cacheGit(cache: UpstreamCache, args: readonly string[], options?: GitOptions) {
@@ -302,48 +289,4 @@ export async function prefetchDiff(cache: UpstreamCache & { created?: boolean },
   const blobs = cache.created ? ids : await missingObjects(cache, ids);
   await fetchObjects(cache, blobs);
   return { trees, blobs: blobs.length };
-}
-
-/**
- * Files at a commit, read from the cache (`git show <commit>:<path>`), fetching the missing blobs in
- * one request. Paths that do not exist there, or are folders or submodules, are absent from the map.
- */
-export async function readFilesAtRef(
-  cache: UpstreamCache,
-  commit: string,
-  paths: readonly string[],
-): Promise<Map<string, string>> {
-  const contents = new Map<string, string>();
-  if (!HEX_ID.test(commit)) throw new Error(`readFilesAtRef needs a full commit id, got "${commit}"`);
-  const wanted = [...new Set(paths)].filter((path) => path !== '' && !path.includes('\0'));
-  if (wanted.length === 0) return contents;
-  await ensureTrees(cache, [commit]);
-  const { stdout } = await cacheGit(cache, [
-    '--literal-pathspecs',
-    'ls-tree',
-    '-z',
-    '--full-tree',
-    '--end-of-options',
-    commit,
-    '--',
-    ...wanted,
-  ]);
-  const blobs = new Map<string, string>();
-  const asked = new Set(wanted);
-  for (const entry of stdout.split('\0')) {
-    const match = /^(\d+) (\w+) ([0-9a-f]+)\t([\s\S]*)$/.exec(entry);
-    // A folder that was asked for and also leads to another asked path lists its whole content.
-    if (match?.[2] === 'blob' && asked.has(match[4]!)) blobs.set(match[4]!, match[3]!);
-  }
-  await fetchObjects(cache, await missingObjects(cache, [...new Set(blobs.values())]));
-  for (const path of wanted) {
-    const id = blobs.get(path);
-    if (id) contents.set(path, (await cacheGit(cache, ['cat-file', 'blob', id])).stdout);
-  }
-  return contents;
-}
-
-/** One file at a commit, or undefined when it does not exist there. */
-export async function readFileAtRef(cache: UpstreamCache, commit: string, path: string) {
-  return (await readFilesAtRef(cache, commit, [path])).get(path);
 }

@@ -1,5 +1,6 @@
 import { access, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { tagFolderName } from '../util/tag-folder.js';
 import { cacheGit, ensureTrees, type UpstreamCache } from './cache.js';
 
 /**
@@ -8,7 +9,7 @@ import { cacheGit, ensureTrees, type UpstreamCache } from './cache.js';
  * prefetch plus `git archive | tar` (2.2–3.4 s) and as `git archive` on its own (2.6 s).
  */
 export function worktreePath(cache: UpstreamCache, tag: string): string {
-  return join(dirname(cache.dir), 'worktrees', cache.id, tag.replaceAll('/', '%2F'));
+  return join(dirname(cache.dir), 'worktrees', cache.id, tagFolderName(tag));
 }
 
 /** Checkout options: upstream symlinks become plain files (nothing points outside the checkout), no LFS downloads. */

@@ -8,11 +8,10 @@ import { artifactPaths } from '../artifacts/paths.js';
 import { readArtifact } from '../artifacts/read.js';
 import { type ReleaseArtifact, releaseArtifactSchema } from '../artifacts/schema.js';
 import type { ResolvedConfig } from '../config/load.js';
-import { SEVERITIES, type Severity } from '../config/schema.js';
-import { getUpstream, selectUpstream, tagPatternOf, upstreamIds } from '../config/upstreams.js';
+import { severityRank } from '../config/severity.js';
+import { getUpstream, selectUpstream, tagPatternOf, upstreamIds, webUrl } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import { validateTagName } from '../git/run.js';
-import { webUrl } from '../git/url.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
 import {
   readState,
@@ -57,8 +56,6 @@ export interface ReportDeps {
   /** Progress notes (waiting for the state lock). */
   onNote?: (message: string) => void;
 }
-
-const rank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
 /** Analyzed tags of an upstream (folders holding analysis.json whose tag fits the pattern), newest first. */
 async function analyzedTags(config: ResolvedConfig, id: string): Promise<{ tag: string; version: string }[]> {
@@ -187,7 +184,8 @@ async function reportLocked(
   const filed: number[] = [];
   const fail = (error: unknown): never => {
     if (!(error instanceof GitHubCallFailed)) throw error;
-    throw Errors.reportGitHubFailed({
+    throw Errors.githubRequestFailed({
+      during: 'report',
       upstream: id,
       tag,
       repo: repo ?? '(none)',
@@ -330,7 +328,7 @@ async function planFindings(
     .map((finding, index) => ({ finding, index }))
     .sort(
       (a, b) =>
-        rank(b.finding.severity) - rank(a.finding.severity) ||
+        severityRank(b.finding.severity) - severityRank(a.finding.severity) ||
         b.finding.confidence - a.finding.confidence ||
         a.index - b.index,
     );
@@ -345,7 +343,7 @@ async function planFindings(
       action: 'below-min-severity',
     };
     plan.outcomes.push(outcome);
-    if (rank(finding.severity) < rank(downstream.minSeverity)) continue;
+    if (severityRank(finding.severity) < severityRank(downstream.minSeverity)) continue;
     if (!finding.verified && !input.options.includeUnverified) {
       outcome.action = 'unverified';
       continue;

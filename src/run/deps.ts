@@ -1,8 +1,9 @@
-import { createAnalyzeDeps } from '../analysis/stages.js';
+import type { AnalyzeDeps } from '../analysis/service.js';
 import { createProgress, type ProgressStream } from '../cli/progress.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { type GitHubEnv, githubEnv } from '../github/env.js';
 import { createSourceDeps } from '../sources/deps.js';
+import type { SourceDeps } from '../sources/types.js';
 import type { RunDeps } from './service.js';
 
 export interface RunDepsOptions {
@@ -28,5 +29,29 @@ export function createRunDeps(config: ResolvedConfig, options: RunDepsOptions = 
     analyze: createAnalyzeDeps(sources),
     github: sources.github,
     progress,
+  };
+}
+
+/** The real stages analyze calls: the diff stage (src/diff/), worktrees (src/git/), the OpenCode runner. */
+export function createAnalyzeDeps(
+  sources: SourceDeps,
+): Pick<AnalyzeDeps, 'runDiffStage' | 'prepareWorktree' | 'agentRunner' | 'git' | 'onNote'> {
+  return {
+    git: sources.git,
+    onNote: sources.onNote,
+    runDiffStage: async ({ config, upstream, from, to }) => {
+      const { diffRelease } = await import('../diff/service.js');
+      const result = await diffRelease(config, { upstream, from, to }, sources);
+      return { to: result.to.tag };
+    },
+    prepareWorktree: async ({ config, upstream, tag, commit }) => {
+      const [{ openUpstreamCache }, { ensureWorktree }] = await Promise.all([
+        import('../diff/cache.js'),
+        import('../git/worktree.js'),
+      ]);
+      const cache = await openUpstreamCache(config, upstream, sources);
+      return ensureWorktree(cache, { tag, commit });
+    },
+    agentRunner: async (input) => (await import('../analysis/agent/opencode.js')).openCodeRunner(input),
   };
 }

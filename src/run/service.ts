@@ -2,12 +2,12 @@ import type { AnalyzeDeps } from '../analysis/service.js';
 import type { Progress } from '../cli/progress.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Severity } from '../config/schema.js';
-import { isReleaseWatchError, type ReleaseWatchError } from '../errors.js';
-import type { DiffDeps } from '../git/diff.js';
+import type { DiffDeps } from '../diff/service.js';
+import { Errors, isReleaseWatchError, type ReleaseWatchError } from '../errors.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
 import type { ReportResult } from '../report/types.js';
 import { checkUpstreams, type UpstreamCheck } from '../sources/check.js';
-import type { SourceDeps } from '../sources/index.js';
+import type { SourceDeps } from '../sources/types.js';
 import { withStateLock } from '../state/store.js';
 
 export interface RunOptions {
@@ -21,7 +21,7 @@ export type Stage = 'check' | 'diff' | 'analyze' | 'report';
 
 /** The stages `run` chains; injected so tests can fail one of them. */
 export interface RunStages {
-  diff: typeof import('../git/diff.js').diffRelease;
+  diff: typeof import('../diff/service.js').diffRelease;
   analyze: typeof import('../analysis/service.js').analyzeRelease;
   report: typeof import('../report/service.js').reportRelease;
 }
@@ -59,14 +59,7 @@ export interface RunResult {
 }
 
 const errorJson = (error: unknown): ReturnType<ReleaseWatchError['toJSON']> =>
-  isReleaseWatchError(error)
-    ? error.toJSON()
-    : {
-        code: 'UNEXPECTED',
-        message: (error as Error)?.message ?? String(error),
-        exitCode: 1,
-        suggestion: undefined,
-      };
+  (isReleaseWatchError(error) ? error : Errors.unexpected(error)).toJSON();
 
 /**
  * check, then for every upstream with a new release: diff → analyze → report (which advances the
@@ -84,7 +77,7 @@ export function runAll(config: ResolvedConfig, options: RunOptions, deps: RunDep
 
 async function runLocked(config: ResolvedConfig, options: RunOptions, deps: RunDeps): Promise<RunResult> {
   const stages: RunStages = {
-    diff: deps.stages?.diff ?? (await import('../git/diff.js')).diffRelease,
+    diff: deps.stages?.diff ?? (await import('../diff/service.js')).diffRelease,
     analyze: deps.stages?.analyze ?? (await import('../analysis/service.js')).analyzeRelease,
     report: deps.stages?.report ?? (await import('../report/service.js')).reportRelease,
   };

@@ -1,13 +1,12 @@
 import type { ResolvedConfig } from '../config/load.js';
 import type { UpstreamConfig } from '../config/schema.js';
-import { getUpstream, tagPatternOf, upstreamIds } from '../config/upstreams.js';
+import { cloneUrl, getUpstream, tagPatternOf, upstreamIds } from '../config/upstreams.js';
 import { Errors, isReleaseWatchError, type ReleaseWatchError } from '../errors.js';
-import { cloneUrl } from '../git/url.js';
 import { readState, upstreamState } from '../state/store.js';
 import { renderTable } from '../util/table.js';
-import { listReleases, type SourceDeps } from './index.js';
+import { listReleases } from './index.js';
 import { pendingReleases } from './select.js';
-import type { Release } from './types.js';
+import type { Release, SourceDeps } from './types.js';
 
 /**
  * `new`: releases after the last reviewed one; `baseline`: never reviewed, the newest release is

@@ -1,7 +1,6 @@
 import type { GitRunner } from '../git/run.js';
 import type { CreateClientOptions, GitHubClient, GitHubEnv } from '../github/client.js';
-import type { SourceDeps } from './index.js';
-import type { NpmRegistry } from './npm.js';
+import type { NpmRegistry, SourceDeps } from './types.js';
 
 export interface SourceDepsOptions {
   env: GitHubEnv;

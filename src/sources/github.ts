@@ -6,8 +6,8 @@ import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
-import type { ListOptions, ReleaseSource, SourceDeps } from './index.js';
 import { selectReleases, unsafeTagNote } from './select.js';
+import type { ListOptions, ReleaseSource, SourceDeps } from './types.js';
 
 const PER_PAGE = 100;
 /** 10,000 releases: a safety stop against a `Link` header that never ends. */
@@ -153,7 +153,15 @@ function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: 
     error.status === 429 ||
     (error.status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(error.message)));
   if (rateLimited) return Errors.githubRateLimited(id, upstream.repo, authenticated, error);
-  return Errors.githubRequestFailed(id, upstream.repo, error.status, error.message, authenticated, error);
+  return Errors.githubRequestFailed({
+    during: 'releases',
+    id,
+    repo: upstream.repo,
+    status: error.status,
+    reason: error.message,
+    authenticated,
+    cause: error,
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import Config from '@npmcli/config';
 import { definitions, flatten, shorthands } from '@npmcli/config/lib/definitions/index.js';
 import registryFetch from 'npm-registry-fetch';
-import type { NpmRegistry } from './npm.js';
+import type { NpmRegistry } from './types.js';
 
 // Abbreviated metadata ("corgi"): versions and dist-tags without every manifest's full text.
 const CORGI = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';

@@ -2,16 +2,8 @@ import semver from 'semver';
 import { z } from 'zod';
 import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
-import type { ReleaseSource } from './index.js';
 import { selectReleases, unsafeTagNote } from './select.js';
-
-/** The registry client a source needs; the real one (npm-registry.ts) follows the user's npm config. */
-export interface NpmRegistry {
-  /** The registry URL that serves this package (credentials removed), for messages. */
-  registryFor(name: string): string;
-  /** The package document (abbreviated metadata is enough). */
-  packument(name: string): Promise<unknown>;
-}
+import type { ReleaseSource } from './types.js';
 
 const packumentSchema = z.object({
   'dist-tags': z.record(z.string(), z.string()).default({}),

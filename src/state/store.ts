@@ -6,6 +6,7 @@ import { Errors } from '../errors.js';
 import { writeJsonAtomically } from '../util/fs.js';
 import { withFileLock } from '../util/lock.js';
 import { isWriteFileAtomicTemp, sweepDir } from '../util/sweep.js';
+import { formatZodIssues } from '../util/zod.js';
 
 export const upstreamStateSchema = z.strictObject({
   lastReviewed: z.string().nullable().default(null),
@@ -49,7 +50,7 @@ export async function readState(file: string): Promise<State> {
   }
   const parsed = stateSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = formatZodIssues(parsed.error);
     throw Errors.stateUnreadable(file, `unexpected content (${problems.join('; ')})`);
   }
   return parsed.data;

@@ -15,22 +15,6 @@ export async function writeJsonAtomically(file: string, value: unknown): Promise
   await writeFileAtomically(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/**
- * For outputs too large to hold in memory: `produce` streams into a temp path beside `file`,
- * which is renamed over `file` only when `produce` succeeded.
- */
-export async function writeStreamAtomically(file: string, produce: (tempPath: string) => Promise<void>) {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await produce(temp);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 export async function readTextIfExists(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');

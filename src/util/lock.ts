@@ -106,7 +106,11 @@ async function acquire(file: string, lockPath: string, options: LockOptions) {
       await utimes(lockPath, 0, 0).catch(() => undefined);
       continue;
     }
-    if (Date.now() >= deadline) throw Errors.lockHeld(options.what, file, lockPath, holder, waitMs);
+    if (Date.now() >= deadline) {
+      throw options.what === 'state file'
+        ? Errors.stateLocked(file, lockPath, holder, waitMs)
+        : Errors.artifactsLocked(file, lockPath, holder, waitMs);
+    }
     if (!waited) {
       waited = true;
       options.onWait?.(

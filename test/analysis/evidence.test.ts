@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { evidenceProblem, mergeFindings, verifyFindings } from '../../src/analysis/evidence.js';
-import { gitRepoReader, isSafeRepoPath, type RepoReader } from '../../src/analysis/repo-reader.js';
 import type { Evidence, Finding } from '../../src/analysis/schema.js';
+import { gitRepoReader, isSafeRepoPath, type RepoReader } from '../../src/git/reader.js';
 import { createFixtureRepo } from '../helpers/git-fixture.js';
 
 const finding = (id: string, evidence: Evidence[], more: Partial<Finding> = {}): Finding => ({

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type FileDiff, numberedLines, streamPatch } from '../../src/analysis/diff/patch.js';
+import { type FileDiff, numberedLines, streamPatch } from '../../src/analysis/patch/patch.js';
 import { createFixtureRepo } from '../helpers/git-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,7 +1,7 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DiffResult } from '../../src/git/diff.js';
+import type { DiffResult } from '../../src/diff/service.js';
 import { sharedReleaseFixture, UPSTREAM_ID, upstreamConfig } from '../git/fixture.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';

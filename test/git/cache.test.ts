@@ -1,13 +1,9 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  fetchTags,
-  openCache,
-  openUpstreamCache,
-  readFileAtRef,
-  readFilesAtRef,
-} from '../../src/git/cache.js';
+import { openUpstreamCache } from '../../src/diff/cache.js';
+import { fetchTags, openCache } from '../../src/git/cache.js';
+import { readFileAtRef, readFilesAtRef } from '../../src/git/reader.js';
 import { runGit } from '../../src/git/run.js';
 import { ensureWorktree, removeWorktree, worktreePath } from '../../src/git/worktree.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changeTotals, fileClassifier, parseRawNumstat, readCombinedDiff } from '../../src/git/changes.js';
+import { changeTotals, fileClassifier } from '../../src/diff/classify.js';
+import { parseRawNumstat, readCombinedDiff } from '../../src/git/changes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const Z = '0000000000000000000000000000000000000000';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
 import { parseConfig, type ResolvedConfig } from '../../src/config/load.js';
-import type { DiffDeps } from '../../src/git/diff.js';
+import type { DiffDeps } from '../../src/diff/service.js';
 import { type GitRunner, runGit } from '../../src/git/run.js';
 import type { GitHubEnv } from '../../src/github/client.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/git-fixture.js';

@@ -157,5 +157,3 @@ export async function agentFixture(): Promise<AgentFixture> {
 export function requestTexts(requests: { headers: Record<string, unknown>; body: string }[]): string[] {
   return requests.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`);
 }
-
-export const readText = (file: string) => readFile(file, 'utf8');

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { artifactPaths } from '../../src/artifacts/paths.js';
 import type { FilesArtifact, ReleaseArtifact } from '../../src/artifacts/schema.js';
-import { fileClassifier, parseRawNumstat } from '../../src/git/changes.js';
+import { fileClassifier } from '../../src/diff/classify.js';
+import { parseRawNumstat } from '../../src/git/changes.js';
 
 /**
  * Diff artifacts for scanner and analyze unit tests, written from a plain (non-cache) repository:

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { formatZodIssues } from '../../util/zod.js';
 import { type AgentOutput, agentOutputSchema } from '../schema.js';
 
 /**
@@ -73,9 +73,6 @@ export function candidates(text: string): object[] {
   return [...fenced, ...bare].sort((a, b) => a.index - b.index).map((c) => c.value);
 }
 
-export const formatIssues = (error: z.ZodError): string[] =>
-  error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-
 /** Extracts and validates the agent's answer from the given texts, the last text first. */
 export function extractAgentOutput(texts: readonly string[]): Extraction {
   let best: { problems: string[]; size: number } | undefined;
@@ -88,7 +85,7 @@ export function extractAgentOutput(texts: readonly string[]): Extraction {
       if (parsed.success) return { ok: true, output: parsed.data };
       // The biggest object is the likeliest attempt at the answer; report its problems.
       const size = JSON.stringify(object).length;
-      if (!best || size > best.size) best = { problems: formatIssues(parsed.error), size };
+      if (!best || size > best.size) best = { problems: formatZodIssues(parsed.error), size };
     }
   }
   return sawJson && best

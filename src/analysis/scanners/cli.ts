@@ -1,34 +1,13 @@
-import { surfaceOf } from '../diff/classify.js';
-import { type Side, splitLines } from '../repo-reader.js';
+import { type Side, splitLines } from '../../git/reader.js';
+import { surfaceOf } from '../patch/classify.js';
 import { linesEvidence } from './evidence.js';
 import { applyCase, attrValues, hasAttrKey, rustItems } from './rust-items.js';
-import type { KindOf, Observation, Rule } from './types.js';
+import type { CliDefinitions, CliName, KindOf, Observation, Rule } from './types.js';
 
 type Kind = KindOf<'cli'>;
 
-/** One way to spell a flag or subcommand, where it is defined. */
-export interface CliName {
-  /** What it belongs to: the clap struct/enum, or "js" for yargs/commander definitions. */
-  scope: string;
-  kind: 'flag' | 'subcommand';
-  /** `--model`, `-m`, or the subcommand name. */
-  name: string;
-  /** The primary spelling this one is an alias of (itself when primary). */
-  primary: string;
-  /** The field/variant that defines it: a rename keeps it, a removal loses it. */
-  ident: string;
-  startLine: number;
-  endLine: number;
-}
-
 const CLAP = ['arg', 'clap', 'command'];
 const single = (values: string[]) => values[0];
-
-export interface CliDefinitions {
-  names: CliName[];
-  /** `#[command(flatten)] field: Type`: Type's flags are scope's flags too. */
-  flattens: { scope: string; type: string }[];
-}
 
 /** The type a field holds, unwrapped from Option<…> and paths: `Option<a::Shared>` → `Shared`. */
 const typeName = (type: string) => /^(?:Option\s*<\s*)?(?:[\w]+::)*([A-Za-z_]\w*)/.exec(type)?.[1];

@@ -1,5 +1,5 @@
-import { type FileDiff, numberedLines } from '../diff/patch.js';
-import { type Side, splitLines } from '../repo-reader.js';
+import { type Side, splitLines } from '../../git/reader.js';
+import { type FileDiff, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 
 const MAX_EXCERPT = 300;

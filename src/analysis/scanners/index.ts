@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { maxSeverity, severityRank, unionEvidence } from '../evidence.js';
+import { maxSeverity, severityRank } from '../../config/severity.js';
+import { unionEvidence } from '../evidence.js';
 import type { Finding } from '../schema.js';
 import { cliRule } from './cli.js';
 import { severityOf } from './severity.js';
@@ -117,4 +118,4 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
   };
 }
 
-export type { AnyRule, ChangedFileView, Observation, Rule, RuleId, ScanContext };
+export type { AnyRule, ChangedFileView, Observation, ScanContext };

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { CliDefinitions, CliName } from './cli.js';
+import type { CliDefinitions, CliName } from './types.js';
 
 /** Flags and subcommands declared with yargs (`.option('x', { alias })`) or commander (`.option('-x, --xyz')`). */
 export function jsCliNames(text: string, fileName: string): CliDefinitions {

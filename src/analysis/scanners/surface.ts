@@ -1,5 +1,5 @@
-import { surfaceOf } from '../diff/classify.js';
-import type { Side } from '../repo-reader.js';
+import type { Side } from '../../git/reader.js';
+import { surfaceOf } from '../patch/classify.js';
 import type { Evidence } from '../schema.js';
 import { fileHeadEvidence, hunkEvidence } from './evidence.js';
 import type { KindOf, Observation, Rule } from './types.js';

@@ -1,5 +1,5 @@
-import { surfaceOf } from '../diff/classify.js';
-import { type Side, splitLines } from '../repo-reader.js';
+import { type Side, splitLines } from '../../git/reader.js';
+import { surfaceOf } from '../patch/classify.js';
 import type { Evidence } from '../schema.js';
 import { linesEvidence } from './evidence.js';
 import type { ApiChange, ApiEntry } from './ts-api.js';

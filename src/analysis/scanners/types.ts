@@ -1,8 +1,8 @@
 import type { ChangedFile } from '../../artifacts/schema.js';
 import type { UpstreamConfig } from '../../config/schema.js';
-import type { FileClass } from '../diff/classify.js';
-import type { FileDiff } from '../diff/patch.js';
-import type { RepoReader } from '../repo-reader.js';
+import type { RepoReader } from '../../git/reader.js';
+import type { FileClass } from '../patch/classify.js';
+import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import type { SEVERITY } from './severity.js';
 
@@ -62,3 +62,24 @@ export interface Rule<R extends RuleId> {
 
 /** Any one rule (the list of rules holds rules of different kinds). */
 export type AnyRule = { [R in RuleId]: Rule<R> }[RuleId];
+
+/** One way to spell a flag or subcommand, where it is defined. */
+export interface CliName {
+  /** What it belongs to: the clap struct/enum, or "js" for yargs/commander definitions. */
+  scope: string;
+  kind: 'flag' | 'subcommand';
+  /** `--model`, `-m`, or the subcommand name. */
+  name: string;
+  /** The primary spelling this one is an alias of (itself when primary). */
+  primary: string;
+  /** The field/variant that defines it: a rename keeps it, a removal loses it. */
+  ident: string;
+  startLine: number;
+  endLine: number;
+}
+
+export interface CliDefinitions {
+  names: CliName[];
+  /** `#[command(flatten)] field: Type`: Type's flags are scope's flags too. */
+  flattens: { scope: string; type: string }[];
+}

@@ -1,5 +1,5 @@
-import { surfaceOf } from '../diff/classify.js';
-import { numberedLines } from '../diff/patch.js';
+import { surfaceOf } from '../patch/classify.js';
+import { numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { lineEvidence } from './evidence.js';
 import type { KindOf, Observation, Rule } from './types.js';

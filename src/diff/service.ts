@@ -11,14 +11,8 @@ import {
 } from '../artifacts/schema.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { UpstreamConfig } from '../config/schema.js';
-import { getUpstream, selectUpstream, tagPatternOf } from '../config/upstreams.js';
+import { cloneUrl, getUpstream, selectUpstream, tagPatternOf, webUrl } from '../config/upstreams.js';
 import { Errors, isReleaseWatchError } from '../errors.js';
-import { listReleases, pendingReleases, type SourceDeps } from '../sources/index.js';
-import type { Release } from '../sources/types.js';
-import { readState, upstreamState } from '../state/store.js';
-import { readTextIfExists } from '../util/fs.js';
-import { redactSecrets } from '../util/redact.js';
-import { assertSafeTag } from '../util/safe-tag.js';
 import {
   cacheGit,
   fetchTags,
@@ -28,18 +22,18 @@ import {
   prefetchDiff,
   type TagCommits,
   type UpstreamCache,
-} from './cache.js';
-import {
-  type ChangeTotals,
-  COMBINED_DIFF_ARGS,
-  changeTotals,
-  fileClassifier,
-  readCombinedDiff,
-} from './changes.js';
+} from '../git/cache.js';
+import { COMBINED_DIFF_ARGS, readCombinedDiff } from '../git/changes.js';
+import { GitError, validateTagName } from '../git/run.js';
+import { remoteOf } from '../git/remote.js';
+import { listReleases, pendingReleases } from '../sources/index.js';
+import type { Release, SourceDeps } from '../sources/types.js';
+import { readState, upstreamState } from '../state/store.js';
+import { readTextIfExists } from '../util/fs.js';
+import { redactSecrets } from '../util/redact.js';
+import { assertSafeTag } from '../util/safe-tag.js';
+import { type ChangeTotals, changeTotals, fileClassifier } from './classify.js';
 import { nearestTags } from './near.js';
-import { remoteOf } from './remote.js';
-import { GitError, validateTagName } from './run.js';
-import { cloneUrl, webUrl } from './url.js';
 
 export interface DiffOptions {
   upstream?: string;

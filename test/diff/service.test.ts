@@ -2,11 +2,10 @@ import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { filesArtifactSchema, releaseArtifactSchema } from '../../src/artifacts/schema.js';
+import { diffRelease } from '../../src/diff/service.js';
 import { ReleaseWatchError } from '../../src/errors.js';
-import { diffRelease } from '../../src/git/diff.js';
 import { runGit } from '../../src/git/run.js';
 import { writeState } from '../../src/state/store.js';
-import { tempDir } from '../helpers/tmp.js';
 import {
   countingGit,
   createReleaseFixture,
@@ -15,7 +14,8 @@ import {
   projectConfig,
   sharedReleaseFixture,
   UPSTREAM_ID,
-} from './fixture.js';
+} from '../git/fixture.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8'));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { UpstreamConfig } from '../../src/config/schema.js';
+import { compileTagPattern, tagPatternProblem } from '../../src/config/tag-pattern.js';
 import { pendingReleases, selectReleases } from '../../src/sources/index.js';
-import { compileTagPattern, tagPatternProblem } from '../../src/sources/tags.js';
 
 const upstream = (tags: string | RegExp, extra: Record<string, unknown> = {}): UpstreamConfig =>
   parseConfig({ upstreams: { u: { repo: 'o/r', tags, ...extra } } }, '/x/release-watch.config.json').upstreams

@@ -1,0 +1,29 @@
+import { cloneUrl } from '../config/upstreams.js';
+import { Errors } from '../errors.js';
+import { remoteOf } from '../git/remote.js';
+import { selectReleases, unsafeTagNote } from './select.js';
+import type { ReleaseSource } from './types.js';
+
+/** `git ls-remote --tags --refs <url>`: no token, no API rate limit. */
+export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
+  // Credentials in the URL reach git through its environment, never argv or a message.
+  const { url, config } = remoteOf(cloneUrl(upstream, deps.env));
+  let stdout: string;
+  try {
+    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { config }));
+  } catch (error) {
+    // git ends with advice ("Please make sure ..."); the first `fatal:` line says what went wrong.
+    const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').filter((l) => l.trim() !== '');
+    const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? (error as Error).message;
+    throw Errors.gitTagsFailed(id, url, reason.trim(), error);
+  }
+  const tags = stdout
+    .split('\n')
+    .map((line) => line.split('\t')[1]?.replace(/^refs\/tags\//, ''))
+    .filter((tag): tag is string => Boolean(tag));
+  return selectReleases(
+    upstream,
+    tags.map((tag) => ({ tag, prerelease: false })),
+    (tag) => deps.onNote?.(unsafeTagNote(id, tag)),
+  );
+};
