@@ -1,7 +1,7 @@
 import { format } from 'node:util';
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
-import { ExitCode, isReleaseWatchError } from '../errors.js';
+import { isReleaseWatchError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<

@@ -24,8 +24,8 @@ import {
   type UpstreamCache,
 } from '../git/cache.js';
 import { COMBINED_DIFF_ARGS, readCombinedDiff } from '../git/changes.js';
-import { GitError, validateTagName } from '../git/run.js';
 import { remoteOf } from '../git/remote.js';
+import { GitError, validateTagName } from '../git/run.js';
 import { listReleases, pendingReleases } from '../sources/index.js';
 import type { Release, SourceDeps } from '../sources/types.js';
 import { readState, upstreamState } from '../state/store.js';
