@@ -1,14 +1,16 @@
 import { cloneUrl } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
-import { selectReleases } from './select.js';
+import { remoteOf } from '../git/remote.js';
+import { selectReleases, unsafeTagNote } from './select.js';
 import type { ReleaseSource } from './types.js';
 
 /** `git ls-remote --tags --refs <url>`: no token, no API rate limit. */
 export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
-  const url = cloneUrl(upstream, deps.env);
+  // Credentials in the URL reach git through its environment, never argv or a message.
+  const { url, config } = remoteOf(cloneUrl(upstream, deps.env));
   let stdout: string;
   try {
-    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url]));
+    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { config }));
   } catch (error) {
     // git ends with advice ("Please make sure ..."); the first `fatal:` line says what went wrong.
     const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').filter((l) => l.trim() !== '');
@@ -22,5 +24,6 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
   return selectReleases(
     upstream,
     tags.map((tag) => ({ tag, prerelease: false })),
+    (tag) => deps.onNote?.(unsafeTagNote(id, tag)),
   );
 };

@@ -6,7 +6,7 @@ import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
-import { selectReleases } from './select.js';
+import { selectReleases, unsafeTagNote } from './select.js';
 import type { ListOptions, ReleaseSource, SourceDeps } from './types.js';
 
 const PER_PAGE = 100;
@@ -203,7 +203,9 @@ export const githubReleasesSource: ReleaseSource = async (id, upstream, deps, op
       deps.onNote?.(`Could not keep the ETag cache ${cacheFile}: ${(error as Error).message}`);
     }
   }
-  return selectReleases(upstream, candidatesOf(pages.flatMap((page) => page.releases)));
+  return selectReleases(upstream, candidatesOf(pages.flatMap((page) => page.releases)), (tag) =>
+    deps.onNote?.(unsafeTagNote(id, tag)),
+  );
 };
 
 function noteRename(repo: string, answeredBy: string, deps: SourceDeps) {

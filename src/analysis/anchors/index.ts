@@ -5,7 +5,7 @@ import { openUpstreamCache } from '../../diff/cache.js';
 import { Errors } from '../../errors.js';
 import { peelCommits, type UpstreamCache } from '../../git/cache.js';
 import { type GitRunner, runGit } from '../../git/run.js';
-import { redactUrl } from '../../git/url.js';
+import { redactSecrets as redactUrl } from '../../util/redact.js';
 import { matchAnchors } from './match.js';
 import {
   blobKey,

@@ -4,10 +4,10 @@ import { fetchReleaseTags, upstreamCall } from '../../diff/service.js';
 import { Errors } from '../../errors.js';
 import { openCache } from '../../git/cache.js';
 import { validateTagName } from '../../git/run.js';
-import { redactUrl } from '../../git/url.js';
 import { listReleases } from '../../sources/index.js';
 import type { Release, SourceDeps } from '../../sources/types.js';
 import { readState, upstreamState } from '../../state/store.js';
+import { redactSecrets as redactUrl } from '../../util/redact.js';
 import { anchorsForUpstream, mineDownstream, minedCacheDir } from './index.js';
 import type { UpstreamAnchors } from './types.js';
 
