@@ -215,9 +215,9 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
 describe('ci.yml', () => {
   const ci = parsed.find((w) => w.name.endsWith('ci.yml'))!.workflow;
 
-  it('tests on Node 20, 22 and 24, and packs and installs the tarball', () => {
+  it('tests on Node 22 and 24, and packs and installs the tarball', () => {
     expect(Object.keys(ci.on)).toEqual(['push', 'pull_request']);
-    expect(ci.jobs.test!.strategy!.matrix).toEqual({ node: [20, 22, 24] });
+    expect(ci.jobs.test!.strategy!.matrix).toEqual({ node: [22, 24] });
     expect(ci.jobs.test!.steps.map((s) => s.run).filter(Boolean)).toEqual([
       'npm ci --no-audit --no-fund',
       'npm test',
