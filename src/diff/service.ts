@@ -23,12 +23,13 @@ import {
   type UpstreamCache,
 } from '../git/cache.js';
 import { COMBINED_DIFF_ARGS, readCombinedDiff } from '../git/changes.js';
-import { GitError, validateTagName } from '../git/run.js';
+import { GitError, GitTimeoutError, validateTagName } from '../git/run.js';
 import { redactUrl } from '../git/url.js';
 import { listReleases, pendingReleases } from '../sources/index.js';
 import type { Release, SourceDeps } from '../sources/types.js';
 import { readState, upstreamState } from '../state/store.js';
 import { AtomicBatch, readTextIfExists } from '../util/fs.js';
+import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { type ChangeTotals, changeTotals, fileClassifier } from './classify.js';
 import { nearestTags } from './near.js';
 
@@ -415,6 +416,15 @@ async function upstreamCall<T>(id: string, url: string, step: () => Promise<T>):
 }
 
 function fetchFailure(id: string, url: string, error: unknown): unknown {
+  if (error instanceof GitTimeoutError) {
+    return Errors.networkTimeout({
+      upstream: id,
+      url: redactUrl(url),
+      what: 'Fetching the release tags (git fetch)',
+      timeoutMs: error.timeoutMs,
+      setting: TIMEOUT_SETTINGS.git.env,
+    });
+  }
   if (isReleaseWatchError(error) || !(error instanceof GitError)) return error;
   const reason = error.stderr.trim().split('\n').slice(-2).join(' ') || error.message;
   return Errors.upstreamFetch(id, url, redactUrl(reason));

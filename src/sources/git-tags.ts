@@ -1,5 +1,7 @@
 import { cloneUrl } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
+import { redactUrl } from '../git/url.js';
+import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { selectReleases } from './select.js';
 import type { ReleaseSource } from './types.js';
 
@@ -8,8 +10,18 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
   const url = cloneUrl(upstream, deps.env);
   let stdout: string;
   try {
-    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url]));
+    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { network: true }));
   } catch (error) {
+    const timeout = gitTimeoutOf(error);
+    if (timeout !== undefined) {
+      throw Errors.networkTimeout({
+        upstream: id,
+        url: redactUrl(url),
+        what: 'Listing tags (git ls-remote)',
+        timeoutMs: timeout,
+        setting: TIMEOUT_SETTINGS.git.env,
+      });
+    }
     // git ends with advice ("Please make sure ..."); the first `fatal:` line says what went wrong.
     const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').filter((l) => l.trim() !== '');
     const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? (error as Error).message;
@@ -24,3 +36,11 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
     tags.map((tag) => ({ tag, prerelease: false })),
   );
 };
+
+/** The bound a git call ran into (a GitTimeoutError, told by name so this module does not load the runner). */
+function gitTimeoutOf(error: unknown): number | undefined {
+  const timeout = error as { name?: unknown; timeoutMs?: unknown };
+  return timeout?.name === 'GitTimeoutError' && typeof timeout.timeoutMs === 'number'
+    ? timeout.timeoutMs
+    : undefined;
+}
