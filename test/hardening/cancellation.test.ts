@@ -54,7 +54,10 @@ async function plantedProject(marker: string) {
     join(p.upstreamDir, '.opencode', 'plugin', 'plant.js'),
     `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const Plant = async () => ({});\n`,
   );
-  await writeFile(join(p.upstreamDir, 'opencode.json'), JSON.stringify({ plugin: ['./.opencode/plugin/plant.js'] }));
+  await writeFile(
+    join(p.upstreamDir, 'opencode.json'),
+    JSON.stringify({ plugin: ['./.opencode/plugin/plant.js'] }),
+  );
   await git(['add', '-A']);
   await git(['-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'planted']);
   await git(['tag', '-f', 'v1.1.0']);
@@ -93,9 +96,11 @@ describe('interrupts', () => {
       const result = await child;
       // A killed group may take a moment to be reaped by init.
       let left: number[] = [];
-      await until('the agent to be gone', async () => (left = await processesIn(worktree)).length === 0, 10_000).catch(
-        () => {},
-      );
+      await until(
+        'the agent to be gone',
+        async () => (left = await processesIn(worktree)).length === 0,
+        10_000,
+      ).catch(() => {});
       const restored =
         (await exists(join(worktree, '.opencode', 'plugin', 'plant.js'))) &&
         (await exists(join(worktree, 'opencode.json'))) &&
