@@ -1,3 +1,22 @@
+import { redactDeep, redactSecrets } from './util/redact.js';
+import { escapeUnsafe as escapeTag } from './util/unsafe-text.js';
+
+/** Who holds a lock, as its owner file says. */
+interface LockHolderInfo {
+  pid: number;
+  hostname: string;
+  since: string;
+}
+
+const lockedMessage = (
+  what: string,
+  file: string,
+  lockPath: string,
+  holder: LockHolderInfo | undefined,
+  waitedMs: number,
+) =>
+  `The ${what} ${file} is locked by ${holder ? `process ${holder.pid} on ${holder.hostname} (since ${holder.since})` : 'another process'}; gave up after waiting ${Math.round(waitedMs / 1000)}s. Lock: ${lockPath}.`;
+
 /** Exit codes: 1 = a stage failed, 2 = bad input (usage, config, state), 3 = an upstream/GitHub/agent fault. */
 export const ExitCode = { failure: 1, usage: 2, external: 3 } as const;
 
@@ -58,6 +77,10 @@ export const ERROR_CODES = [
   'UPSTREAM_REQUIRED',
   'UPSTREAM_TREE_UNSAFE',
   'UNEXPECTED',
+  'STATE_LOCKED',
+  'ARTIFACTS_LOCKED',
+  'LOCK_LOST',
+  'TAG_UNSAFE_CHARACTERS',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -78,12 +101,13 @@ export class ReleaseWatchError extends Error {
   readonly details?: Record<string, unknown>;
 
   constructor(options: ReleaseWatchErrorOptions) {
-    super(options.message, { cause: options.cause });
+    // Redacted here, so no coded error can carry a token to the terminal, --json or an artifact.
+    super(redactSecrets(options.message), { cause: options.cause });
     this.name = 'ReleaseWatchError';
     this.code = options.code;
-    this.suggestion = options.suggestion;
+    this.suggestion = options.suggestion === undefined ? undefined : redactSecrets(options.suggestion);
     this.exitCode = options.exitCode ?? ExitCode.failure;
-    this.details = options.details;
+    this.details = options.details === undefined ? undefined : redactDeep(options.details);
   }
 
   toJSON() {
@@ -631,6 +655,39 @@ export const Errors = {
       suggestion: `This tree was crafted or is damaged; review it by hand, or skip it with \`release-watch state set ${upstream} ${tag}\`.`,
       exitCode: ExitCode.external,
       details: { upstream, tag },
+    }),
+  stateLocked: (file: string, lockPath: string, holder: LockHolderInfo | undefined, waitedMs: number) =>
+    new ReleaseWatchError({
+      code: 'STATE_LOCKED',
+      message: lockedMessage('state file', file, lockPath, holder, waitedMs),
+      suggestion: `Wait for the other release-watch run to finish (raise the wait with RELEASE_WATCH_LOCK_WAIT, e.g. 5m). If no run is going on, remove ${lockPath}.`,
+      exitCode: ExitCode.failure,
+      details: { file, lock: lockPath, holder },
+    }),
+  artifactsLocked: (dir: string, lockPath: string, holder: LockHolderInfo | undefined, waitedMs: number) =>
+    new ReleaseWatchError({
+      code: 'ARTIFACTS_LOCKED',
+      message: lockedMessage('artifact folder', dir, lockPath, holder, waitedMs),
+      suggestion: `Wait for the other release-watch process to finish (RELEASE_WATCH_LOCK_WAIT raises the wait). If none is running, remove ${lockPath}.`,
+      exitCode: ExitCode.failure,
+      details: { dir, lock: lockPath, holder },
+    }),
+  lockLost: (what: 'state file' | 'artifact folder', file: string, lockPath: string) =>
+    new ReleaseWatchError({
+      code: 'LOCK_LOST',
+      message: `The lock of the ${what} ${file} (${lockPath}) was taken over by another process while this one held it: their writes may have crossed.`,
+      suggestion:
+        'Check the state (`release-watch state show`) and the downstream issues for duplicates, then re-run; avoid pausing a run for a minute or more.',
+      exitCode: ExitCode.failure,
+      details: { file, lock: lockPath },
+    }),
+  tagUnsafe: (tag: string, where: string) =>
+    new ReleaseWatchError({
+      code: 'TAG_UNSAFE_CHARACTERS',
+      message: `Refused tag ${escapeTag(tag)} (${where}): it contains control, bidirectional or invisible characters, which could disguise what it names.`,
+      suggestion: 'Pass the tag as it is shown by `release-watch check`, typed without hidden characters.',
+      exitCode: ExitCode.usage,
+      details: { tag: escapeTag(tag), where },
     }),
 } as const;
 

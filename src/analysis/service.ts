@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
+import { ReleaseBatch } from '../artifacts/batch.js';
 import { artifactTags } from '../artifacts/list.js';
 import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
 import { readArtifact } from '../artifacts/read.js';
@@ -17,7 +18,8 @@ import { getUpstream, selectUpstream, tagPatternOf } from '../config/upstreams.j
 import { Errors, isReleaseWatchError } from '../errors.js';
 import { gitRepoReader, type RepoReader } from '../git/reader.js';
 import { type GitRunner, runGit, validateTagName } from '../git/run.js';
-import { writeFileAtomically, writeJsonAtomically } from '../util/fs.js';
+import { writeFileAtomically } from '../util/fs.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import { formatZodIssues } from '../util/zod.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
 import { mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
@@ -101,6 +103,8 @@ export async function analyzeRelease(
   options: AnalyzeOptions,
   deps: AnalyzeDeps,
 ): Promise<AnalyzeResult> {
+  if (options.tag) assertSafeTag(options.tag, '--tag');
+  if (options.from) assertSafeTag(options.from, '--from');
   const git = deps.git ?? runGit;
   const id = selectUpstream(config, options);
   if (options.tag) await validateTagName(options.tag, git);
@@ -228,8 +232,16 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
     coverage,
     agent,
   });
-  await writeFileAtomically(paths.context, contextText);
-  await writeJsonAtomically(paths.analysis, analysis);
+  // context.md and analysis.json change together or not at all, keeping the diff stage's files.
+  const batch = await ReleaseBatch.open(paths.dir);
+  try {
+    await batch.write(paths.context, contextText);
+    await batch.writeJson(paths.analysis, analysis);
+    await batch.commit();
+  } catch (error) {
+    await batch.discard();
+    throw error;
+  }
   for (const p of problems) deps.onNote?.(`unverified ${p.finding}: ${p.problem}`);
   return {
     upstream: id,

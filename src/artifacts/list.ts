@@ -6,7 +6,10 @@ import { tagOfFolderName } from '../util/tag-folder.js';
 export async function artifactTags(artifactsRoot: string, upstream: string): Promise<string[]> {
   try {
     const entries = await readdir(join(artifactsRoot, upstream), { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => tagOfFolderName(e.name));
+    // Names starting with "." are the staging, swap and lock folders of release batches, never tags.
+    return entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => tagOfFolderName(e.name));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

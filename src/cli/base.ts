@@ -1,6 +1,8 @@
+import { format } from 'node:util';
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { codedFileError, ExitCode, isReleaseWatchError } from '../errors.js';
+import { redactDeep, redactSecrets } from '../util/redact.js';
 import { installInterruptHandlers, interruptedBy } from '../util/shutdown.js';
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -46,6 +48,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.loadedConfig;
   }
 
+  // Everything a command prints passes through the one redaction (tokens in URLs and messages).
+  public log(message = '', ...args: unknown[]): void {
+    super.log(redactSecrets(format(message, ...args)));
+  }
+
+  public logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(redactSecrets(format(message, ...args)));
+  }
+
+  public logJson(json: unknown): void {
+    super.logJson(redactDeep(json));
+  }
+
   /** Human-only progress and notes: stderr, silent under --json so stdout stays machine-readable. */
   protected note(message: string): void {
     if (!this.jsonEnabled()) this.logToStderr(message);
@@ -62,7 +77,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } else {
       const lines = [`Error [${error.code}]: ${error.message}`];
       if (error.suggestion) lines.push(`  → ${error.suggestion}`);
-      process.stderr.write(`${lines.join('\n')}\n`);
+      process.stderr.write(`${redactSecrets(lines.join('\n'))}\n`);
     }
     return undefined;
   }

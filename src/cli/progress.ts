@@ -1,4 +1,5 @@
 import yoctoSpinner, { type Spinner } from 'yocto-spinner';
+import { redactSecrets } from '../util/redact.js';
 
 /**
  * Progress of a long command, always on stderr so stdout stays machine-readable. Three renderings:
@@ -65,7 +66,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? Date.now;
   const line = (text: string) => {
-    stream.write(`${text}\n`);
+    stream.write(`${redactSecrets(text)}\n`);
   };
   const timed = async <T>(
     fn: () => Promise<T>,
@@ -169,7 +170,8 @@ export function createProgress(options: ProgressOptions = {}): Progress {
         return await timed(
           fn,
           (elapsed) => spinner.success(`${label} (${elapsed})`),
-          (elapsed, error) => spinner.error(`${label} failed after ${elapsed}: ${reason(error)}`),
+          (elapsed, error) =>
+            spinner.error(redactSecrets(`${label} failed after ${elapsed}: ${reason(error)}`)),
         );
       } finally {
         clearInterval(ticker);

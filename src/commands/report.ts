@@ -33,7 +33,7 @@ export default class Report extends BaseCommand<typeof Report> {
     const github = createGitHubClient({ env, onNote: (message) => this.note(message) });
     const result = await reportRelease(
       config,
-      { github, env },
+      { github, env, onNote: (message) => this.note(message) },
       {
         upstream: this.flags.upstream,
         tag: this.flags.tag,

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import semver from 'semver';
+import { ReleaseBatch } from '../artifacts/batch.js';
 import { type ArtifactPaths, artifactPaths } from '../artifacts/paths.js';
 import {
   type ChangedFile,
@@ -23,12 +24,14 @@ import {
   type UpstreamCache,
 } from '../git/cache.js';
 import { COMBINED_DIFF_ARGS, readCombinedDiff } from '../git/changes.js';
+import { remoteOf } from '../git/remote.js';
 import { GitError, GitTimeoutError, validateTagName } from '../git/run.js';
-import { redactUrl } from '../git/url.js';
 import { listReleases, pendingReleases } from '../sources/index.js';
 import type { Release, SourceDeps } from '../sources/types.js';
 import { readState, upstreamState } from '../state/store.js';
-import { AtomicBatch, readTextIfExists } from '../util/fs.js';
+import { readTextIfExists } from '../util/fs.js';
+import { redactSecrets } from '../util/redact.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { type ChangeTotals, changeTotals, fileClassifier } from './classify.js';
 import { nearestTags } from './near.js';
@@ -82,6 +85,8 @@ export async function diffRelease(
   deps: DiffDeps,
 ): Promise<DiffResult> {
   // Refused before anything reaches git's network side.
+  if (options.from !== undefined) assertSafeTag(options.from, '--from');
+  if (options.to !== undefined) assertSafeTag(options.to, '--to');
   const validated = new Set<string>();
   const validate = async (tag: string) => {
     if (!validated.has(tag)) validated.add(await validateTagName(tag, deps.git));
@@ -90,7 +95,7 @@ export async function diffRelease(
   const id = selectUpstream(config, { upstream: options.upstream, tag: options.to });
   const upstream = getUpstream(config, id);
   const url = cloneUrl(upstream, deps.env);
-  const shownUrl = redactUrl(url);
+  const shownUrl = redactSecrets(remoteOf(url).url);
   const note = (message: string) => deps.onNote?.(`${id}: ${message}`);
 
   const { lastReviewed } = upstreamState(await readState(config.state), id);
@@ -259,7 +264,7 @@ interface WrittenArtifacts {
 }
 
 /**
- * Streams the patch, stat and log to temp files beside their targets (in parallel: the objects are
+ * Streams the patch, stat and log into the release's staging folder (in parallel: the objects are
  * all local by now) and builds files.json; nothing replaces an earlier artifact until all succeeded.
  */
 async function writeDiffArtifacts(
@@ -269,7 +274,7 @@ async function writeDiffArtifacts(
   from: Endpoint,
   to: Endpoint,
 ): Promise<WrittenArtifacts> {
-  const batch = new AtomicBatch();
+  const batch = await ReleaseBatch.open(paths.dir);
   const revs = ['--end-of-options', from.commit, to.commit];
   try {
     const [changes, commits] = await Promise.all([
@@ -419,7 +424,7 @@ function fetchFailure(id: string, url: string, error: unknown): unknown {
   if (error instanceof GitTimeoutError) {
     return Errors.networkTimeout({
       upstream: id,
-      url: redactUrl(url),
+      url: redactSecrets(url),
       what: 'Fetching the release tags (git fetch)',
       timeoutMs: error.timeoutMs,
       setting: TIMEOUT_SETTINGS.git.env,
@@ -427,5 +432,5 @@ function fetchFailure(id: string, url: string, error: unknown): unknown {
   }
   if (isReleaseWatchError(error) || !(error instanceof GitError)) return error;
   const reason = error.stderr.trim().split('\n').slice(-2).join(' ') || error.message;
-  return Errors.upstreamFetch(id, url, redactUrl(reason));
+  return Errors.upstreamFetch(id, url, redactSecrets(reason));
 }

@@ -1,5 +1,6 @@
 import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { remoteOf } from './remote.js';
 import { GitError, type GitOptions, type GitRunner } from './run.js';
 
 /**
@@ -19,7 +20,7 @@ export interface UpstreamCache {
   id: string;
   /** The bare partial clone. */
   dir: string;
-  /** Clone URL its `origin` fetches from. */
+  /** Clone URL its `origin` fetches from, without credentials. */
   url: string;
   git: GitRunner;
 }
@@ -79,10 +80,16 @@ const exists = (path: string) =>
 export async function openCache(
   cacheRoot: string,
   id: string,
-  url: string,
+  rawUrl: string,
   git: GitRunner,
 ): Promise<UpstreamCache & { created: boolean }> {
-  const cache: UpstreamCache = { id, dir: cachePath(cacheRoot, id), url, git };
+  // The cache's config keeps the URL without credentials (the cache folder is saved by actions/cache);
+  // every git call of this cache gets them through its environment instead.
+  const remote = remoteOf(rawUrl);
+  const withCredentials: GitRunner = (args, options) =>
+    git(args, { ...options, config: [...remote.config, ...(options?.config ?? [])] });
+  const { url } = remote;
+  const cache: UpstreamCache = { id, dir: cachePath(cacheRoot, id), url, git: withCredentials };
   if (await exists(join(cache.dir, 'HEAD'))) {
     // Read, not `git config --get`: one process less on every run (git quotes only when needed).
     const config = await readFile(join(cache.dir, 'config'), 'utf8').catch(() => '');

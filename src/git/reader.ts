@@ -72,7 +72,7 @@ class CatFileBatch {
 
   constructor(gitDir: string) {
     this.child = spawn('git', [...SAFE_GIT_CONFIG, '--git-dir', gitDir, 'cat-file', '--batch'], {
-      env: { ...process.env, ...gitEnv() },
+      env: gitEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout.on('data', (chunk: Buffer) => {

@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
+import { devNull } from 'node:os';
 import { execa } from 'execa';
 import { Errors } from '../errors.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import { killGroup, trackGroup } from '../util/shutdown.js';
 import { networkTimeout } from '../util/timeouts.js';
 
@@ -23,14 +26,73 @@ export const SAFE_GIT_CONFIG = [
   'color.ui=false',
 ];
 
-export const gitEnv = (): Record<string, string> => ({
-  GIT_TERMINAL_PROMPT: '0',
-  GIT_ASKPASS: '',
-  SSH_ASKPASS: '',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_PAGER: 'cat',
-  LC_ALL: 'C',
-});
+/** A `git -c key=value` setting passed through the environment (never written to a config file). */
+export type GitConfigEntry = readonly [key: string, value: string];
+
+/** GIT_* variables of the user's environment that only say how to reach a server; every other one is dropped. */
+const KEPT_GIT_ENV =
+  /^GIT_(SSH|SSH_COMMAND|SSH_VARIANT|SSL_NO_VERIFY|SSL_CAINFO|SSL_CAPATH|PROXY_COMMAND|HTTP_[A-Z_]+|CURL_VERBOSE|TRACE[A-Z0-9_]*)$/;
+/**
+ * What of the user's own git config fetching needs (proxy, CA bundle, TLS checks, URL rewrites);
+ * nothing that changes output (diff.*, core.quotePath, color.*) is carried over.
+ */
+const FETCH_SETTINGS =
+  /^(https?\.proxy|http\.proxyauthmethod|http\.sslcainfo|http\.sslcapath|http\.sslverify|http\..+\.(proxy|proxyauthmethod|sslcainfo|sslcapath|sslverify)|url\..+\.insteadof)$/i;
+
+let userFetchSettings: GitConfigEntry[] | undefined;
+
+/** The fetch settings of the user's system and global git config, read once per process. */
+function fetchSettingsOfUser(): GitConfigEntry[] {
+  if (userFetchSettings) return userFetchSettings;
+  const entries: GitConfigEntry[] = [];
+  for (const scope of ['--system', '--global']) {
+    const result = spawnSync(
+      'git',
+      ['config', scope, '--includes', '-z', '--get-regexp', '^(https?|url)\\.'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    for (const record of (result.stdout ?? '').split('\0')) {
+      const newline = record.indexOf('\n');
+      const key = newline === -1 ? record : record.slice(0, newline);
+      if (key && FETCH_SETTINGS.test(key))
+        entries.push([key, newline === -1 ? 'true' : record.slice(newline + 1)]);
+    }
+  }
+  userFetchSettings = entries;
+  return entries;
+}
+
+/**
+ * The environment of every git process: no prompts, no system config, a global config that is
+ * empty but for the user's fetch settings (so `diff.algorithm`, `diff.orderFile` and the like in
+ * ~/.gitconfig cannot change an artifact), plus `extra` settings such as a remote's credentials.
+ * The settings travel as GIT_CONFIG_COUNT/KEY/VALUE: nothing is written to disk, nothing is on argv.
+ */
+export function gitEnv(extra: readonly GitConfigEntry[] = []): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && (!key.startsWith('GIT_') || KEPT_GIT_ENV.test(key))) env[key] = value;
+  }
+  const config = [...fetchSettingsOfUser(), ...extra];
+  config.forEach(([key, value], index) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
+  return {
+    ...env,
+    GIT_CONFIG_COUNT: String(config.length),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: devNull,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: '',
+    SSH_ASKPASS: '',
+    GIT_PAGER: 'cat',
+    LC_ALL: 'C',
+  };
+}
 
 export interface GitOptions {
   cwd?: string;
@@ -44,6 +106,8 @@ export interface GitOptions {
    * RELEASE_WATCH_GIT_TIMEOUT overall and by curl's low-speed limit on HTTP(S).
    */
   network?: boolean;
+  /** Settings for this call only (a remote's credentials), passed through the environment. */
+  config?: readonly GitConfigEntry[];
 }
 
 export interface GitResult {
@@ -105,7 +169,8 @@ export const runGit: GitRunner = async (args, options = {}) => {
   try {
     const child = execa('git', [...SAFE_GIT_CONFIG, ...(timeoutMs ? lowSpeedArgs(timeoutMs) : []), ...args], {
       cwd: options.cwd,
-      env: gitEnv(),
+      env: gitEnv(options.config),
+      extendEnv: false,
       input: options.input,
       stdin: options.input === undefined ? 'ignore' : undefined,
       // execa's types list only descriptors 3–9; at run time it hands any descriptor to spawn().
@@ -149,6 +214,7 @@ export const runGit: GitRunner = async (args, options = {}) => {
  * path tricks, and whatever `git check-ref-format` refuses.
  */
 export async function validateTagName(tag: string, git: GitRunner = runGit): Promise<string> {
+  assertSafeTag(tag, 'a tag name');
   if (tag.startsWith('-')) throw Errors.invalidRef(tag, 'it starts with "-" and would be read as an option');
   if (tag.includes('..') || tag.startsWith('/') || tag.includes('\\')) {
     throw Errors.invalidRef(tag, 'it contains a path component ("..", "/" at the start, or "\\")');

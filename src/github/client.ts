@@ -43,9 +43,12 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _o: unknown, count: number) => {
-      const retrying = count < retries && retryAfter <= maxWait;
+      // A write that hit a limit may have gone through all the same (GitHub answers 403 for an issue it
+      // created): the caller looks for its marker before trying again, so the plugin never resends it.
+      const write = !['GET', 'HEAD'].includes(request.method.toUpperCase());
+      const retrying = !write && count < retries && retryAfter <= maxWait;
       options.onNote?.(
-        `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${retrying ? `retrying in ${retryAfter}s` : 'giving up'}` +
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}: ${retrying ? `retrying in ${retryAfter}s` : write ? `checking whether it went through, then retrying after ${retryAfter}s` : 'giving up'}` +
           (env.token ? '' : ' (unauthenticated: set GITHUB_TOKEN or GH_TOKEN for a higher limit)'),
       );
       return retrying;

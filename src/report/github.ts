@@ -1,9 +1,9 @@
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Severity } from '../config/schema.js';
-import { redactUrl } from '../git/url.js';
 import type { GitHubClient } from '../github/client.js';
 import { isHttpTimeout } from '../github/fetch.js';
+import { redactSecrets } from '../util/redact.js';
 import { type FindingMarker, isDashboard, parseFindingMarker, parseSeenMarker } from './markers.js';
 
 /** The downstream repository's issues, as far as release-watch needs them; responses are checked with zod. */
@@ -67,7 +67,7 @@ async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
       throw new GitHubCallFailed(
         action,
         undefined,
-        `${redactUrl(error.message)} (raise RELEASE_WATCH_HTTP_TIMEOUT on a slow link)`,
+        `${redactSecrets(error.message)} (raise RELEASE_WATCH_HTTP_TIMEOUT on a slow link)`,
         { cause: error },
       );
     }
@@ -189,12 +189,26 @@ export class IssueTracker {
       for (const name of new Set(names)) {
         if (have.has(name.toLowerCase())) continue;
         try {
-          await this.github.rest.issues.createLabel({
-            owner: this.owner,
-            repo: this.name,
-            name,
-            ...labelStyle(name),
-          });
+          await this.write(
+            async () => {
+              await this.github.rest.issues.createLabel({
+                owner: this.owner,
+                repo: this.name,
+                name,
+                ...labelStyle(name),
+                request: { retries: 0 },
+              });
+              return name;
+            },
+            () =>
+              this.github.rest.issues.getLabel({ owner: this.owner, repo: this.name, name }).then(
+                () => name,
+                (error: unknown) => {
+                  if (statusOf(error) === 404) return undefined;
+                  throw error;
+                },
+              ),
+          );
           created.push(name);
         } catch (error) {
           // Created in the meantime (another job): fine.
@@ -207,12 +221,12 @@ export class IssueTracker {
   }
 
   /**
-   * Files an issue. A 5xx can come back for an issue GitHub did create, so before each retry the
-   * newest issues are searched for the marker; the request itself is never retried blindly.
+   * Files an issue. A 5xx or a rate limit can come back for an issue GitHub did create, so before
+   * each retry the newest issues are searched for the marker; the request is never retried blindly.
    */
   createIssue(issue: NewIssue, isSame: (found: TrackedIssue) => boolean): Promise<TrackedIssue> {
     return call(`filing "${issue.title}" in ${this.repo}`, () =>
-      this.createOnce(
+      this.write(
         async () => {
           const { data } = await this.github.rest.issues.create({
             owner: this.owner,
@@ -232,7 +246,7 @@ export class IssueTracker {
   /** Comments on an issue; like {@link createIssue}, a retry first looks for the comment's marker. */
   comment(issue: number, body: string, seen: FindingMarker): Promise<{ id: number; url?: string }> {
     return call(`commenting on ${this.repo}#${issue}`, () =>
-      this.createOnce(
+      this.write(
         async () => {
           const { data } = await this.github.rest.issues.createComment({
             owner: this.owner,
@@ -252,35 +266,79 @@ export class IssueTracker {
     );
   }
 
+  /** Replaces an issue's body; a retry first reads the issue back and stops if the body is already there. */
   updateBody(issue: number, body: string): Promise<TrackedIssue> {
-    return call(`updating ${this.repo}#${issue}`, async () => {
-      const { data } = await this.github.rest.issues.update({
-        owner: this.owner,
-        repo: this.name,
-        issue_number: issue,
-        body,
-      });
-      return toTracked(issueSchema.parse(data));
-    });
+    return call(`updating ${this.repo}#${issue}`, () =>
+      this.write(
+        async () => {
+          const { data } = await this.github.rest.issues.update({
+            owner: this.owner,
+            repo: this.name,
+            issue_number: issue,
+            body,
+            request: { retries: 0 },
+          });
+          return toTracked(issueSchema.parse(data));
+        },
+        async () => {
+          const { data } = await this.github.rest.issues.get({
+            owner: this.owner,
+            repo: this.name,
+            issue_number: issue,
+          });
+          const current = toTracked(issueSchema.parse(data));
+          return current.body === body ? current : undefined;
+        },
+      ),
+    );
   }
 
-  private async createOnce<T>(
-    attempt: () => Promise<T>,
-    alreadyDone: () => Promise<T | undefined>,
-  ): Promise<T> {
+  /**
+   * One write, tried up to `attempts` times. Whatever the failure (a 5xx, a reset connection, a
+   * secondary or primary rate limit, a 429), GitHub may have carried the write out: before each retry
+   * `alreadyDone` looks for its marker, and a found one is the answer. Octokit's plugins never resend
+   * a write themselves (see github/client.ts); a refusal that cannot have been carried out (4xx other
+   * than rate limits) fails at once.
+   */
+  private async write<T>(attempt: () => Promise<T>, alreadyDone: () => Promise<T | undefined>): Promise<T> {
     for (let n = 1; ; n++) {
       try {
         return await attempt();
       } catch (error) {
-        const status = statusOf(error);
-        const transient = status === undefined || status >= 500;
-        if (!transient || n >= this.attempts) throw error;
-        await sleepMs(this.delayMs * n * n);
+        const wait = retryWaitSeconds(error);
+        if (wait === undefined || wait > MAX_RETRY_WAIT_S || n >= this.attempts) throw error;
+        // Retry-After and the rate-limit reset are seconds; `delayMs` is what one second is here.
+        await sleepMs(Math.max(this.delayMs * n * n, (wait * this.delayMs) | 0));
         const done = await alreadyDone();
         if (done !== undefined) return done;
       }
     }
   }
+}
+
+/** Longest wait release-watch sits through before a retry (as the client's rate-limit bound). */
+const MAX_RETRY_WAIT_S = 120;
+
+/**
+ * Seconds to wait before retrying a failed write, or undefined when it must not be retried: no
+ * answer or a 5xx (0), a 429 or a rate-limited 403 (its Retry-After, or until the limit resets).
+ */
+function retryWaitSeconds(error: unknown): number | undefined {
+  const status = statusOf(error);
+  if (status === undefined || status >= 500) return 0;
+  if (status !== 403 && status !== 429) return undefined;
+  const headers = ((error as { response?: { headers?: Record<string, unknown> } }).response?.headers ??
+    {}) as Record<string, unknown>;
+  const retryAfter = Number(headers['retry-after']);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter;
+  if (String(headers['x-ratelimit-remaining']) === '0') {
+    const reset = Number(headers['x-ratelimit-reset']);
+    return Number.isFinite(reset) ? Math.max(Math.ceil(reset - Date.now() / 1000) + 1, 0) : 60;
+  }
+  const message = (error as Error).message ?? '';
+  // GitHub's advice for a secondary limit without Retry-After: wait at least a minute.
+  if (/secondary rate limit/i.test(message)) return 60;
+  return status === 429 ? 60 : undefined;
 }
 
 function toTracked(issue: z.infer<typeof issueSchema>): TrackedIssue {

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import semver from 'semver';
 import { type Analysis, analysisSchema, type Finding } from '../analysis/schema.js';
+import { ReleaseBatch } from '../artifacts/batch.js';
 import { artifactTags } from '../artifacts/list.js';
 import { artifactPaths } from '../artifacts/paths.js';
 import { readArtifact } from '../artifacts/read.js';
@@ -12,8 +13,16 @@ import { getUpstream, selectUpstream, tagPatternOf, upstreamIds, webUrl } from '
 import { Errors } from '../errors.js';
 import { validateTagName } from '../git/run.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
-import { readState, type UpstreamState, updateUpstreamState, upstreamState } from '../state/store.js';
-import { appendFileAtomically, writeFileAtomically } from '../util/fs.js';
+import {
+  readState,
+  type UpstreamState,
+  updateUpstreamState,
+  upstreamState,
+  withStateLock,
+} from '../state/store.js';
+import { appendFileAtomically } from '../util/fs.js';
+import { redactSecrets } from '../util/redact.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import { type CreateRetry, GitHubCallFailed, IssueTracker, type TrackedIssue } from './github.js';
 import { fingerprintOf } from './markers.js';
 import {
@@ -44,6 +53,8 @@ export interface ReportDeps {
   now?: () => Date;
   /** Retries of requests that create issues and comments (checked for the marker before each). */
   createRetry?: CreateRetry;
+  /** Progress notes (waiting for the state lock). */
+  onNote?: (message: string) => void;
 }
 
 /** Analyzed tags of an upstream (folders holding analysis.json whose tag fits the pattern), newest first. */
@@ -82,6 +93,7 @@ export async function selectRelease(
   config: ResolvedConfig,
   options: Pick<ReportOptions, 'upstream' | 'tag'>,
 ): Promise<{ id: string; tag: string }> {
+  if (options.tag) assertSafeTag(options.tag, '--tag');
   if (options.tag) await validateTagName(options.tag);
   const state = await readState(config.state);
   const lastOf = (id: string) => upstreamState(state, id).lastReviewed;
@@ -127,17 +139,29 @@ function isOlder(config: ResolvedConfig, id: string, tag: string, other: string 
   return mine !== undefined && theirs !== undefined && semver.lt(mine, theirs);
 }
 
-const redact = (text: string, token: string | undefined) => (token ? text.replaceAll(token, '***') : text);
+const redact = (text: string, token: string | undefined) =>
+  redactSecrets(token ? text.replaceAll(token, '***') : text);
 
 /**
  * The report stage for one upstream release: one issue per qualifying finding in the downstream
  * repository (deduplicated by the fingerprint marker), report.md, the job summary, and only then the
  * state. A failure part-way leaves the state as it was; re-running completes without duplicates.
  */
-export async function reportRelease(
+export function reportRelease(
   config: ResolvedConfig,
   deps: ReportDeps,
   options: ReportOptions = {},
+): Promise<ReportResult> {
+  // One writer per state file from the first look at the issues to the state advance, so two reports
+  // of one release never both find a finding unfiled. A dry run writes neither: it takes no lock.
+  if (options.dryRun) return reportLocked(config, deps, options);
+  return withStateLock(config.state, () => reportLocked(config, deps, options), deps.onNote);
+}
+
+async function reportLocked(
+  config: ResolvedConfig,
+  deps: ReportDeps,
+  options: ReportOptions,
 ): Promise<ReportResult> {
   const now = deps.now ?? (() => new Date());
   const dryRun = options.dryRun ?? false;
@@ -265,7 +289,9 @@ export async function reportRelease(
     notes,
   };
   const markdown = reportMarkdown(result, ctx, analysis.summary, downstream.maxIssuesPerRun);
-  await writeFileAtomically(paths.report, markdown);
+  const batch = await ReleaseBatch.open(paths.dir);
+  await batch.write(paths.report, markdown);
+  await batch.commit();
   if (!dryRun && deps.env.stepSummary) await appendFileAtomically(deps.env.stepSummary, `${markdown}\n`);
   if (!dryRun && advance) await updateUpstreamState(config.state, id, () => after);
   return result;

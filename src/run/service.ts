@@ -8,6 +8,7 @@ import type { GitHubClient, GitHubEnv } from '../github/client.js';
 import type { ReportResult } from '../report/types.js';
 import { checkUpstreams, type UpstreamCheck } from '../sources/check.js';
 import type { SourceDeps } from '../sources/types.js';
+import { withStateLock } from '../state/store.js';
 
 export interface RunOptions {
   upstreams?: readonly string[];
@@ -64,7 +65,17 @@ const errorJson = (error: unknown): ReturnType<ReleaseWatchError['toJSON']> =>
  * check, then for every upstream with a new release: diff → analyze → report (which advances the
  * state). Upstreams are isolated: one failing is recorded and the others still run.
  */
-export async function runAll(config: ResolvedConfig, options: RunOptions, deps: RunDeps): Promise<RunResult> {
+export function runAll(config: ResolvedConfig, options: RunOptions, deps: RunDeps): Promise<RunResult> {
+  // A second run waits for the first (then refuses): it would diff, analyze and report the same releases.
+  if (options.dryRun) return runLocked(config, options, deps);
+  return withStateLock(
+    config.state,
+    () => runLocked(config, options, deps),
+    (message) => deps.progress.note(message),
+  );
+}
+
+async function runLocked(config: ResolvedConfig, options: RunOptions, deps: RunDeps): Promise<RunResult> {
   const stages: RunStages = {
     diff: deps.stages?.diff ?? (await import('../diff/service.js')).diffRelease,
     analyze: deps.stages?.analyze ?? (await import('../analysis/service.js')).analyzeRelease,

@@ -1,22 +1,24 @@
 import { cloneUrl } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
-import { redactUrl } from '../git/url.js';
+import { remoteOf } from '../git/remote.js';
+import { redactSecrets } from '../util/redact.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
-import { selectReleases } from './select.js';
+import { selectReleases, unsafeTagNote } from './select.js';
 import type { ReleaseSource } from './types.js';
 
 /** `git ls-remote --tags --refs <url>`: no token, no API rate limit. */
 export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
-  const url = cloneUrl(upstream, deps.env);
+  // Credentials in the URL reach git through its environment, never argv or a message.
+  const { url, config } = remoteOf(cloneUrl(upstream, deps.env));
   let stdout: string;
   try {
-    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { network: true }));
+    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { config, network: true }));
   } catch (error) {
     const timeout = gitTimeoutOf(error);
     if (timeout !== undefined) {
       throw Errors.networkTimeout({
         upstream: id,
-        url: redactUrl(url),
+        url: redactSecrets(url),
         what: 'Listing tags (git ls-remote)',
         timeoutMs: timeout,
         setting: TIMEOUT_SETTINGS.git.env,
@@ -34,6 +36,7 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
   return selectReleases(
     upstream,
     tags.map((tag) => ({ tag, prerelease: false })),
+    (tag) => deps.onNote?.(unsafeTagNote(id, tag)),
   );
 };
 

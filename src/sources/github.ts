@@ -4,12 +4,12 @@ import { z } from 'zod';
 import type { UpstreamConfig } from '../config/schema.js';
 import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
-import { redactUrl } from '../git/url.js';
 import type { GitHubClient } from '../github/client.js';
 import { isHttpTimeout } from '../github/fetch.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
+import { redactSecrets } from '../util/redact.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
-import { selectReleases } from './select.js';
+import { selectReleases, unsafeTagNote } from './select.js';
 import type { ListOptions, ReleaseSource, SourceDeps } from './types.js';
 
 const PER_PAGE = 100;
@@ -177,14 +177,14 @@ function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: 
   if (isHttpTimeout(error)) {
     return Errors.networkTimeout({
       upstream: id,
-      url: redactUrl(error.url),
+      url: redactSecrets(error.url),
       what: `Listing the releases of ${upstream.repo} (GitHub API)`,
       timeoutMs: error.timeoutMs,
       setting: TIMEOUT_SETTINGS.http.env,
     });
   }
   if (error instanceof InvalidAnswer)
-    return Errors.githubResponseInvalid(id, redactUrl(error.url), error.reason);
+    return Errors.githubResponseInvalid(id, redactSecrets(error.url), error.reason);
   if (!isRequestError(error)) return error;
   // An error page that is not GitHub's JSON (a proxy's or a load balancer's HTML): say so, not the page.
   const data = error.response?.data;
@@ -255,7 +255,9 @@ export const githubReleasesSource: ReleaseSource = async (id, upstream, deps, op
       deps.onNote?.(`Could not keep the ETag cache ${cacheFile}: ${(error as Error).message}`);
     }
   }
-  return selectReleases(upstream, candidatesOf(pages.flatMap((page) => page.releases)));
+  return selectReleases(upstream, candidatesOf(pages.flatMap((page) => page.releases)), (tag) =>
+    deps.onNote?.(unsafeTagNote(id, tag)),
+  );
 };
 
 function noteRename(repo: string, answeredBy: string, deps: SourceDeps) {

@@ -2,7 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
-import { selectReleases } from './select.js';
+import { selectReleases, unsafeTagNote } from './select.js';
 import type { ReleaseSource } from './types.js';
 
 const packumentSchema = z.object({
@@ -41,5 +41,5 @@ export const npmSource: ReleaseSource = async (id, upstream, deps) => {
     const unreleased = latest !== undefined && semver.valid(version) !== null && semver.gt(version, latest);
     return [{ tag, prerelease: unreleased, date: packument.time?.[version] }];
   });
-  return selectReleases(upstream, candidates);
+  return selectReleases(upstream, candidates, (tag) => deps.onNote?.(unsafeTagNote(id, tag)));
 };

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/load.js';
 import { getUpstream, tagPatternOf, upstreamIds } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
+import { assertSafeTag } from '../util/safe-tag.js';
 import { readState, type UpstreamState, updateUpstreamState, upstreamState } from './store.js';
 
 export interface StateRow extends UpstreamState {
@@ -32,6 +33,8 @@ export async function setState(
   tag: string,
   options: SetStateOptions = {},
 ) {
+  // Before anything else, --force included: the tag would reach the state file and every later report.
+  assertSafeTag(tag, 'state set');
   const upstream = getUpstream(config, id);
   const pattern = tagPatternOf(upstream);
   if (!options.force && !pattern.matches(tag)) throw Errors.tagPatternMismatch(id, tag, pattern.display);

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { severitySchema } from '../config/schema.js';
 import { Errors } from '../errors.js';
 import { writeJsonAtomically } from '../util/fs.js';
+import { withFileLock } from '../util/lock.js';
+import { isWriteFileAtomicTemp, sweepDir } from '../util/sweep.js';
 import { formatZodIssues } from '../util/zod.js';
 
 export const upstreamStateSchema = z.strictObject({
@@ -61,18 +64,39 @@ export function upstreamState(state: State, id: string): UpstreamState {
   return state.upstreams[id] ?? { lastReviewed: null };
 }
 
-/** Read-modify-write of one upstream's entry; the file is replaced atomically, others are kept as they were. */
-export async function updateUpstreamState(
+/**
+ * Runs `fn` as the one writer of the state file (other processes wait, then are refused), after
+ * removing the temp files that a killed writer left beside it (write-file-atomic's `state.json.<n>`).
+ */
+export function withStateLock<T>(
+  file: string,
+  fn: () => Promise<T>,
+  onWait?: (message: string) => void,
+): Promise<T> {
+  return withFileLock(file, { what: 'state file', onWait }, async () => {
+    const base = basename(file);
+    await sweepDir(dirname(file), (name, mtimeMs) => isWriteFileAtomicTemp(base, name, mtimeMs));
+    return fn();
+  });
+}
+
+/**
+ * Read-modify-write of one upstream's entry under the state lock; the file is replaced atomically,
+ * the other entries are kept as they were.
+ */
+export function updateUpstreamState(
   file: string,
   id: string,
   update: (current: UpstreamState) => UpstreamState | undefined,
 ): Promise<State> {
-  const state = await readState(file);
-  const next = update(upstreamState(state, id));
-  const upstreams = { ...state.upstreams };
-  if (next === undefined) delete upstreams[id];
-  else upstreams[id] = next;
-  const written: State = { ...state, upstreams };
-  await writeState(file, written);
-  return written;
+  return withStateLock(file, async () => {
+    const state = await readState(file);
+    const next = update(upstreamState(state, id));
+    const upstreams = { ...state.upstreams };
+    if (next === undefined) delete upstreams[id];
+    else upstreams[id] = next;
+    const written: State = { ...state, upstreams };
+    await writeState(file, written);
+    return written;
+  });
 }

@@ -297,6 +297,9 @@ describe('diffRelease', () => {
       'log.txt',
       'release.json',
     ]);
+    // Nothing of the failed attempt is left beside the folder either (staging, lock).
+    const { dirname } = await import('node:path');
+    expect(await readdir(dirname(first.dir))).toEqual(['v1.1.0']);
   });
 });
 

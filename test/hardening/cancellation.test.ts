@@ -98,7 +98,10 @@ describe('interrupts', () => {
       let left: number[] = [];
       await until(
         'the agent to be gone',
-        async () => (left = await processesIn(worktree)).length === 0,
+        async () => {
+          left = await processesIn(worktree);
+          return left.length === 0;
+        },
         10_000,
       ).catch(() => {});
       const restored =

@@ -66,6 +66,27 @@ export interface ScriptedFault {
   reset?: boolean;
 }
 
+/**
+ * GitHub's answer to a write that tripped the secondary rate limit: 403, `Retry-After`, and the
+ * message GitHub sends. With `apply`, the write went through all the same (as GitHub does at times).
+ */
+export function secondaryRateLimit(
+  fault: Omit<ScriptedFault, 'status' | 'headers' | 'body'> & { retryAfter?: number },
+): ScriptedFault {
+  const { retryAfter, ...rest } = fault;
+  return {
+    ...rest,
+    status: 403,
+    headers: retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
+    body: {
+      message:
+        'You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.',
+      documentation_url:
+        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    },
+  };
+}
+
 interface ActiveFault extends ScriptedFault {
   remaining: number;
   skip: number;

@@ -1,0 +1,51 @@
+import { registerSecret } from '../util/redact.js';
+import type { GitConfigEntry } from './run.js';
+
+/** Query parameters that carry a credential (as in a pre-signed or token URL). */
+const SECRET_PARAM =
+  /(token|key|secret|password|passwd|pwd|signature|sig|credentials?)$|^(auth|authorization)$/i;
+
+export interface Remote {
+  /** The URL without credentials: what the cache's config stores and what messages show. */
+  url: string;
+  /** How git gets the credentials for this call only: environment-scoped config, never on disk or argv. */
+  config: GitConfigEntry[];
+}
+
+/**
+ * Splits a clone URL into a URL without credentials and the settings that hand git the credentials:
+ * userinfo (`https://x-access-token:TOKEN@host/repo.git`) becomes an `http.<url>.extraHeader`
+ * Authorization header (as actions/checkout does), credential query parameters are put back by an
+ * `url.<full>.insteadOf` rewrite. The secrets are registered for redaction. Other URLs (file://,
+ * ssh, scp-like `git@host:path`) pass unchanged.
+ */
+export function remoteOf(raw: string): Remote {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return { url: raw, config: [] };
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { url: raw, config: [] };
+  const secretParams = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
+  if (!parsed.username && !parsed.password && secretParams.length === 0) return { url: raw, config: [] };
+  const config: GitConfigEntry[] = [];
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  const withQuery = parsed.href;
+  for (const name of secretParams) {
+    for (const value of parsed.searchParams.getAll(name)) registerSecret(value);
+    parsed.searchParams.delete(name);
+  }
+  const url = parsed.href;
+  if (secretParams.length > 0) config.push([`url.${withQuery}.insteadOf`, url]);
+  if (user || password) {
+    registerSecret(password || user);
+    const basic = Buffer.from(`${user}:${password}`).toString('base64');
+    registerSecret(basic);
+    config.push([`http.${url}.extraHeader`, `Authorization: Basic ${basic}`]);
+  }
+  return { url, config };
+}

@@ -1,0 +1,132 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as fs from 'node:fs';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import lockfile from 'proper-lockfile';
+import { Errors } from '../errors.js';
+import { parseDuration } from './duration.js';
+import { isProcessAlive } from './sweep.js';
+
+/**
+ * One writer at a time for a file (the state file, an artifact folder), across processes:
+ * proper-lockfile's `mkdir` lock at `<file>.lock`, kept fresh while held and taken over once its
+ * mtime is older than {@link STALE_MS}. The holder writes its pid and host into the lock folder, so a
+ * second process can name it, and can take over at once when that process is gone (a crash on this
+ * machine) instead of waiting for the mtime to age.
+ */
+
+/** Wait for a held lock before refusing; `RELEASE_WATCH_LOCK_WAIT` (`30s`, `500ms`) changes it. */
+const DEFAULT_WAIT_MS = 30_000;
+/** A lock whose holder stopped refreshing it for this long is stale (proper-lockfile refreshes every half of it). */
+const STALE_MS = 60_000;
+const OWNER_FILE = 'owner.json';
+
+interface LockHolder {
+  pid: number;
+  hostname: string;
+  since: string;
+}
+
+export interface LockOptions {
+  /** What is locked, for messages: "state file", "artifact folder". */
+  what: 'state file' | 'artifact folder';
+  /** Called once when the lock is held by another process and this one starts waiting. */
+  onWait?: (message: string) => void;
+}
+
+/** proper-lockfile removes its lock folder with rmdir; ours holds owner.json, so removal is recursive. */
+const lockFs = {
+  ...fs,
+  rmdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+    fs.rm(path, { recursive: true }, callback),
+  rmdirSync: (path: string) => fs.rmSync(path, { recursive: true, force: true }),
+};
+
+const held = new AsyncLocalStorage<ReadonlySet<string>>();
+
+const lockPathOf = (file: string) => `${file}.lock`;
+
+function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = env.RELEASE_WATCH_LOCK_WAIT;
+  return (configured ? parseDuration(configured) : undefined) ?? DEFAULT_WAIT_MS;
+}
+
+/**
+ * Runs `fn` holding the lock of `file`. Re-entrant within one async call chain (run → report →
+ * state advance takes it once); a lock held elsewhere is waited for, then refused with a coded error
+ * naming the lock folder and its holder.
+ */
+export async function withFileLock<T>(file: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
+  const lockPath = lockPathOf(file);
+  const mine = held.getStore();
+  if (mine?.has(lockPath)) return fn();
+  const lock = await acquire(file, lockPath, options);
+  let result: T;
+  try {
+    result = await held.run(new Set([...(mine ?? []), lockPath]), fn);
+  } finally {
+    await lock.release();
+  }
+  if (lock.lost()) throw Errors.lockLost(options.what, file, lockPath);
+  return result;
+}
+
+async function acquire(file: string, lockPath: string, options: LockOptions) {
+  await mkdir(dirname(file), { recursive: true });
+  const waitMs = lockWaitMs();
+  const deadline = Date.now() + waitMs;
+  let compromised: Error | undefined;
+  let waited = false;
+  for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      const release = await lockfile.lock(file, {
+        lockfilePath: lockPath,
+        realpath: false,
+        stale: STALE_MS,
+        retries: 0,
+        fs: lockFs,
+        onCompromised: (error) => {
+          compromised = error;
+        },
+      });
+      const owner: LockHolder = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
+      await writeFile(join(lockPath, OWNER_FILE), `${JSON.stringify(owner)}\n`);
+      return {
+        release: () => release().catch(() => undefined),
+        lost: () => compromised !== undefined,
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    }
+    const holder = await readHolder(lockPath);
+    if (holder && holder.hostname === hostname() && !isProcessAlive(holder.pid)) {
+      // Its holder crashed: age the lock so proper-lockfile's own stale handling takes it over.
+      await utimes(lockPath, 0, 0).catch(() => undefined);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw options.what === 'state file'
+        ? Errors.stateLocked(file, lockPath, holder, waitMs)
+        : Errors.artifactsLocked(file, lockPath, holder, waitMs);
+    }
+    if (!waited) {
+      waited = true;
+      options.onWait?.(
+        `${file} is locked by ${holder ? `process ${holder.pid} on ${holder.hostname}` : 'another process'}; waiting up to ${Math.round(waitMs / 1000)}s`,
+      );
+    }
+    await sleep(delay);
+  }
+}
+
+async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(join(lockPath, OWNER_FILE), 'utf8')) as Partial<LockHolder>;
+    if (typeof parsed.pid !== 'number' || typeof parsed.hostname !== 'string') return undefined;
+    return { pid: parsed.pid, hostname: parsed.hostname, since: String(parsed.since ?? '') };
+  } catch {
+    return undefined;
+  }
+}
