@@ -34,13 +34,18 @@ export const ERROR_CODES = [
   'CHECK_FAILED',
   'CONFIG_INVALID',
   'CONFIG_LOAD_FAILED',
+  'CONFIG_MODULE_MISSING',
   'CONFIG_NOT_FOUND',
+  'CONFIG_THREW',
   'DEMO_FAILED',
   'DOWNSTREAM_NOT_A_REPOSITORY',
+  'DISK_FULL',
   'DOWNSTREAM_REPO_MISSING',
   'EMPTY_RANGE',
+  'FILE_ACCESS_DENIED',
   'GITHUB_OUTPUT_NOT_SET',
   'GITHUB_RATE_LIMITED',
+  'GITHUB_RESPONSE_INVALID',
   'GITHUB_REQUEST_FAILED',
   'GITHUB_TOKEN_MISSING',
   'GIT_LS_REMOTE_FAILED',
@@ -52,6 +57,7 @@ export const ERROR_CODES = [
   'INIT_OTHER_CONFIG',
   'INIT_UPSTREAM_INVALID',
   'INVALID_REF',
+  'NETWORK_TIMEOUT',
   'NOTHING_TO_REPORT',
   'NO_BASE_RELEASE',
   'NO_PENDING_RELEASE',
@@ -67,9 +73,11 @@ export const ERROR_CODES = [
   'TAG_MATCHES_NO_UPSTREAM',
   'TAG_NOT_FOUND',
   'TAG_PATTERN_MISMATCH',
+  'TIMEOUT_SETTING_INVALID',
   'UNKNOWN_UPSTREAM',
   'UPSTREAM_FETCH_FAILED',
   'UPSTREAM_REQUIRED',
+  'UPSTREAM_TREE_UNSAFE',
   'UNEXPECTED',
   'STATE_LOCKED',
   'ARTIFACTS_LOCKED',
@@ -586,6 +594,88 @@ export const Errors = {
       exitCode: ExitCode.usage,
       details: { upstream },
     }),
+  timeoutSettingInvalid: (variable: string, value: string) =>
+    new ReleaseWatchError({
+      code: 'TIMEOUT_SETTING_INVALID',
+      message: `${variable}=${JSON.stringify(value)} is not a duration.`,
+      suggestion: `Set ${variable} to a duration such as 90s or 5m, or unset it for the default.`,
+      exitCode: ExitCode.usage,
+    }),
+  networkTimeout: (options: {
+    upstream: string;
+    /** Redacted. */
+    url: string;
+    what: string;
+    timeoutMs: number;
+    setting: string;
+  }) =>
+    new ReleaseWatchError({
+      code: 'NETWORK_TIMEOUT',
+      message: `${options.what} for upstream "${options.upstream}" got no answer from ${options.url} within ${Math.round(options.timeoutMs / 1000)}s; it was stopped.`,
+      suggestion: `Check that ${options.url} is reachable (proxy, firewall, server status) and try again; on a slow link raise ${options.setting} (e.g. ${options.setting}=5m).`,
+      exitCode: ExitCode.external,
+      details: { upstream: options.upstream, url: options.url, timeoutMs: options.timeoutMs },
+    }),
+  githubResponseInvalid: (upstream: string, url: string, reason: string) =>
+    new ReleaseWatchError({
+      code: 'GITHUB_RESPONSE_INVALID',
+      message: `GitHub's answer to ${url} (upstream "${upstream}") is not the JSON the API returns: ${reason}.`,
+      suggestion:
+        'Check GITHUB_API_URL (it must point at the REST API, e.g. https://HOST/api/v3 on GitHub Enterprise, not at a web page or a proxy login), then try again.',
+      exitCode: ExitCode.external,
+      details: { upstream, url },
+    }),
+  configModuleMissing: (file: string, specifier: string, cause?: unknown) =>
+    new ReleaseWatchError({
+      code: 'CONFIG_MODULE_MISSING',
+      message: `Config ${file} imports "${specifier}", which cannot be found.`,
+      suggestion: `Install it (\`npm i -D ${
+        specifier.startsWith('.')
+          ? '<package>'
+          : specifier
+              .split('/')
+              .slice(0, specifier.startsWith('@') ? 2 : 1)
+              .join('/')
+      }\`) or fix the import path in the config.`,
+      exitCode: ExitCode.usage,
+      details: { file, module: specifier },
+      cause,
+    }),
+  configThrew: (file: string, reason: string, cause?: unknown) =>
+    new ReleaseWatchError({
+      code: 'CONFIG_THREW',
+      message: `Config ${file} threw while it was evaluated: ${reason}`,
+      suggestion: 'Fix the code in the config file that throws; it must only build and export the config.',
+      exitCode: ExitCode.usage,
+      details: { file },
+      cause,
+    }),
+  diskFull: (path: string, syscall: string | undefined, cause?: unknown) =>
+    new ReleaseWatchError({
+      code: 'DISK_FULL',
+      message: `No space left on the device while writing ${path}${syscall ? ` (${syscall})` : ''}.`,
+      suggestion: `Free space on the disk that holds ${path} (the upstream cache may be removed: it is rebuilt), then re-run.`,
+      exitCode: ExitCode.failure,
+      details: { path, ...(syscall ? { syscall } : {}) },
+      cause,
+    }),
+  fileAccessDenied: (errno: string, path: string, syscall: string | undefined, cause?: unknown) =>
+    new ReleaseWatchError({
+      code: 'FILE_ACCESS_DENIED',
+      message: `${errno === 'EROFS' ? 'Read-only file system' : 'Permission denied'} on ${path}${syscall ? ` (${syscall})` : ''}.`,
+      suggestion: `Make ${path} writable by this user (check its owner and mode, and the folders above it), or point the config at another folder.`,
+      exitCode: ExitCode.failure,
+      details: { path, errno, ...(syscall ? { syscall } : {}) },
+      cause,
+    }),
+  upstreamTreeUnsafe: (upstream: string, tag: string, reason: string) =>
+    new ReleaseWatchError({
+      code: 'UPSTREAM_TREE_UNSAFE',
+      message: `The tree of upstream "${upstream}" at ${tag} cannot be checked out safely: ${reason}.`,
+      suggestion: `This tree was crafted or is damaged; review it by hand, or skip it with \`release-watch state set ${upstream} ${tag}\`.`,
+      exitCode: ExitCode.external,
+      details: { upstream, tag },
+    }),
   stateLocked: (file: string, lockPath: string, holder: LockHolderInfo | undefined, waitedMs: number) =>
     new ReleaseWatchError({
       code: 'STATE_LOCKED',
@@ -620,3 +710,16 @@ export const Errors = {
       details: { tag: escapeTag(tag), where },
     }),
 } as const;
+
+const FILE_ERRNOS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+
+/** A Node file-system error the user can act on (permissions, a full disk) as a coded error naming the file. */
+export function codedFileError(error: unknown): ReleaseWatchError | undefined {
+  const e = error as { code?: unknown; path?: unknown; dest?: unknown; syscall?: unknown };
+  if (typeof e?.code !== 'string' || !FILE_ERRNOS.has(e.code)) return undefined;
+  const path = typeof e.path === 'string' ? e.path : typeof e.dest === 'string' ? e.dest : '(unknown file)';
+  const syscall = typeof e.syscall === 'string' ? e.syscall : undefined;
+  return e.code === 'ENOSPC' || e.code === 'EDQUOT'
+    ? Errors.diskFull(path, syscall, error)
+    : Errors.fileAccessDenied(e.code, path, syscall, error);
+}

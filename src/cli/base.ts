@@ -1,8 +1,9 @@
 import { format } from 'node:util';
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
-import { isReleaseWatchError } from '../errors.js';
+import { codedFileError, ExitCode, isReleaseWatchError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
+import { installInterruptHandlers, interruptedBy } from '../util/shutdown.js';
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -38,6 +39,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as CommandFlags<T>;
     this.args = args as CommandArgs<T>;
+    installInterruptHandlers({ json: this.jsonEnabled() });
   }
 
   /** The validated project config, loaded once per command. */
@@ -64,7 +66,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) this.logToStderr(message);
   }
 
-  protected async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+  protected async catch(caught: Error & { exitCode?: number }): Promise<unknown> {
+    // The interrupt handler is ending the process and says so itself.
+    if (interruptedBy()) return new Promise(() => {});
+    const error = codedFileError(caught) ?? caught;
     if (!isReleaseWatchError(error)) return super.catch(error);
     process.exitCode = error.exitCode;
     if (this.jsonEnabled()) {

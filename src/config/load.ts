@@ -70,7 +70,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   } catch (error) {
     if (isReleaseWatchError(error)) throw error;
     const failing = (error as { filepath?: string }).filepath ?? file ?? cwd;
-    throw Errors.configLoad(failing, firstLine((error as Error).message), error);
+    throw loadFailure(failing, error);
   }
   if (!found)
     throw Errors.configNotFound({
@@ -78,6 +78,25 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
       places: SEARCH_PLACES.filter((p) => p !== 'package.json').concat('package.json#release-watch'),
     });
   return parseConfig(found.config, found.filepath);
+}
+
+const TS_LOADER_PREFIX = /^TypeScriptLoader failed to compile TypeScript:\s*/;
+const CODE_CONFIG = /\.(?:[cm]?[jt]s)$/;
+
+/**
+ * Why a config did not load, with the cause the loader wraps: a module it imports that is missing,
+ * code in it that threw, or (otherwise) a syntax error.
+ */
+function loadFailure(file: string, error: unknown) {
+  const raw = String((error as Error)?.message ?? error);
+  const wrapped = TS_LOADER_PREFIX.test(raw);
+  const reason = raw.replace(TS_LOADER_PREFIX, '');
+  const missing = /Cannot find (?:module|package) '([^']+)'/.exec(reason);
+  if (missing) return Errors.configModuleMissing(file, missing[1]!, error);
+  const syntax = /^(ParseError|SyntaxError)\b/.test(reason) || error instanceof SyntaxError;
+  if (!syntax && (wrapped || CODE_CONFIG.test(file)))
+    return Errors.configThrew(file, firstLine(reason), error);
+  return Errors.configLoad(file, firstLine(reason), error);
 }
 
 function firstLine(text: string): string {

@@ -25,13 +25,14 @@ import {
 } from '../git/cache.js';
 import { COMBINED_DIFF_ARGS, readCombinedDiff } from '../git/changes.js';
 import { remoteOf } from '../git/remote.js';
-import { GitError, validateTagName } from '../git/run.js';
+import { GitError, GitTimeoutError, validateTagName } from '../git/run.js';
 import { listReleases, pendingReleases } from '../sources/index.js';
 import type { Release, SourceDeps } from '../sources/types.js';
 import { readState, upstreamState } from '../state/store.js';
 import { readTextIfExists } from '../util/fs.js';
 import { redactSecrets } from '../util/redact.js';
 import { assertSafeTag } from '../util/safe-tag.js';
+import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { type ChangeTotals, changeTotals, fileClassifier } from './classify.js';
 import { nearestTags } from './near.js';
 
@@ -435,6 +436,15 @@ export async function upstreamCall<T>(id: string, url: string, step: () => Promi
 }
 
 function fetchFailure(id: string, url: string, error: unknown): unknown {
+  if (error instanceof GitTimeoutError) {
+    return Errors.networkTimeout({
+      upstream: id,
+      url: redactSecrets(url),
+      what: 'Fetching the release tags (git fetch)',
+      timeoutMs: error.timeoutMs,
+      setting: TIMEOUT_SETTINGS.git.env,
+    });
+  }
   if (isReleaseWatchError(error) || !(error instanceof GitError)) return error;
   const reason = error.stderr.trim().split('\n').slice(-2).join(' ') || error.message;
   return Errors.upstreamFetch(id, url, redactSecrets(reason));

@@ -174,17 +174,21 @@ export async function fetchTags(
 ): Promise<TagCommits> {
   const refs = tags.map((tag) => `refs/tags/${tag}`);
   const before = held ?? (cache.created ? new Map<string, string>() : await localTagCommits(cache, tags));
-  await cacheGit(cache, [
-    'fetch',
-    '--quiet',
-    '--no-tags',
-    '--no-write-fetch-head',
-    '--no-recurse-submodules',
-    `--filter=${cache.created ? FIRST_TAG_FILTER : OBJECT_FILTER}`,
-    '--end-of-options',
-    'origin',
-    ...refs.map((ref) => `+${ref}:${ref}`),
-  ]);
+  await cacheGit(
+    cache,
+    [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--no-recurse-submodules',
+      `--filter=${cache.created ? FIRST_TAG_FILTER : OBJECT_FILTER}`,
+      '--end-of-options',
+      'origin',
+      ...refs.map((ref) => `+${ref}:${ref}`),
+    ],
+    { network: true },
+  );
   const after = await peelCommits(cache, refs);
   const commits = new Map<string, string>();
   const moved: TagCommits['moved'] = [];
@@ -217,7 +221,7 @@ export async function fetchObjects(cache: UpstreamCache, ids: readonly string[])
       '--stdin',
       'origin',
     ],
-    { input: `${ids.join('\n')}\n` },
+    { input: `${ids.join('\n')}\n`, network: true },
   );
 }
 
@@ -227,7 +231,7 @@ export async function missingObjects(cache: UpstreamCache, ids: readonly string[
   const { stdout } = await cacheGit(
     cache,
     ['rev-list', '--objects', '--no-walk', '--missing=print', '--ignore-missing', '--stdin'],
-    { input: `${ids.join('\n')}\n` },
+    { input: `${ids.join('\n')}\n`, network: true },
   );
   const present = new Set(stdout.split('\n').map((line) => line.split(' ')[0]));
   return ids.filter((id) => !present.has(id));

@@ -4,6 +4,8 @@ import { devNull } from 'node:os';
 import { execa } from 'execa';
 import { Errors } from '../errors.js';
 import { assertSafeTag } from '../util/safe-tag.js';
+import { killGroup, trackGroup } from '../util/shutdown.js';
+import { networkTimeout } from '../util/timeouts.js';
 
 /**
  * Every git call goes through here: argument arrays (never a shell), no prompts, no hooks,
@@ -99,6 +101,11 @@ export interface GitOptions {
   stdoutFile?: string;
   /** Exit codes that are not failures (e.g. 1 for `diff --exit-code`). */
   okExitCodes?: number[];
+  /**
+   * Talks to a remote (ls-remote, fetch, or a command that may fetch lazily): bounded by
+   * RELEASE_WATCH_GIT_TIMEOUT overall and by curl's low-speed limit on HTTP(S).
+   */
+  network?: boolean;
   /** Settings for this call only (a remote's credentials), passed through the environment. */
   config?: readonly GitConfigEntry[];
 }
@@ -123,12 +130,44 @@ export class GitError extends Error {
   }
 }
 
+/** A network git command that got no answer in time: stopped by us, or by curl's low-speed limit. */
+export class GitTimeoutError extends GitError {
+  constructor(
+    args: readonly string[],
+    stderr: string,
+    readonly timeoutMs: number,
+  ) {
+    super(args, undefined, stderr || `no answer within ${Math.round(timeoutMs / 1000)}s`);
+    this.name = 'GitTimeoutError';
+  }
+}
+
+/** What curl says when its low-speed limit or a connect timeout stopped a transfer. */
+const CURL_TIMEOUT =
+  /Operation too slow|Operation timed out|Connection timed out|Failed to connect.*Timeout/i;
+
+/**
+ * Curl gives up on a transfer slower than 1 KB/s for this long (at most half the overall bound, so
+ * an HTTP remote ends with git's own message before the kill).
+ */
+const lowSpeedArgs = (timeoutMs: number) => [
+  '-c',
+  'http.lowSpeedLimit=1000',
+  '-c',
+  `http.lowSpeedTime=${Math.max(1, Math.min(60, Math.floor(timeoutMs / 2000)))}`,
+];
+
 /** The real git runner; inject a different one in unit tests. */
 export const runGit: GitRunner = async (args, options = {}) => {
+  const timeoutMs = options.network ? networkTimeout('git') : undefined;
   // A file's descriptor is handed to git itself, so a large diff never passes through this process.
   const file = options.stdoutFile ? await open(options.stdoutFile, 'w') : undefined;
+  let timedOut = false;
+  let untrack = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  let forceTimer: NodeJS.Timeout | undefined;
   try {
-    const result = await execa('git', [...SAFE_GIT_CONFIG, ...args], {
+    const child = execa('git', [...SAFE_GIT_CONFIG, ...(timeoutMs ? lowSpeedArgs(timeoutMs) : []), ...args], {
       cwd: options.cwd,
       env: gitEnv(options.config),
       extendEnv: false,
@@ -139,13 +178,33 @@ export const runGit: GitRunner = async (args, options = {}) => {
       reject: false,
       stripFinalNewline: false,
       maxBuffer: 512 * 1024 * 1024,
+      // Its own process group, so a timeout or an interrupt stops its transport helpers too.
+      detached: timeoutMs !== undefined && process.platform !== 'win32',
     });
+    if (timeoutMs !== undefined && child.pid !== undefined) {
+      const pid = child.pid;
+      untrack = trackGroup(pid);
+      timer = setTimeout(() => {
+        timedOut = true;
+        // SIGTERM first: git removes its lock files in the cache on the way out.
+        killGroup(pid, 'SIGTERM');
+        forceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
+      }, timeoutMs);
+    }
+    const result = await child;
     const exitCode = result.exitCode ?? -1;
+    const stderr = String(result.stderr ?? '');
+    if (timeoutMs !== undefined && (timedOut || (exitCode !== 0 && CURL_TIMEOUT.test(stderr)))) {
+      throw new GitTimeoutError(args, stderr, timeoutMs);
+    }
     if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode)) {
-      throw new GitError(args, result.exitCode, String(result.stderr ?? ''));
+      throw new GitError(args, result.exitCode, stderr);
     }
     return { stdout: typeof result.stdout === 'string' ? result.stdout : '', exitCode };
   } finally {
+    clearTimeout(timer);
+    clearTimeout(forceTimer);
+    untrack();
     await file?.close();
   }
 };

@@ -1,7 +1,9 @@
 import { access, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Errors } from '../errors.js';
 import { tagFolderName } from '../util/tag-folder.js';
 import { cacheGit, ensureTrees, type UpstreamCache } from './cache.js';
+import { GitError } from './run.js';
 
 /**
  * Checkouts of a release for the agent, from the bare cache. `git worktree add --detach` fetches the
@@ -42,9 +44,15 @@ export async function ensureWorktree(
   await ensureTrees(cache, [ref.commit]);
   await mkdir(dirname(path), { recursive: true });
   try {
-    await cacheGit(cache, [...CHECKOUT_CONFIG, 'worktree', 'add', '--quiet', '--detach', path, ref.commit]);
+    // May fetch missing blobs lazily: bounded like any fetch.
+    await cacheGit(cache, [...CHECKOUT_CONFIG, 'worktree', 'add', '--quiet', '--detach', path, ref.commit], {
+      network: true,
+    });
   } catch (error) {
     await removeWorktree(cache, path);
+    // git refuses entries like `..`, `.git` or `a/../b` in a tree; a crafted upstream has them.
+    const invalid = error instanceof GitError ? /invalid path '([^']*)'/.exec(error.stderr) : null;
+    if (invalid) throw Errors.upstreamTreeUnsafe(cache.id, ref.tag, `it holds the path "${invalid[1]}"`);
     throw error;
   }
   return path;

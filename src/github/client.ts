@@ -2,7 +2,9 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
+import { networkTimeout } from '../util/timeouts.js';
 import type { GitHubEnv } from './env.js';
+import { timedFetch } from './fetch.js';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 /** Octokit with REST methods and pagination (retry and throttling add no methods). */
@@ -27,6 +29,8 @@ export interface CreateClientOptions {
    */
   writeGapMs?: number;
   notifyingWriteGapMs?: number;
+  /** Bound of one HTTP request, body included (default: RELEASE_WATCH_HTTP_TIMEOUT, else 30 s). */
+  requestTimeoutMs?: number;
   /** Notes such as "rate limited, retrying in 3s"; never given the token. */
   onNote?: (message: string) => void;
 }
@@ -56,6 +60,7 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
     auth: env.token,
     baseUrl: env.apiUrl,
     userAgent: 'release-watch',
+    request: { fetch: timedFetch(options.requestTimeoutMs ?? networkTimeout('http')) },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: {

@@ -2,6 +2,8 @@ import { setTimeout as sleepMs } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Severity } from '../config/schema.js';
 import type { GitHubClient } from '../github/client.js';
+import { isHttpTimeout } from '../github/fetch.js';
+import { redactSecrets } from '../util/redact.js';
 import { type FindingMarker, isDashboard, parseFindingMarker, parseSeenMarker } from './markers.js';
 
 /** The downstream repository's issues, as far as release-watch needs them; responses are checked with zod. */
@@ -61,6 +63,24 @@ async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof GitHubCallFailed) throw error;
+    if (isHttpTimeout(error)) {
+      throw new GitHubCallFailed(
+        action,
+        undefined,
+        `${redactSecrets(error.message)} (raise RELEASE_WATCH_HTTP_TIMEOUT on a slow link)`,
+        { cause: error },
+      );
+    }
+    if (error instanceof z.ZodError) {
+      const issue = error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+      throw new GitHubCallFailed(
+        action,
+        undefined,
+        `the answer is not what the GitHub API returns${where}: ${issue?.message ?? 'unexpected shape'} (is GITHUB_API_URL the REST API?)`,
+        { cause: error },
+      );
+    }
     const reason = (error as Error).message?.split('\n')[0] ?? String(error);
     throw new GitHubCallFailed(action, statusOf(error), reason, { cause: error });
   }

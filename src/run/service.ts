@@ -3,7 +3,7 @@ import type { Progress } from '../cli/progress.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Severity } from '../config/schema.js';
 import type { DiffDeps } from '../diff/service.js';
-import { Errors, isReleaseWatchError, type ReleaseWatchError } from '../errors.js';
+import { codedFileError, Errors, isReleaseWatchError, type ReleaseWatchError } from '../errors.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
 import type { ReportResult } from '../report/types.js';
 import { checkUpstreams, type UpstreamCheck } from '../sources/check.js';
@@ -59,7 +59,7 @@ export interface RunResult {
 }
 
 const errorJson = (error: unknown): ReturnType<ReleaseWatchError['toJSON']> =>
-  (isReleaseWatchError(error) ? error : Errors.unexpected(error)).toJSON();
+  (isReleaseWatchError(error) ? error : (codedFileError(error) ?? Errors.unexpected(error))).toJSON();
 
 /**
  * check, then for every upstream with a new release: diff → analyze → report (which advances the

@@ -1,6 +1,8 @@
 import { cloneUrl } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import { remoteOf } from '../git/remote.js';
+import { redactSecrets } from '../util/redact.js';
+import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { selectReleases, unsafeTagNote } from './select.js';
 import type { ReleaseSource } from './types.js';
 
@@ -10,8 +12,18 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
   const { url, config } = remoteOf(cloneUrl(upstream, deps.env));
   let stdout: string;
   try {
-    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { config }));
+    ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { config, network: true }));
   } catch (error) {
+    const timeout = gitTimeoutOf(error);
+    if (timeout !== undefined) {
+      throw Errors.networkTimeout({
+        upstream: id,
+        url: redactSecrets(url),
+        what: 'Listing tags (git ls-remote)',
+        timeoutMs: timeout,
+        setting: TIMEOUT_SETTINGS.git.env,
+      });
+    }
     // git ends with advice ("Please make sure ..."); the first `fatal:` line says what went wrong.
     const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').filter((l) => l.trim() !== '');
     const reason = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? (error as Error).message;
@@ -27,3 +39,11 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
     (tag) => deps.onNote?.(unsafeTagNote(id, tag)),
   );
 };
+
+/** The bound a git call ran into (a GitTimeoutError, told by name so this module does not load the runner). */
+function gitTimeoutOf(error: unknown): number | undefined {
+  const timeout = error as { name?: unknown; timeoutMs?: unknown };
+  return timeout?.name === 'GitTimeoutError' && typeof timeout.timeoutMs === 'number'
+    ? timeout.timeoutMs
+    : undefined;
+}

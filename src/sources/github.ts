@@ -5,7 +5,10 @@ import type { UpstreamConfig } from '../config/schema.js';
 import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
+import { isHttpTimeout } from '../github/fetch.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
+import { redactSecrets } from '../util/redact.js';
+import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { selectReleases, unsafeTagNote } from './select.js';
 import type { ListOptions, ReleaseSource, SourceDeps } from './types.js';
 
@@ -98,7 +101,9 @@ async function fetchPage(
   if (cached) headers['if-none-match'] = cached.etag;
   try {
     const response = await client.request({ method: 'GET', url, headers });
-    const releases = z.array(githubReleaseSchema).parse(response.data);
+    const parsed = z.array(githubReleaseSchema).safeParse(response.data);
+    if (!parsed.success) throw new InvalidAnswer(url, describeInvalid(response.data, parsed.error));
+    const releases = parsed.data;
     const etag = response.headers.etag;
     return {
       page: { url, etag: etag ?? '', next: nextLink(response.headers.link), releases },
@@ -145,8 +150,55 @@ function candidatesOf(releases: GitHubRelease[]) {
     }));
 }
 
+/** A 2xx answer that is not the JSON the API gives: an HTML page, a truncated body, another shape. */
+class InvalidAnswer extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Says what came back, never the body itself (it may be a whole HTML page). */
+function describeInvalid(data: unknown, error?: z.ZodError): string {
+  if (typeof data === 'string') {
+    if (/^\s*<(!doctype|html)/i.test(data)) return 'it is an HTML page';
+    return data.trim() === '' ? 'the body is empty' : 'the body is not valid JSON (cut off or malformed)';
+  }
+  if (data instanceof ArrayBuffer) return 'the body is not JSON';
+  const issue = error?.issues[0];
+  return issue
+    ? `expected a list of releases, but ${issue.path.length ? `at ${issue.path.join('.')}` : 'the body'} ${issue.message.toLowerCase()}`
+    : 'expected a list of releases';
+}
+
 function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: unknown): unknown {
+  if (isHttpTimeout(error)) {
+    return Errors.networkTimeout({
+      upstream: id,
+      url: redactSecrets(error.url),
+      what: `Listing the releases of ${upstream.repo} (GitHub API)`,
+      timeoutMs: error.timeoutMs,
+      setting: TIMEOUT_SETTINGS.http.env,
+    });
+  }
+  if (error instanceof InvalidAnswer)
+    return Errors.githubResponseInvalid(id, redactSecrets(error.url), error.reason);
   if (!isRequestError(error)) return error;
+  // An error page that is not GitHub's JSON (a proxy's or a load balancer's HTML): say so, not the page.
+  const data = error.response?.data;
+  if (typeof data === 'string' && data.trim() !== '' && error.status !== 304) {
+    return Errors.githubRequestFailed({
+      during: 'releases',
+      id,
+      repo: upstream.repo,
+      status: error.status,
+      reason: `answered with ${describeInvalid(data).replace(/^it is /, '')}`,
+      authenticated: Boolean(deps.env.token),
+      cause: error,
+    });
+  }
   const authenticated = Boolean(deps.env.token);
   const headers = error.response?.headers ?? {};
   const rateLimited =

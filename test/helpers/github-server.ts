@@ -58,6 +58,12 @@ export interface ScriptedFault {
   after?: number;
   /** Carry the request out, then answer with the fault anyway (a 502 for an issue GitHub did create). */
   apply?: boolean;
+  /** Send this text as the body instead of JSON (an HTML error page, malformed JSON). */
+  raw?: { text: string; contentType: string };
+  /** Accept the request and never answer it. */
+  hang?: boolean;
+  /** Send the headers and part of the body, then reset the connection. */
+  reset?: boolean;
 }
 
 /**
@@ -234,6 +240,21 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
       else {
         fault.remaining--;
         if (fault.apply) await handle(req, sink, body, true);
+        if (fault.hang) return fault.status;
+        if (fault.reset) {
+          res.writeHead(fault.status, {
+            'content-type': 'application/json; charset=utf-8',
+            ...fault.headers,
+          });
+          res.write('[{"tag_name": "v');
+          setTimeout(() => res.socket?.resetAndDestroy(), 20);
+          return fault.status;
+        }
+        if (fault.raw) {
+          res.writeHead(fault.status, { 'content-type': fault.raw.contentType, ...fault.headers });
+          res.end(fault.raw.text);
+          return fault.status;
+        }
         json(res, fault.status, fault.body ?? { message: `scripted ${fault.status}` }, fault.headers);
         return fault.status;
       }

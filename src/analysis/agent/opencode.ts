@@ -1,7 +1,9 @@
+import { existsSync, renameSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Errors } from '../../errors.js';
 import { writeFileAtomically, writeJsonAtomically } from '../../util/fs.js';
+import { onInterrupt } from '../../util/shutdown.js';
 import { resolveOpenCodeBinary } from './binary.js';
 import { openCodeEnv } from './env.js';
 import { EventStream, type EventSummary } from './events.js';
@@ -62,10 +64,16 @@ const exists = (path: string) =>
  */
 export async function hideProjectConfig(worktree: string): Promise<() => Promise<void>> {
   const hidden: { original: string; hidden: string }[] = [];
-  const restore = async () => {
-    for (const entry of hidden) {
-      if (!(await exists(entry.original))) await rename(entry.hidden, entry.original);
+  const restoreNow = () => {
+    for (const entry of hidden.splice(0)) {
+      if (!existsSync(entry.original) && existsSync(entry.hidden)) renameSync(entry.hidden, entry.original);
     }
+  };
+  // Synchronous, so the interrupt handler can run it between the signal and the exit.
+  const forgetInterrupt = onInterrupt(restoreNow);
+  const restore = async () => {
+    forgetInterrupt();
+    restoreNow();
   };
   try {
     for (const name of PROJECT_CONFIG_ENTRIES) {

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { killGroup, trackGroup } from '../../util/shutdown.js';
 
 /**
  * Runs a program in its own process group with stdin closed, streams its stdout line by line to the
@@ -47,16 +48,6 @@ const MAX_STDERR_KEPT = 256 * 1024;
 
 const closeStream = (stream: WriteStream) => new Promise<void>((resolve) => stream.end(resolve));
 
-/** Signals the process group; a group that is already gone is fine. */
-export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(process.platform === 'win32' ? pid : -pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const runProcess: ProcessRunner = async (request) => {
   await mkdir(dirname(request.stdoutFile), { recursive: true });
   await mkdir(dirname(request.stderrFile), { recursive: true });
@@ -74,6 +65,8 @@ export const runProcess: ProcessRunner = async (request) => {
     detached: process.platform !== 'win32',
     windowsHide: true,
   });
+  // An interrupt (SIGINT/SIGTERM of release-watch) stops the group too: being detached, it never sees the terminal's signal.
+  const untrack = trackGroup(child.pid);
 
   const lines = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
   lines.on('line', (line) => request.onLine?.(line));
@@ -120,6 +113,7 @@ export const runProcess: ProcessRunner = async (request) => {
   );
   clearTimeout(timer);
   clearTimeout(graceTimer);
+  untrack();
   request.signal?.removeEventListener('abort', onAbort);
   lines.close();
   await Promise.all([closeStream(stdoutFile), closeStream(stderrFile)]);

@@ -1,0 +1,79 @@
+/**
+ * Octokit 22 has no request timeout of its own (`request.timeout` is ignored with fetch), and one
+ * `request.signal` on the client would be shared by every request. This fetch bounds each request,
+ * body included, and is handed to Octokit as `request.fetch`.
+ */
+
+/** A request that got no (complete) answer in time. Named AbortError so Octokit's retry plugin passes it on as is. */
+export class HttpTimeoutError extends Error {
+  readonly code = 'HTTP_TIMEOUT';
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no answer to ${method} ${url} within ${Math.round(timeoutMs / 1000)}s`);
+    this.name = 'AbortError';
+  }
+
+  // @octokit/request sets `status = 500` on an AbortError; a timeout has no status.
+  get status(): undefined {
+    return undefined;
+  }
+  set status(_ignored: unknown) {}
+}
+
+export const isHttpTimeout = (error: unknown): error is HttpTimeoutError =>
+  (error as { code?: unknown })?.code === 'HTTP_TIMEOUT' && error instanceof Error;
+
+/** Statuses whose response has no body (the Response constructor refuses one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+export function timedFetch(timeoutMs: number, inner: typeof fetch = globalThis.fetch): typeof fetch {
+  return async (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const method = init?.method ?? 'GET';
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    try {
+      const response = await sendFollowingRedirects(inner, url, { ...init, signal });
+      // Read the body under the same bound: a server that sends headers and then stalls is a hang too.
+      const body = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
+      const copy = new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+      // The URL that answered, after redirects: a renamed repository shows there.
+      Object.defineProperty(copy, 'url', { value: response.url });
+      return copy;
+    } catch (error) {
+      if (timeout.aborted && !init?.signal?.aborted) throw new HttpTimeoutError(method, url, timeoutMs);
+      throw error;
+    }
+  };
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * fetch turns a POST or PATCH that meets a 301/302 into a GET and drops the body, so a write to a
+ * renamed repository would silently do nothing: writes follow redirects themselves, same method and
+ * body (what GitHub asks of clients). Reads keep fetch's own following.
+ */
+async function sendFollowingRedirects(
+  inner: typeof fetch,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
+  const method = (init.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return inner(url, init);
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    const response = await inner(target, { ...init, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (!REDIRECTS.has(response.status) || !location || hop >= 5) return response;
+    await response.body?.cancel();
+    target = new URL(location, target).href;
+  }
+}
