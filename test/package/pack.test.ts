@@ -129,7 +129,7 @@ describe('the npm package (slow: builds, packs and installs)', () => {
       ['--no-install', 'release-watch', 'demo', '--dir', join(consumer, 'demo')],
       consumer,
     );
-    expect(demo.stdout).toMatch(/\[high\] CLI flag or subcommand removed in src\/cli\.ts/);
+    expect(demo.stdout).toMatch(/\[high\] CLI flag `--print-logs` removed from `sample-host`/);
     expect(demo.stdout).toMatch(/\[medium\] Exported TypeScript API changed/);
   }, 300_000);
 });

@@ -98,7 +98,7 @@ describe('release-watch demo', () => {
     const dir = await tempDir('rw-demo-');
     const result = await runCli(['demo', '--dir', dir], { cwd: dir });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/\[high\] CLI flag or subcommand removed in src\/cli\.ts/);
+    expect(result.stdout).toMatch(/\[high\] CLI flag `--print-logs` removed from `sample-host`/);
     expect(result.stdout).toMatch(
       /\[medium\] Exported TypeScript API changed in packages\/plugin\/src\/index\.ts/,
     );

@@ -57,7 +57,7 @@ describe('wire scanner', () => {
     expect(problems).toEqual([]);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
-      id: 'wire-endpoints-url-changed-core-src-client-rs',
+      id: 'wire-url-changed-https-chatgpt-com-backend-api-codex',
       severity: 'high',
       verified: true,
       evidence: [
