@@ -178,6 +178,7 @@ describe('initProject', () => {
     const loaded = await loadConfig({ cwd: dir });
     expect(loaded.upstreams.codex).toMatchObject({ repo: 'openai/codex', tags: 'rust-v*' });
     expect(loaded.downstream).toEqual({
+      path: dir,
       labels: ['release-watch'],
       minSeverity: 'medium',
       maxIssuesPerRun: 10,
