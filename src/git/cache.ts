@@ -225,6 +225,11 @@ export async function fetchObjects(cache: UpstreamCache, ids: readonly string[])
   );
 }
 
+/** Makes these objects local: the ones the cache lacks arrive in one request, the rest cost nothing. */
+export async function fetchMissingObjects(cache: UpstreamCache, ids: readonly string[]): Promise<void> {
+  await fetchObjects(cache, await missingObjects(cache, ids));
+}
+
 /** Which of these object ids the cache lacks, found without triggering a lazy fetch. */
 export async function missingObjects(cache: UpstreamCache, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];

@@ -1,6 +1,6 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { cacheGit, ensureTrees, fetchObjects, missingObjects, type UpstreamCache } from './cache.js';
+import { cacheGit, ensureTrees, fetchMissingObjects, type UpstreamCache } from './cache.js';
 import { GitError, gitEnv, SAFE_GIT_CONFIG } from './run.js';
 
 export type Side = 'from' | 'to';
@@ -214,7 +214,7 @@ export async function readFilesAtRef(
     // A folder that was asked for and also leads to another asked path lists its whole content.
     if (match?.[2] === 'blob' && asked.has(match[4]!)) blobs.set(match[4]!, match[3]!);
   }
-  await fetchObjects(cache, await missingObjects(cache, [...new Set(blobs.values())]));
+  await fetchMissingObjects(cache, [...new Set(blobs.values())]);
   const batch = new CatFileBatch(cache.dir);
   try {
     for (const path of wanted) {

@@ -5,7 +5,7 @@ import { openUpstreamCache } from '../../diff/cache.js';
 import { Errors } from '../../errors.js';
 import { peelCommits, type UpstreamCache } from '../../git/cache.js';
 import { type GitRunner, runGit } from '../../git/run.js';
-import { redactSecrets as redactUrl } from '../../util/redact.js';
+import { redactSecrets } from '../../util/redact.js';
 import { matchAnchors } from './match.js';
 import {
   blobKey,
@@ -95,7 +95,7 @@ export async function anchorsForUpstream(input: UpstreamAnchorsInput): Promise<U
     peelCommits(cache, [`refs/tags/${input.from}`]),
   ]);
   const commit = commits.get(`refs/tags/${input.from}`);
-  if (!commit) throw Errors.tagNotFound(input.upstream, input.from, redactUrl(cache.url), []);
+  if (!commit) throw Errors.tagNotFound(input.upstream, input.from, redactSecrets(cache.url), []);
   const anchors = await matchAnchors(mined.anchors, {
     cache,
     commit,

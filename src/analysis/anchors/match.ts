@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
-import { cacheGit, ensureTrees, fetchObjects, type UpstreamCache } from '../../git/cache.js';
+import { cacheGit, ensureTrees, fetchMissingObjects, type UpstreamCache } from '../../git/cache.js';
 import { anchorKey } from './mine.js';
-import type { Anchor, AnchorKind, MinedAnchor } from './types.js';
+import { ANCHOR_KINDS, type Anchor, type AnchorKind, type MinedAnchor } from './types.js';
 
 export interface MatchOptions {
   cache: UpstreamCache;
@@ -18,16 +18,6 @@ export interface MatchOptions {
   exclude?: readonly string[];
 }
 
-const KINDS: readonly AnchorKind[] = [
-  'upstream-path',
-  'url',
-  'header',
-  'env',
-  'literal',
-  'module',
-  'symbol',
-  'hook',
-];
 /** HTTP header names are case-insensitive; upstream code writes them in any case. */
 const CASE_INSENSITIVE = new Set<AnchorKind>(['header']);
 /** Characters that continue a name: `gpt-5.1-codex` is not found inside `gpt-5.1-codex-max` nor `allow` in `low`. */
@@ -81,7 +71,9 @@ interface Selector {
 function parseSelector(entry: string): Selector {
   const colon = entry.indexOf(':');
   const kind = colon > 0 ? (entry.slice(0, colon) as AnchorKind) : undefined;
-  return kind && KINDS.includes(kind) ? { kind, value: entry.slice(colon + 1) } : { value: entry };
+  return kind && (ANCHOR_KINDS as readonly string[]).includes(kind)
+    ? { kind, value: entry.slice(colon + 1) }
+    : { value: entry };
 }
 
 const selects = (selector: Selector, anchor: Pick<MinedAnchor, 'kind' | 'value'>) =>
@@ -129,7 +121,11 @@ export async function matchAnchors(mined: readonly MinedAnchor[], options: Match
     }
   }
   if (searched.length > 0) {
-    await fetchMissingBlobs(options.cache, tree);
+    // One request for the blobs grep will read; a partial clone would otherwise fetch each on its own.
+    await fetchMissingObjects(
+      options.cache,
+      tree.filter((entry) => !isBinaryPath(entry.path)).map((entry) => entry.id),
+    );
     for (const [key, hits] of await grepAnchors(options.cache, options.commit, searched)) {
       const kept = hits.filter((path) => !ignored(path));
       if (kept.length > 0) found.set(key, kept);
@@ -189,25 +185,6 @@ const isBinaryPath = (path: string) => {
   const dot = path.lastIndexOf('.');
   return dot !== -1 && BINARY_EXTENSIONS.includes(path.slice(dot + 1));
 };
-
-/**
- * The blobs `git grep` will read, fetched in one request: a partial clone would otherwise fetch each
- * missing blob on its own as grep reaches it. Binary files are neither fetched nor grepped.
- */
-async function fetchMissingBlobs(cache: UpstreamCache, tree: readonly TreeEntry[]): Promise<void> {
-  const wanted = new Set(tree.filter((entry) => !isBinaryPath(entry.path)).map((entry) => entry.id));
-  if (wanted.size === 0) return;
-  const { stdout } = await cacheGit(
-    cache,
-    ['rev-list', '--objects', '--no-walk', '--missing=print', '--ignore-missing', '--stdin'],
-    { input: `${[...wanted].join('\n')}\n` },
-  );
-  const missing = stdout
-    .split('\n')
-    .filter((line) => line.startsWith('?'))
-    .map((line) => line.slice(1).trim());
-  await fetchObjects(cache, missing);
-}
 
 /** A PCRE alternative matching `value` as a whole name (and in any case for headers). */
 function alternative(anchor: MinedAnchor): string {

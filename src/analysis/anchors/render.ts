@@ -1,15 +1,5 @@
-import type { Anchor, AnchorKind, UpstreamAnchors } from './types.js';
+import { ANCHOR_KINDS, type Anchor, type AnchorKind, type UpstreamAnchors } from './types.js';
 
-const KIND_ORDER: readonly AnchorKind[] = [
-  'upstream-path',
-  'url',
-  'header',
-  'env',
-  'literal',
-  'module',
-  'symbol',
-  'hook',
-];
 const USES_SHOWN = 3;
 const SAMPLE_SHOWN = 2;
 
@@ -21,7 +11,7 @@ export function renderAnchors(results: readonly UpstreamAnchors[]): string {
     lines.push(
       `${result.upstream} at ${result.from} (downstream ${commit}): ${result.anchors.length} anchors`,
     );
-    for (const kind of KIND_ORDER) {
+    for (const kind of ANCHOR_KINDS) {
       const anchors = result.anchors.filter((anchor) => anchor.kind === kind);
       if (anchors.length === 0) continue;
       lines.push(`  ${kind} (${anchors.length})`);

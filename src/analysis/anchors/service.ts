@@ -7,7 +7,7 @@ import { validateTagName } from '../../git/run.js';
 import { listReleases } from '../../sources/index.js';
 import type { Release, SourceDeps } from '../../sources/types.js';
 import { readState, upstreamState } from '../../state/store.js';
-import { redactSecrets as redactUrl } from '../../util/redact.js';
+import { redactSecrets } from '../../util/redact.js';
 import { anchorsForUpstream, mineDownstream, minedCacheDir } from './index.js';
 import type { UpstreamAnchors } from './types.js';
 
@@ -43,7 +43,7 @@ export async function listAnchors(
   for (const id of ids) {
     const upstream = getUpstream(config, id);
     const url = cloneUrl(upstream, deps.env);
-    const shownUrl = redactUrl(url);
+    const shownUrl = redactSecrets(url);
     const { lastReviewed } = upstreamState(state, id);
     let from = options.from ?? lastReviewed ?? undefined;
     let releases: Release[] = [];

@@ -2,18 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readTextIfExists, writeFileAtomically } from '../../util/fs.js';
 import { anchorKey, type FileAnchors } from './mine.js';
-import type { AnchorKind } from './types.js';
-
-const KIND = z.enum([
-  'upstream-path',
-  'url',
-  'header',
-  'env',
-  'literal',
-  'module',
-  'symbol',
-  'hook',
-] as const satisfies readonly AnchorKind[]);
+import { ANCHOR_KINDS, type AnchorKind } from './types.js';
 
 /**
  * Compact on disk: each distinct anchor once (`[kind, value, repo, module]`), and per blob
@@ -24,7 +13,7 @@ const storedSchema = z.object({
   anchors: z.array(z.unknown()),
   blobs: z.record(z.string(), z.unknown()),
 });
-const KINDS = new Set<string>(KIND.options);
+const KINDS = new Set<string>(ANCHOR_KINDS);
 type Named = FileAnchors[number]['named'];
 
 /** Rows are checked by hand: zod over 100k tuples took seconds. */

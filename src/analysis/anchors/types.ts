@@ -4,6 +4,21 @@
  * and read by the anchor rule (scanners/anchor.ts), `release-watch anchors` and context.md.
  */
 
+/**
+ * Every kind, in the order `release-watch anchors` lists them; also what `kind:value` selectors
+ * and the mined-anchor store accept.
+ */
+export const ANCHOR_KINDS = [
+  'upstream-path',
+  'url',
+  'header',
+  'env',
+  'literal',
+  'module',
+  'symbol',
+  'hook',
+] as const satisfies readonly AnchorKind[];
+
 /** What kind of thing the downstream names. */
 export type AnchorKind =
   /** A path inside the upstream repository (also from raw/blob URLs naming the upstream). */

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { anchorsForUpstream, mineDownstream } from '../../../src/analysis/anchors/index.js';
 import type { Anchor } from '../../../src/analysis/anchors/types.js';
@@ -89,8 +90,21 @@ describe('anchors of an upstream', () => {
     expect(weights).toEqual([...weights].sort((a, b) => b - a));
 
     expect(counting.of('grep')).toHaveLength(1);
-    // The tree's blobs arrived in one request, not one per file as grep reached them.
-    expect(counting.of('fetch')).toHaveLength(1);
+    // The trees, then the tree's blobs in one request, not one per file as grep reached them:
+    // afterwards every blob reads with lazy fetching turned off.
+    const fetches = counting.of('fetch');
+    expect(fetches).toHaveLength(2);
+    const blobIds = (
+      await execa('git', [`--git-dir=${cache.dir}`, 'ls-tree', '-r', '--object-only', 'v1.0.0'])
+    ).stdout;
+    expect(fetches[1]!.input?.trim().split('\n').sort()).toEqual(blobIds.split('\n').sort());
+    const local = await execa('git', [`--git-dir=${cache.dir}`, 'cat-file', '--batch-check'], {
+      input: `${blobIds}\n`,
+      env: { GIT_NO_LAZY_FETCH: '1' },
+      reject: false,
+    });
+    expect(local.exitCode).toBe(0);
+    expect(local.stdout).not.toContain('missing');
     // A second run finds every blob local: no fetch at all.
     counting.reset();
     await anchorsForUpstream({ config, upstream: 'engine', from: 'v1.0.0', git: counting.git, cache });
