@@ -1,7 +1,7 @@
 import { format } from 'node:util';
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
-import { codedFileError, ExitCode, isReleaseWatchError } from '../errors.js';
+import { codedFileError, isReleaseWatchError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { installInterruptHandlers, interruptedBy } from '../util/shutdown.js';
 

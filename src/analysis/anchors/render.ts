@@ -1,4 +1,4 @@
-import { ANCHOR_KINDS, type Anchor, type AnchorKind, type UpstreamAnchors } from './types.js';
+import { ANCHOR_KINDS, type Anchor, type UpstreamAnchors } from './types.js';
 
 const USES_SHOWN = 3;
 const SAMPLE_SHOWN = 2;

@@ -9,7 +9,7 @@ import { capUnreached } from './reach.js';
 import { severityOf } from './severity.js';
 import { surfaceRule } from './surface.js';
 import { tsExportsRule } from './ts-exports.js';
-import type { AnyRule, ChangedFileView, Observation, Rule, RuleId, ScanContext } from './types.js';
+import type { AnyRule, ChangedFileView, Observation, ScanContext } from './types.js';
 import { wireRule } from './wire.js';
 
 /** Every scanner, in the order their findings are listed. A new rule is one file plus one entry here. */
