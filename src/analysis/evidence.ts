@@ -16,12 +16,10 @@ export async function evidenceProblem(
 ): Promise<string | undefined> {
   const where = `${evidence.path}@${evidence.ref}`;
   if (!isSafeRepoPath(evidence.path)) return `${evidence.path}: not a path inside the repository`;
-  if (evidence.ref === 'downstream' && !downstream)
-    return `${where}: no downstream checkout to check against`;
-  const content =
-    evidence.ref === 'downstream'
-      ? await downstream!.readFile(evidence.path)
-      : await reader.readFile(evidence.ref, evidence.path);
+  let content: string | undefined;
+  if (evidence.ref !== 'downstream') content = await reader.readFile(evidence.ref, evidence.path);
+  else if (downstream) content = await downstream.readFile(evidence.path);
+  else return `${where}: no downstream checkout to check against`;
   if (content === undefined) return `${where}: no such file`;
   const lines = splitLines(content);
   if (evidence.startLine > evidence.endLine || evidence.endLine > lines.length) {

@@ -194,7 +194,8 @@ export async function readFilesAtRef(
 ): Promise<Map<string, string>> {
   const contents = new Map<string, string>();
   if (!HEX_ID.test(commit)) throw new Error(`readFilesAtRef needs a full commit id, got "${commit}"`);
-  const wanted = [...new Set(paths)].filter((path) => path !== '' && !path.includes('\0'));
+  // A path that cannot be in the tree (absolute, `..`, control characters) is simply absent.
+  const wanted = [...new Set(paths)].filter(isSafeRepoPath);
   if (wanted.length === 0) return contents;
   await ensureTrees(cache, [commit]);
   const { stdout } = await cacheGit(cache, [

@@ -89,6 +89,11 @@ export interface FileClass {
   ext: string;
 }
 
+/** Extensions the TypeScript compiler reads: TS and JS, ESM and CommonJS, with or without JSX. */
+const SCRIPT_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
+export const isScriptExtension = (ext: string) => SCRIPT_EXTENSIONS.has(ext.toLowerCase());
+export const isScriptPath = (path: string) => isScriptExtension(extname(path));
+
 /** What kind of file a changed path is: decides context ranking and which scanners look at it. */
 export function classify(file: Pick<ChangedFile, 'path' | 'ignored' | 'binary'>): FileClass {
   const ext = extname(file.path).toLowerCase();

@@ -1,12 +1,12 @@
 import type { RepoReader } from '../../git/reader.js';
 import type { Anchor } from '../anchors/types.js';
+import { isScriptPath } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
 
 /** Anchor kinds found by their text on a line of upstream code. */
 const TEXT_KINDS = new Set<Anchor['kind']>(['header', 'env', 'literal', 'url']);
 /** Anchor kinds that name TypeScript API: found by text only in JS/TS files. */
 const API_KINDS = new Set<Anchor['kind']>(['symbol', 'hook']);
-const JS = /\.(?:[cm]?[jt]sx?)$/i;
 
 /** Runs of characters an identifier-like value is made of: model ids, header names, env vars, hook keys. */
 const TOKEN = /[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_]/g;
@@ -73,7 +73,7 @@ export class AnchorIndex {
   lineAnchors(text: string, path: string): Anchor[] {
     const tokens = text.match(TOKEN);
     if (!tokens) return [];
-    const api = JS.test(path) && this.api.size > 0;
+    const api = isScriptPath(path) && this.api.size > 0;
     const found: Anchor[] = [];
     const add = (list: Anchor[] | undefined) => {
       if (list) for (const a of list) if (!found.includes(a)) found.push(a);

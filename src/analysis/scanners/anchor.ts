@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { type Side, splitLines } from '../../git/reader.js';
 import type { Anchor } from '../anchors/types.js';
-import { surfaceOf } from '../patch/classify.js';
+import { isScriptPath, surfaceOf } from '../patch/classify.js';
 import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { AnchorIndex, anchorKey, importsPackage, packageResolver, RARE_WEIGHT } from './anchor-index.js';
@@ -14,7 +14,6 @@ type Kind = KindOf<'anchor'>;
 
 const MAX_USES = 3;
 const MAX_SIBLINGS_NAMED = 3;
-const JS = /\.(?:[cm]?[jt]sx?)$/i;
 
 /** Kinds whose removal or change on an upstream line the rule reports (endpoint, header, env var, config key or value). */
 const VALUE_KINDS = ['header', 'env', 'url', 'literal'] as const;
@@ -40,8 +39,7 @@ const usesEvidence = (anchors: readonly Anchor[]): Evidence[] =>
   anchors
     .flatMap((a) => a.uses.slice(0, MAX_USES))
     .slice(0, MAX_USES)
-    .map((u) => lineEvidence(u.path, 'to', u.line, u.excerpt))
-    .map((e) => ({ ...e, ref: 'downstream' as const }));
+    .map((u) => lineEvidence(u.path, 'downstream', u.line, u.excerpt));
 
 const usesText = (anchors: readonly Anchor[]) => {
   const uses = anchors.flatMap((a) => a.uses);
@@ -223,10 +221,10 @@ export const anchorRule: Rule<'anchor'> = {
       }
     };
 
-    const signatureChanges = async ({ meta, class: cls }: ChangedFileView) => {
+    const signatureChanges = async ({ meta }: ChangedFileView) => {
       if (
         apiAnchors.length === 0 ||
-        !JS.test(meta.path) ||
+        !isScriptPath(meta.path) ||
         meta.status === 'added' ||
         meta.status === 'copied'
       )
@@ -236,7 +234,7 @@ export const anchorRule: Rule<'anchor'> = {
       const relevant = apiAnchors.filter((a) =>
         a.module && pkg ? importsPackage(new Set([a.module]), pkg) : !a.module,
       );
-      if (relevant.length === 0 || cls.test) return;
+      if (relevant.length === 0) return;
       const [before, after] = await Promise.all([
         read('from', oldPath),
         meta.status === 'deleted' ? { text: '', lines: [] } : read('to', meta.path),

@@ -1,5 +1,5 @@
 import { type Side, splitLines } from '../../git/reader.js';
-import { surfaceOf } from '../patch/classify.js';
+import { isScriptExtension, surfaceOf } from '../patch/classify.js';
 import { linesEvidence } from './evidence.js';
 import { type Attr, applyCase, attrValues, type BuilderCall, hasAttrKey, readRust } from './rust-items.js';
 import type { CliDefinitions, CliName, KindOf, Observation, Rule } from './types.js';
@@ -109,7 +109,6 @@ export async function rustCliNames(text: string): Promise<CliDefinitions> {
 const RUST_CLI =
   /#\[(?:arg|clap|command)\s*\(|derive\([^)]*\b(?:Parser|Subcommand|Args)\b|\b(?:Arg|Command|App|SubCommand)::(?:new|with_name)\s*\(/;
 const JS_CLI = /\.(?:option|options|requiredOption|command)\s*\(/;
-const JS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 const MAX_EVIDENCE_LINES = 12;
 
 /** Removed or renamed CLI flags and subcommands (clap derive in Rust; yargs/commander in JS). */
@@ -129,7 +128,7 @@ export const cliRule: Rule<'cli'> = {
     const flattens: Record<Side, CliDefinitions['flattens']> = { from: [], to: [] };
     return {
       async file({ meta, class: cls, diff }) {
-        if (cls.excluded || cls.test || (cls.ext !== '.rs' && !JS.has(cls.ext))) return;
+        if (cls.excluded || cls.test || (cls.ext !== '.rs' && !isScriptExtension(cls.ext))) return;
         const gate = cls.ext === '.rs' ? RUST_CLI : JS_CLI;
         /** Reads one side; false when it defines no CLI (the cheap gate: most changed files define none). */
         const read = async (ref: Side, path: string) => {

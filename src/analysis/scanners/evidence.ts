@@ -35,7 +35,7 @@ export const ownCopy = (text: string) =>
   text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
 
 /** Evidence for one line of a file, with the line's text as excerpt. */
-export const lineEvidence = (path: string, ref: Side, line: number, text: string): Evidence => ({
+export const lineEvidence = (path: string, ref: Evidence['ref'], line: number, text: string): Evidence => ({
   path,
   ref,
   startLine: line,

@@ -1,14 +1,10 @@
 import ts from 'typescript';
+import { scriptKind } from './ts-api.js';
 import type { CliDefinitions, CliName } from './types.js';
 
 /** Flags and subcommands declared with yargs (`.option('x', { alias })`) or commander (`.option('-x, --xyz')`). */
 export function jsCliNames(text: string, fileName: string): CliDefinitions {
-  const kind = /\.[cm]?jsx?$/i.test(fileName)
-    ? ts.ScriptKind.JS
-    : /x$/i.test(fileName)
-      ? ts.ScriptKind.TSX
-      : ts.ScriptKind.TS;
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
   const names: CliName[] = [];
   const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const add = (kindOf: CliName['kind'], spellings: string[], node: ts.Node) => {
@@ -39,11 +35,24 @@ export function jsCliNames(text: string, fileName: string): CliDefinitions {
       return alias.elements.filter(ts.isStringLiteralLike).map((e) => e.text);
     return [];
   };
+  // The program's own name, when the file gives it (commander `.name('x')`, yargs `.scriptName('x')`).
+  let program: string | undefined;
   const visit = (node: ts.Node) => {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const method = node.expression.name.text;
       const [first, second] = node.arguments;
-      if ((method === 'option' || method === 'requiredOption') && first && ts.isStringLiteralLike(first)) {
+      if (
+        (method === 'name' || method === 'scriptName') &&
+        node.arguments.length === 1 &&
+        first &&
+        ts.isStringLiteralLike(first)
+      ) {
+        program ??= first.text;
+      } else if (
+        (method === 'option' || method === 'requiredOption') &&
+        first &&
+        ts.isStringLiteralLike(first)
+      ) {
         const spec = first.text;
         if (spec.trimStart().startsWith('-')) {
           // commander: "-m, --model <name>"
@@ -63,27 +72,5 @@ export function jsCliNames(text: string, fileName: string): CliDefinitions {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  // The program's own name, when the file gives it (commander `.name('x')`, yargs `.scriptName('x')`).
-  const program = programName(sf);
   return { names: program ? names.map((n) => ({ ...n, program })) : names, flattens: [] };
-}
-
-function programName(sf: ts.SourceFile): string | undefined {
-  let found: string | undefined;
-  const visit = (node: ts.Node) => {
-    if (found) return;
-    if (
-      ts.isCallExpression(node) &&
-      ts.isPropertyAccessExpression(node.expression) &&
-      ['name', 'scriptName'].includes(node.expression.name.text) &&
-      node.arguments.length === 1 &&
-      ts.isStringLiteralLike(node.arguments[0]!)
-    ) {
-      found = node.arguments[0].text;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return found;
 }

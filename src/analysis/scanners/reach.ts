@@ -1,4 +1,5 @@
 import { severityRank } from '../../config/severity.js';
+import { isScriptPath } from '../patch/classify.js';
 import type { Finding } from '../schema.js';
 import { type AnchorIndex, importsPackage, RARE_WEIGHT } from './anchor-index.js';
 
@@ -23,7 +24,7 @@ export async function capUnreached(
             a.kind !== 'symbol' && a.kind !== 'hook' && (a.kind !== 'literal' || a.weight >= RARE_WEIGHT),
         );
       if (values.length > 0) return true;
-      const pkg = /\.(?:[cm]?[jt]sx?|json)$/i.test(e.path) ? await packageOf(e.path) : undefined;
+      const pkg = isScriptPath(e.path) || e.path.endsWith('.json') ? await packageOf(e.path) : undefined;
       if (pkg && importsPackage(index.modules, pkg)) return true;
     }
     return false;

@@ -1,30 +1,6 @@
-import ts from 'typescript';
 import { type SyntaxNode as Node, parseRust, type SyntaxTree } from '../parse/rust.js';
-import { scriptKind } from './ts-api.js';
-
-/** Where sibling values sit: one enum, array (or one field across an array of struct literals), match, ... */
-export type ContainerKind = 'enum' | 'array' | 'match' | 'constants' | 'union' | 'object';
-
-/** One value of a container, with the line (1-based) it is written on. */
-export interface ContainerValue {
-  value: string;
-  line: number;
-}
-
-/**
- * A set of sibling values in one source file: enum variants, the strings of an array, one field of
- * an array of struct/object literals (`PRESETS[].slug`), match arms, string constants, a union of
- * string literals, object keys. `key` names it stably across two versions of the file.
- */
-export interface Container {
-  key: string;
-  kind: ContainerKind;
-  /** What one value is, in words: "model preset", "`ReasoningEffort` variant", "value". */
-  noun: string;
-  /** Variant names are spelled in code case: compare them case- and separator-insensitively. */
-  fuzzy: boolean;
-  values: ContainerValue[];
-}
+import { isScriptPath } from '../patch/classify.js';
+import { type Container, Containers, type ContainerValue } from './containers.js';
 
 /** `ModelPreset` → "model preset". */
 const words = (name: string) =>
@@ -33,18 +9,6 @@ const words = (name: string) =>
     .replace(/[_-]+/g, ' ')
     .toLowerCase()
     .trim();
-
-/** Collects containers by key: the same key twice (two arrays in one function) is one set of siblings. */
-class Containers {
-  private readonly byKey = new Map<string, Container>();
-  add(key: string, kind: ContainerKind, noun: string, fuzzy: boolean, values: ContainerValue[]) {
-    if (values.length === 0) return;
-    const existing = this.byKey.get(key);
-    if (existing) existing.values.push(...values);
-    else this.byKey.set(key, { key, kind, noun, fuzzy, values: [...values] });
-  }
-  list = () => [...this.byKey.values()];
-}
 
 // --- Rust (tree-sitter) -----------------------------------------------------------------------
 
@@ -204,105 +168,8 @@ function rustContainers(root: Node): Container[] {
   return out.list();
 }
 
-// --- TypeScript / JavaScript (compiler API) ----------------------------------------------------
-
-const nameText = (name: ts.Node | undefined): string | undefined =>
-  name &&
-  (ts.isIdentifier(name) ||
-    ts.isStringLiteralLike(name) ||
-    ts.isNumericLiteral(name) ||
-    ts.isPrivateIdentifier(name))
-    ? name.text
-    : undefined;
-
-function tsContainers(source: string, fileName: string): Container[] {
-  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKind(fileName));
-  const out = new Containers();
-  const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-  const visit = (node: ts.Node, scope: string) => {
-    const named = node as ts.Node & { name?: ts.Node };
-    const own =
-      ts.isVariableDeclaration(node) ||
-      ts.isFunctionDeclaration(node) ||
-      ts.isClassDeclaration(node) ||
-      ts.isInterfaceDeclaration(node) ||
-      ts.isTypeAliasDeclaration(node) ||
-      ts.isEnumDeclaration(node) ||
-      ts.isModuleDeclaration(node) ||
-      ts.isPropertySignature(node) ||
-      ts.isPropertyDeclaration(node) ||
-      ts.isPropertyAssignment(node) ||
-      ts.isMethodDeclaration(node)
-        ? nameText(named.name)
-        : undefined;
-    const inner = own ? `${scope}/${own}` : scope;
-    if (ts.isEnumDeclaration(node)) {
-      const values = node.members.flatMap((m) => {
-        const name = nameText(m.name);
-        const init = m.initializer && ts.isStringLiteralLike(m.initializer) ? m.initializer : undefined;
-        return [
-          ...(name ? [{ value: name, line: line(m) }] : []),
-          ...(init ? [{ value: init.text, line: line(init) }] : []),
-        ];
-      });
-      out.add(`${inner}::`, 'enum', `\`${node.name.text}\` member`, true, values);
-    } else if (ts.isUnionTypeNode(node)) {
-      const values = node.types.flatMap((t) =>
-        ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal)
-          ? [{ value: t.literal.text, line: line(t) }]
-          : [],
-      );
-      out.add(`${scope}|`, 'union', 'value', false, values);
-    } else if (ts.isArrayLiteralExpression(node)) {
-      const strings = node.elements.flatMap((e) =>
-        ts.isStringLiteralLike(e) ? [{ value: e.text, line: line(e) }] : [],
-      );
-      out.add(`${scope}[]`, 'array', 'value', false, strings);
-      const byField = new Map<string, ContainerValue[]>();
-      for (const e of node.elements) {
-        if (!ts.isObjectLiteralExpression(e)) continue;
-        for (const p of e.properties) {
-          if (!ts.isPropertyAssignment(p)) continue;
-          const field = nameText(p.name);
-          if (field && ts.isStringLiteralLike(p.initializer))
-            byField.set(field, [
-              ...(byField.get(field) ?? []),
-              { value: p.initializer.text, line: line(p.initializer) },
-            ]);
-        }
-      }
-      for (const [field, values] of byField) out.add(`${scope}[].${field}`, 'array', 'value', false, values);
-    } else if (ts.isObjectLiteralExpression(node) && !ts.isArrayLiteralExpression(node.parent)) {
-      // Keys of the objects in an array are fields, not options: the array's per-field containers hold those.
-      const keys = node.properties.flatMap((p) => {
-        const key = nameText(p.name);
-        return key === undefined ? [] : [{ value: key, line: line(p) }];
-      });
-      out.add(`${scope}{}`, 'object', 'key', false, keys);
-    } else if (ts.isSwitchStatement(node)) {
-      const values = node.caseBlock.clauses.flatMap((c) =>
-        ts.isCaseClause(c) && ts.isStringLiteralLike(c.expression)
-          ? [{ value: c.expression.text, line: line(c) }]
-          : [],
-      );
-      out.add(
-        `${scope}/switch ${node.expression.getText(sf).replace(/\s+/g, '')}`,
-        'match',
-        'case',
-        false,
-        values,
-      );
-    }
-    ts.forEachChild(node, (child) => visit(child, inner));
-  };
-  visit(sf, '');
-  return out.list();
-}
-
-const TS = /\.(?:[cm]?[jt]sx?)$/i;
-
 /** Whether containersOf can read this file. */
-export const hasContainers = (path: string) => path.endsWith('.rs') || TS.test(path);
+export const hasContainers = (path: string) => path.endsWith('.rs') || isScriptPath(path);
 
 /** The sibling containers of one source file (Rust with tree-sitter, TS/JS with the compiler API). */
 export async function containersOf(path: string, source: string): Promise<Container[]> {
@@ -314,5 +181,8 @@ export async function containersOf(path: string, source: string): Promise<Contai
       tree.delete();
     }
   }
-  return TS.test(path) ? tsContainers(source, path) : [];
+  // The compiler is loaded only when a TS/JS file is read: Rust-only releases never pay for it.
+  return isScriptPath(path) ? (await import('./siblings-ts.js')).tsContainers(source, path) : [];
 }
+
+export type { Container } from './containers.js';

@@ -1,11 +1,10 @@
 import { type Side, splitLines } from '../../git/reader.js';
-import { surfaceOf } from '../patch/classify.js';
+import { isScriptExtension, surfaceOf } from '../patch/classify.js';
 import type { Evidence } from '../schema.js';
 import { linesEvidence } from './evidence.js';
 import type { ApiChange, ApiEntry } from './ts-api.js';
 import type { Observation, Rule } from './types.js';
 
-const EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 const MAX_EVIDENCE_LINES = 40;
 
 /** Where two signatures start to differ, with a little context on each side. */
@@ -50,7 +49,7 @@ export const tsExportsRule: Rule<'ts-exports'> = {
     const observations: Observation<ApiChange['kind']>[] = [];
     return {
       async file({ meta, class: cls }) {
-        if (!EXTENSIONS.has(cls.ext) || cls.excluded || cls.test) return;
+        if (!isScriptExtension(cls.ext) || cls.excluded || cls.test) return;
         if (meta.status === 'added' || meta.status === 'copied' || !budget.open(meta)) return;
         const oldPath = meta.oldPath ?? meta.path;
         const [before, after] = await Promise.all([
