@@ -1,9 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { runDemo } from '../demo/service.js';
+import { renderDemo, runDemo } from '../demo/service.js';
 import { Errors } from '../errors.js';
-import { renderRun } from '../run/service.js';
-import { renderTable } from '../util/table.js';
 
 export default class Demo extends BaseCommand<typeof Demo> {
   static summary = 'Run the whole pipeline offline on a built-in sample upstream (no token, no network).';
@@ -17,15 +15,7 @@ export default class Demo extends BaseCommand<typeof Demo> {
 
   async run() {
     const result = await runDemo({ dir: this.flags.dir, json: this.jsonEnabled() });
-    this.log(renderTable(renderRun(result.run)));
-    this.log(`\nFindings (${result.findings.length}):`);
-    for (const f of result.findings) {
-      const where = f.evidence[0] ? ` (${f.evidence[0].path}:${f.evidence[0].startLine})` : '';
-      this.log(`  [${f.severity}] ${f.title}${where}`);
-    }
-    this.log(`\nWhat report would file (dry run, ${result.run.upstreams[0]?.report}):\n`);
-    this.log(result.report);
-    this.log(`Demo files: ${result.dir}`);
+    this.log(renderDemo(result));
     if (result.run.failed > 0) throw Errors.demoFailed(result.dir);
     return result;
   }

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { fromFlag, upstreamFlag } from '../cli/flags.js';
+import { renderDiff } from '../diff/render.js';
 import { type DiffResult, diffRelease } from '../diff/service.js';
 import { githubEnv } from '../github/env.js';
 import { createSourceDeps } from '../sources/deps.js';
@@ -32,22 +33,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
       createSourceDeps({ env, cacheDir: config.cache, onNote }),
     );
     for (const warning of result.warnings) this.logToStderr(`warning: ${warning}`);
-    if (!this.jsonEnabled()) this.log(renderSummary(result));
+    if (!this.jsonEnabled()) this.log(renderDiff(result));
     return result;
   }
-}
-
-function renderSummary(result: DiffResult): string {
-  const { counts } = result;
-  const extra = [
-    counts.ignored > 0 ? `${counts.ignored} ignored` : '',
-    counts.binary > 0 ? `${counts.binary} binary` : '',
-  ].filter(Boolean);
-  const surfaces = result.surfacesTouched.map((name) => `${name} (${result.surfaceFiles[name]})`);
-  return [
-    `${result.upstream}: ${result.from.tag} → ${result.to.tag}: ${counts.commits} commits, ${counts.releases} release${counts.releases === 1 ? '' : 's'}`,
-    `  ${counts.files} files changed (+${counts.additions} −${counts.deletions})${extra.length > 0 ? `, ${extra.join(', ')}` : ''}`,
-    `  surfaces touched: ${surfaces.length > 0 ? surfaces.join(', ') : 'none'}`,
-    `  artifacts: ${result.dir}`,
-  ].join('\n');
 }

@@ -1,7 +1,7 @@
 import { BaseCommand } from '../cli/base.js';
 import { agentFlag, dryRunFlag, modelFlag, upstreamsFlag } from '../cli/flags.js';
 import { createRunDeps } from '../run/deps.js';
-import { renderRun, runAll } from '../run/service.js';
+import { renderRun, renderRunFailures, runAll } from '../run/service.js';
 import { renderTable } from '../util/table.js';
 
 export default class Run extends BaseCommand<typeof Run> {
@@ -29,10 +29,7 @@ export default class Run extends BaseCommand<typeof Run> {
       createRunDeps(config, { json: this.jsonEnabled() }),
     );
     this.log(renderTable(renderRun(result)));
-    for (const failed of result.upstreams.filter((r) => r.error)) {
-      this.logToStderr(`${failed.id}: [${failed.error!.code}] ${failed.error!.message}`);
-      if (failed.error!.suggestion) this.logToStderr(`  → ${failed.error!.suggestion}`);
-    }
+    for (const line of renderRunFailures(result)) this.logToStderr(line);
     if (result.failed > 0) process.exitCode = 1;
     return result;
   }

@@ -7,8 +7,9 @@ import type { ProgressStream } from '../cli/progress.js';
 import { loadConfig } from '../config/load.js';
 import { githubEnv } from '../github/env.js';
 import { createRunDeps } from '../run/deps.js';
-import { type RunResult, runAll } from '../run/service.js';
+import { type RunResult, renderRun, runAll } from '../run/service.js';
 import { writeJsonAtomically } from '../util/fs.js';
+import { renderTable } from '../util/table.js';
 import { buildSampleUpstream, sampleUpstreamConfig } from './sample.js';
 
 export interface DemoResult {
@@ -51,4 +52,20 @@ export async function runDemo(
     : undefined;
   const report = sample.report ? await readFile(sample.report, 'utf8') : '';
   return { dir, config: configFile, run, findings: analysis?.findings ?? [], report };
+}
+
+/** What `demo` prints: the run table, the findings (with where each one's first evidence is), report.md. */
+export function renderDemo(result: DemoResult): string {
+  const findings = result.findings.map((f) => {
+    const where = f.evidence[0] ? ` (${f.evidence[0].path}:${f.evidence[0].startLine})` : '';
+    return `  [${f.severity}] ${f.title}${where}`;
+  });
+  return [
+    renderTable(renderRun(result.run)),
+    `\nFindings (${result.findings.length}):`,
+    ...findings,
+    `\nWhat report would file (dry run, ${result.run.upstreams[0]?.report}):\n`,
+    result.report,
+    `Demo files: ${result.dir}`,
+  ].join('\n');
 }

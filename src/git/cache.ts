@@ -205,7 +205,7 @@ export async function fetchTags(
 }
 
 /** Fetches objects by id in one request (noop negotiation, like git's own lazy fetch). */
-export async function fetchObjects(cache: UpstreamCache, ids: readonly string[]): Promise<void> {
+async function fetchObjects(cache: UpstreamCache, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await cacheGit(
     cache,
@@ -225,18 +225,28 @@ export async function fetchObjects(cache: UpstreamCache, ids: readonly string[])
   );
 }
 
-/** Makes these objects local: the ones the cache lacks arrive in one request, the rest cost nothing. */
-export async function fetchMissingObjects(cache: UpstreamCache, ids: readonly string[]): Promise<void> {
-  await fetchObjects(cache, await missingObjects(cache, ids));
+/**
+ * Makes these objects local: the ones the cache lacks arrive in one request, the rest cost nothing.
+ * `allMissing` (a cache created by this run holds no blobs) skips the check, which costs git a pack
+ * rescan per missing object (0.6 s for 13k). Returns how many were fetched.
+ */
+export async function fetchMissingObjects(
+  cache: UpstreamCache,
+  ids: readonly string[],
+  options: { allMissing?: boolean } = {},
+): Promise<number> {
+  const missing = options.allMissing ? ids : await missingObjects(cache, ids);
+  await fetchObjects(cache, missing);
+  return missing.length;
 }
 
 /** Which of these object ids the cache lacks, found without triggering a lazy fetch. */
-export async function missingObjects(cache: UpstreamCache, ids: readonly string[]): Promise<string[]> {
+async function missingObjects(cache: UpstreamCache, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const { stdout } = await cacheGit(
     cache,
     ['rev-list', '--objects', '--no-walk', '--missing=print', '--ignore-missing', '--stdin'],
-    { input: `${ids.join('\n')}\n`, network: true },
+    { input: `${ids.join('\n')}\n` },
   );
   const present = new Set(stdout.split('\n').map((line) => line.split(' ')[0]));
   return ids.filter((id) => !present.has(id));
@@ -294,8 +304,6 @@ async function diffBlobIds(cache: UpstreamCache, from: string, to: string): Prom
 export async function prefetchDiff(cache: UpstreamCache & { created?: boolean }, from: string, to: string) {
   const trees = await ensureTrees(cache, [from, to]);
   const ids = await diffBlobIds(cache, from, to);
-  // A new cache has no blobs; the check costs git a pack rescan per missing object (0.6 s for 13k).
-  const blobs = cache.created ? ids : await missingObjects(cache, ids);
-  await fetchObjects(cache, blobs);
-  return { trees, blobs: blobs.length };
+  const blobs = await fetchMissingObjects(cache, ids, { allMissing: cache.created });
+  return { trees, blobs };
 }

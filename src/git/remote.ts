@@ -1,9 +1,5 @@
-import { registerSecret } from '../util/redact.js';
+import { registerSecret, SECRET_PARAM_NAME } from '../util/redact.js';
 import type { GitConfigEntry } from './run.js';
-
-/** Query parameters that carry a credential (as in a pre-signed or token URL). */
-const SECRET_PARAM =
-  /(token|key|secret|password|passwd|pwd|signature|sig|credentials?)$|^(auth|authorization)$/i;
 
 export interface Remote {
   /** The URL without credentials: what the cache's config stores and what messages show. */
@@ -27,7 +23,7 @@ export function remoteOf(raw: string): Remote {
     return { url: raw, config: [] };
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { url: raw, config: [] };
-  const secretParams = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
+  const secretParams = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM_NAME.test(name));
   if (!parsed.username && !parsed.password && secretParams.length === 0) return { url: raw, config: [] };
   const config: GitConfigEntry[] = [];
   const user = decodeURIComponent(parsed.username);

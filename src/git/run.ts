@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { Errors } from '../errors.js';
 import { assertSafeTag } from '../util/safe-tag.js';
 import { killGroup, trackGroup } from '../util/shutdown.js';
-import { networkTimeout } from '../util/timeouts.js';
+import { timeoutSetting } from '../util/timeouts.js';
 
 /**
  * Every git call goes through here: argument arrays (never a shell), no prompts, no hooks,
@@ -159,7 +159,7 @@ const lowSpeedArgs = (timeoutMs: number) => [
 
 /** The real git runner; inject a different one in unit tests. */
 export const runGit: GitRunner = async (args, options = {}) => {
-  const timeoutMs = options.network ? networkTimeout('git') : undefined;
+  const timeoutMs = options.network ? timeoutSetting('git') : undefined;
   // A file's descriptor is handed to git itself, so a large diff never passes through this process.
   const file = options.stdoutFile ? await open(options.stdoutFile, 'w') : undefined;
   let timedOut = false;
@@ -213,14 +213,19 @@ export const runGit: GitRunner = async (args, options = {}) => {
  * Rejects anything that is not a plain tag name before it reaches git: option-looking names,
  * path tricks, and whatever `git check-ref-format` refuses.
  */
-export async function validateTagName(tag: string, git: GitRunner = runGit): Promise<string> {
-  assertSafeTag(tag, 'a tag name');
+export async function validateTagName(
+  tag: string,
+  git: GitRunner = runGit,
+  /** Where the tag came from, for the message (`--tag`). */
+  where = 'a tag name',
+): Promise<string> {
+  // Control, bidi and invisible characters first: refused with their own message, before the ref rules.
+  assertSafeTag(tag, where);
   if (tag.startsWith('-')) throw Errors.invalidRef(tag, 'it starts with "-" and would be read as an option');
   if (tag.includes('..') || tag.startsWith('/') || tag.includes('\\')) {
     throw Errors.invalidRef(tag, 'it contains a path component ("..", "/" at the start, or "\\")');
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-  if (/[\s~^:?*[\]\x00-\x1f\x7f]/.test(tag))
+  if (/[\s~^:?*[\]]/.test(tag))
     throw Errors.invalidRef(tag, 'it contains characters git does not allow in ref names');
   const check = await git(['check-ref-format', `refs/tags/${tag}`], { okExitCodes: [1] });
   if (check.exitCode !== 0) throw Errors.invalidRef(tag, 'git check-ref-format rejects it');

@@ -2,7 +2,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
-import { networkTimeout } from '../util/timeouts.js';
+import { timeoutSetting } from '../util/timeouts.js';
 import type { GitHubEnv } from './env.js';
 import { timedFetch } from './fetch.js';
 
@@ -60,7 +60,7 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
     auth: env.token,
     baseUrl: env.apiUrl,
     userAgent: 'release-watch',
-    request: { fetch: timedFetch(options.requestTimeoutMs ?? networkTimeout('http')) },
+    request: { fetch: timedFetch(options.requestTimeoutMs ?? timeoutSetting('http')) },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: {

@@ -21,8 +21,7 @@ import {
   withStateLock,
 } from '../state/store.js';
 import { appendFileAtomically } from '../util/fs.js';
-import { redactSecrets } from '../util/redact.js';
-import { assertSafeTag } from '../util/safe-tag.js';
+import { redactSecrets, registerSecret } from '../util/redact.js';
 import { type CreateRetry, GitHubCallFailed, IssueTracker, type TrackedIssue } from './github.js';
 import { fingerprintOf } from './markers.js';
 import {
@@ -93,8 +92,7 @@ export async function selectRelease(
   config: ResolvedConfig,
   options: Pick<ReportOptions, 'upstream' | 'tag'>,
 ): Promise<{ id: string; tag: string }> {
-  if (options.tag) assertSafeTag(options.tag, '--tag');
-  if (options.tag) await validateTagName(options.tag);
+  if (options.tag) await validateTagName(options.tag, undefined, '--tag');
   const state = await readState(config.state);
   const lastOf = (id: string) => upstreamState(state, id).lastReviewed;
   if (options.upstream || options.tag || upstreamIds(config).length === 1) {
@@ -139,9 +137,6 @@ function isOlder(config: ResolvedConfig, id: string, tag: string, other: string 
   return mine !== undefined && theirs !== undefined && semver.lt(mine, theirs);
 }
 
-const redact = (text: string, token: string | undefined) =>
-  redactSecrets(token ? text.replaceAll(token, '***') : text);
-
 /**
  * The report stage for one upstream release: one issue per qualifying finding in the downstream
  * repository (deduplicated by the fingerprint marker), report.md, the job summary, and only then the
@@ -177,6 +172,8 @@ async function reportLocked(
   const repo = downstream.repo ?? deps.env.repository ?? null;
   if (!repo && !dryRun) throw Errors.downstreamRepoMissing(config.file);
   if (repo && !dryRun && !deps.env.token) throw Errors.githubTokenMissing(repo);
+  // The token given to this stage (it may not come from the environment) is hidden like the others.
+  registerSecret(deps.env.token);
 
   const ctx: ReleaseContext = { upstream: id, repo: upstream.repo, web: webUrl(upstream, deps.env), release };
   const notes: string[] = [];
@@ -191,7 +188,7 @@ async function reportLocked(
       repo: repo ?? '(none)',
       action: error.action,
       status: error.status,
-      reason: redact(error.reason, deps.env.token),
+      reason: redactSecrets(error.reason),
       filed,
       lastReviewed: before.lastReviewed,
     });
@@ -209,7 +206,7 @@ async function reportLocked(
     } catch (error) {
       if (!dryRun) fail(error);
       notes.push(
-        `Could not read the issues of ${repo} (${redact((error as Error).message, deps.env.token)}): every finding counts as new.`,
+        `Could not read the issues of ${repo} (${redactSecrets((error as Error).message)}): every finding counts as new.`,
       );
     }
   }
@@ -225,7 +222,6 @@ async function reportLocked(
       tracker,
       dryRun,
       notes,
-      token: deps.env.token,
       options,
     });
     if (!dryRun && tracker) {
@@ -318,7 +314,6 @@ async function planFindings(
     tracker: IssueTracker | undefined;
     dryRun: boolean;
     notes: string[];
-    token: string | undefined;
     options: ReportOptions;
   },
 ): Promise<void> {
@@ -360,7 +355,7 @@ async function planFindings(
       const noted =
         open.finding?.tag === tag ||
         isOlder(config, id, tag, open.finding?.tag) ||
-        (await seenTags(tracker, open, fingerprint, dryRun, input.notes, input.token)).has(tag);
+        (await seenTags(tracker, open, fingerprint, dryRun, input.notes)).has(tag);
       outcome.action = noted ? 'exists' : dryRun ? 'would-comment' : 'commented';
       if (!noted) plan.toComment.push({ finding, outcome, labels });
     } else if (match) {
@@ -381,14 +376,13 @@ async function seenTags(
   fingerprint: string,
   dryRun: boolean,
   notes: string[],
-  token: string | undefined,
 ): Promise<Set<string>> {
   try {
     return await tracker.seenTags(issue.number, fingerprint);
   } catch (error) {
     if (!dryRun) throw error;
     notes.push(
-      `Could not read the comments of #${issue.number} (${redact((error as Error).message, token)}).`,
+      `Could not read the comments of #${issue.number} (${redactSecrets((error as Error).message)}).`,
     );
     return new Set();
   }

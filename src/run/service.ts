@@ -164,6 +164,18 @@ function summarizeIssues(report: ReportResult): NonNullable<UpstreamRun['issues'
   };
 }
 
+/** One stderr line (and its suggestion) per failed upstream, printed after the table. */
+export function renderRunFailures(result: RunResult): string[] {
+  return result.upstreams.flatMap((r) =>
+    r.error
+      ? [
+          `${r.id}: [${r.error.code}] ${r.error.message}`,
+          ...(r.error.suggestion ? [`  → ${r.error.suggestion}`] : []),
+        ]
+      : [],
+  );
+}
+
 /** The table printed at the end of `run`. */
 export function renderRun(result: RunResult): string[][] {
   return [

@@ -4,10 +4,9 @@ import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
 import { Errors } from '../errors.js';
-import { parseDuration } from './duration.js';
 import { isProcessAlive } from './sweep.js';
+import { timeoutSetting } from './timeouts.js';
 
 /**
  * One writer at a time for a file (the state file, an artifact folder), across processes:
@@ -17,8 +16,6 @@ import { isProcessAlive } from './sweep.js';
  * machine) instead of waiting for the mtime to age.
  */
 
-/** Wait for a held lock before refusing; `RELEASE_WATCH_LOCK_WAIT` (`30s`, `500ms`) changes it. */
-const DEFAULT_WAIT_MS = 30_000;
 /** A lock whose holder stopped refreshing it for this long is stale (proper-lockfile refreshes every half of it). */
 const STALE_MS = 60_000;
 const OWNER_FILE = 'owner.json';
@@ -48,10 +45,12 @@ const held = new AsyncLocalStorage<ReadonlySet<string>>();
 
 const lockPathOf = (file: string) => `${file}.lock`;
 
-function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = env.RELEASE_WATCH_LOCK_WAIT;
-  return (configured ? parseDuration(configured) : undefined) ?? DEFAULT_WAIT_MS;
-}
+/** Loaded on first lock: read-only commands (check, state show) never load it or its signal handlers. */
+type Lockfile = typeof import('proper-lockfile');
+let lockfileLoaded: Promise<Lockfile> | undefined;
+const lockfileModule = () =>
+  // A CommonJS package: its exports arrive as the default export of the ESM namespace.
+  (lockfileLoaded ??= import('proper-lockfile').then((m) => (m as { default?: Lockfile }).default ?? m));
 
 /**
  * Runs `fn` holding the lock of `file`. Re-entrant within one async call chain (run → report →
@@ -75,13 +74,14 @@ export async function withFileLock<T>(file: string, options: LockOptions, fn: ()
 
 async function acquire(file: string, lockPath: string, options: LockOptions) {
   await mkdir(dirname(file), { recursive: true });
-  const waitMs = lockWaitMs();
+  // How long a held lock is waited for: RELEASE_WATCH_LOCK_WAIT (`30s`, `500ms`), default 30 s.
+  const waitMs = timeoutSetting('lock');
   const deadline = Date.now() + waitMs;
   let compromised: Error | undefined;
   let waited = false;
   for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
     try {
-      const release = await lockfile.lock(file, {
+      const release = await (await lockfileModule()).lock(file, {
         lockfilePath: lockPath,
         realpath: false,
         stale: STALE_MS,

@@ -9,9 +9,11 @@
 const MASK = '***';
 /** Userinfo of any `scheme://` URL: `user:password@` or a bare `token@`. */
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s'"<>]+@/gi;
-/** Query parameters whose name says they carry a credential. */
-const SECRET_QUERY =
-  /([?&;](?:[a-z0-9_.-]*(?:token|key|secret|password|passwd|pwd|signature|sig|credentials?)|auth|authorization)=)[^&#\s'"<>]+/gi;
+/** A query parameter's name that says it carries a credential (`access_token`, `sig`, `auth`). */
+export const SECRET_PARAM_NAME =
+  /^(?:[a-z0-9_.-]*(?:token|key|secret|password|passwd|pwd|signature|sig|credentials?)|auth|authorization)$/i;
+/** Such parameters in text, with their values. */
+const SECRET_QUERY = new RegExp(`([?&;](?:${SECRET_PARAM_NAME.source.slice(1, -1)})=)[^&#\\s'"<>]+`, 'gi');
 /** Environment variables whose value is a secret by their name. */
 const SECRET_ENV = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|CREDENTIALS?|AUTH)$/i;
 /** Shorter values are too likely to occur in ordinary text to be replaced everywhere. */
@@ -27,16 +29,19 @@ export function registerSecret(value: string | undefined): void {
 function knownSecrets(env: NodeJS.ProcessEnv): string[] {
   const values = new Set(registered);
   for (const [name, value] of Object.entries(env)) {
-    if (value && value.length >= MIN_SECRET_LENGTH && (SECRET_ENV.test(name) || name === 'GH_TOKEN'))
-      values.add(value);
+    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_ENV.test(name)) values.add(value);
   }
   // Longest first, so a secret that contains another is hidden whole.
   return [...values].sort((a, b) => b.length - a.length);
 }
 
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  return redactWith(text, knownSecrets(env));
+}
+
+function redactWith(text: string, secrets: readonly string[]): string {
   let out = text.replace(USERINFO, `$1${MASK}@`).replace(SECRET_QUERY, `$1${MASK}`);
-  for (const secret of knownSecrets(env)) {
+  for (const secret of secrets) {
     out = out.replaceAll(secret, MASK);
     // Also as it appears percent-encoded inside a URL.
     const encoded = encodeURIComponent(secret);
@@ -47,10 +52,15 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
 
 /** Every string inside a JSON-like value, redacted (for `--json` output and error details). */
 export function redactDeep<T>(value: T, env: NodeJS.ProcessEnv = process.env): T {
-  if (typeof value === 'string') return redactSecrets(value, env) as T;
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, env)) as T;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, env)])) as T;
-  }
-  return value;
+  // The secrets are listed once for the whole tree, not once per string.
+  const secrets = knownSecrets(env);
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return redactWith(item, secrets);
+    if (Array.isArray(item)) return item.map(walk);
+    if (item && typeof item === 'object' && Object.getPrototypeOf(item) === Object.prototype) {
+      return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, walk(v)]));
+    }
+    return item;
+  };
+  return walk(value) as T;
 }
