@@ -3,38 +3,18 @@
 // serde structs, clap CLIs, URLs, headers and exported TypeScript APIs changing in it. The diff stage
 // runs once (not timed); then analyze runs ROUNDS times in a fresh node each, and its median time and
 // peak RSS are compared with a plain stream read of the same diff.patch in the same run.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fastImport, run as runCommand } from './lib.mjs';
 
 const FILES = Number(process.env.BENCH_FILES ?? 3_000);
 const RUST_EVERY = 5; // 3 of 5 files are Rust
 const CLI_EVERY = 60;
 const BLOCKS = 16; // items per file; each changes in v2
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ENV = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_TERMINAL_PROMPT: '0',
-  NO_COLOR: '1',
-};
 
-function run(cmd, args, options = {}) {
-  const started = performance.now();
-  const result = spawnSync(cmd, args, {
-    env: ENV,
-    maxBuffer: 256 * 1024 * 1024,
-    encoding: 'utf8',
-    ...options,
-  });
-  if (result.status !== 0)
-    throw new Error(
-      `${cmd} ${args.join(' ')} failed (${result.status}): ${String(result.stderr).slice(-2000)}`,
-    );
-  return { ms: performance.now() - started, stdout: result.stdout };
-}
+const run = (cmd, args, options = {}) => runCommand(cmd, args, { encoding: 'utf8', ...options });
 
 const isRust = (i) => i % RUST_EVERY < 3;
 const pathOf = (i) =>
@@ -107,17 +87,7 @@ function tsFile(i, v) {
 }
 
 export async function generateUpstream(dir) {
-  mkdirSync(dir, { recursive: true });
-  run('git', ['init', '-q', '--bare', dir]);
-  const child = spawn('git', ['-C', dir, 'fast-import', '--quiet'], {
-    env: { ...ENV, MALLOC_TOP_PAD_: String(256 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) },
-    stdio: ['pipe', 'inherit', 'inherit'],
-  });
-  const done = new Promise((resolve, reject) =>
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`fast-import exited ${code}`)))),
-  );
-  const write = (text) =>
-    new Promise((resolve) => (child.stdin.write(text) ? resolve() : child.stdin.once('drain', resolve)));
+  const { write, done } = fastImport(dir);
   let mark = 0;
   const commit = async (message, files) => {
     mark += 1;
@@ -139,8 +109,7 @@ export async function generateUpstream(dir) {
       next.filter((_, i) => i % 10 === c),
     );
   await write(`reset refs/tags/v2\nfrom :${mark}\n\n`);
-  child.stdin.end();
-  await done;
+  await done();
 }
 
 /** Runs a node script and reads its own peak RSS, written at exit by a preloaded hook. */

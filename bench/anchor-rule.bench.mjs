@@ -2,21 +2,14 @@
 // analyze.bench.mjs, once with a downstream checkout whose code names upstream paths, URLs, headers
 // and values (anchors mined and matched, the anchor rule and the severity cap on), once with no
 // downstream checkout (no anchors), in the same run. Goal: with / without < 1.2.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateUpstream } from './analyze.bench.mjs';
+import { run as runCommand } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', NO_COLOR: '1' };
 
-function run(cmd, args, cwd) {
-  const started = performance.now();
-  const result = spawnSync(cmd, args, { cwd, env: ENV, encoding: 'utf8', maxBuffer: 256 << 20 });
-  if (result.status !== 0)
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${String(result.stderr).slice(-2000)}`);
-  return { ms: performance.now() - started, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (cmd, args, cwd) => runCommand(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 << 20 });
 
 /** A plugin that fetches upstream files by raw URL, calls its endpoints, sends its headers, names its values. */
 const PLUGIN = `import { helper } from './helper.js';

@@ -5,13 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { BENCH_ENV } from './lib.mjs';
 
 const FILES = 10_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
+  ...BENCH_ENV,
   GIT_AUTHOR_NAME: 'bench',
   GIT_AUTHOR_EMAIL: 'bench@example.test',
   GIT_COMMITTER_NAME: 'bench',

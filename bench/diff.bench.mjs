@@ -6,40 +6,18 @@
 //   raw:   the fastest plain-git recipe for the cold range: init + partial fetch of the two tags +
 //          diff + log (both blob:none and tree:0 are timed; the faster one is the baseline)
 // and reports medians, cold/raw, warm minus git's own diff time, and the CLI's peak memory.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fastImport, run as runCommand } from './lib.mjs';
 
 const FILES = 20_000;
 const BEFORE_V1 = 2_000;
 const TO_V11 = 1_000;
 const TO_V12 = 10;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ENV = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_TERMINAL_PROMPT: '0',
-  NO_COLOR: '1',
-};
-delete ENV.COLUMNS;
 
-function run(cmd, args, options = {}) {
-  const started = performance.now();
-  const result = spawnSync(cmd, args, {
-    env: ENV,
-    maxBuffer: 1024 * 1024 * 1024,
-    ...options,
-    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
-  });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) {
-    throw new Error(
-      `${cmd} ${args.join(' ')} failed (${result.status}): ${String(result.stderr).slice(-2000)}`,
-    );
-  }
-  return { seconds, stdout: result.stdout, stderr: String(result.stderr ?? '') };
-}
+const run = (cmd, args, options = {}) =>
+  runCommand(cmd, args, { ...options, stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'] });
 const git = (dir, ...args) => run('git', ['-C', dir, ...args]);
 
 /** Deterministic text: lines of words from a small vocabulary (compresses like source code). */
@@ -68,23 +46,14 @@ function content(random, lines) {
 }
 
 export async function generateUpstream(dir) {
-  mkdirSync(dir, { recursive: true });
-  run('git', ['init', '-q', '--bare', dir]);
-  // glibc otherwise returns memory after every blob: fast-import then spends minutes in brk().
-  const child = spawn('git', ['-C', dir, 'fast-import', '--quiet'], {
-    env: { ...ENV, MALLOC_TOP_PAD_: String(256 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) },
-    stdio: ['pipe', 'inherit', 'inherit'],
-  });
-  const done = new Promise((resolve, reject) =>
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`fast-import exited ${code}`)))),
-  );
+  const stream = fastImport(dir);
   let pending = [];
   let pendingBytes = 0;
   const flush = async () => {
     const chunk = pending.join('');
     pending = [];
     pendingBytes = 0;
-    if (!child.stdin.write(chunk)) await new Promise((resolve) => child.stdin.once('drain', resolve));
+    await stream.write(chunk);
   };
   const write = async (text) => {
     pending.push(text);
@@ -136,8 +105,7 @@ export async function generateUpstream(dir) {
   }
   await tag('v1.2.0');
   await flush();
-  child.stdin.end();
-  await done;
+  await stream.done();
   git(dir, 'config', 'uploadpack.allowFilter', 'true');
 }
 
