@@ -20,6 +20,8 @@ export function isSafeRepoPath(path: string): boolean {
 }
 
 const CACHE_ENTRIES = 64;
+/** Blobs asked for ahead of the one being read. */
+const BLOB_WINDOW = 32;
 
 /** Wraps a reader with a small cache: scanners and the verifier read the same files. */
 function cached(read: (ref: Side, path: string) => Promise<string | undefined>) {
@@ -114,12 +116,16 @@ class CatFileBatch {
 
   /** The first n buffered bytes, removed from the buffer (one copy, however many chunks they span). */
   private take(n: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    const head = all.subarray(0, n);
+    // Only the chunks that hold the n bytes are joined: many answers may be buffered behind them.
+    let count = 0;
+    let length = 0;
+    while (length < n) length += this.chunks[count++]!.length;
+    const span = this.chunks.splice(0, count);
+    const all = span.length === 1 ? span[0]! : Buffer.concat(span, length);
     const rest = all.subarray(n);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered = rest.length;
-    return head;
+    if (rest.length > 0) this.chunks.unshift(rest);
+    this.buffered -= n;
+    return all.subarray(0, n);
   }
 
   /** Index of the first LF in the buffer, or -1. */
@@ -227,6 +233,31 @@ export async function readFilesAtRef(
     batch.close();
   }
   return contents;
+}
+
+/**
+ * Streams blobs of the cache to `onBlob` in the given order, one `git cat-file --batch` for all.
+ * Call after the blobs are local: an id the cache lacks is skipped (reported as missing), never fatal.
+ */
+export async function forEachBlob(
+  cache: UpstreamCache,
+  ids: readonly string[],
+  onBlob: (id: string, content: Buffer) => void,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const batch = new CatFileBatch(cache.dir);
+  try {
+    // Requests go out a window ahead of the answers read: a round trip per blob costs seconds on a big tree.
+    const inFlight: Promise<Buffer | undefined>[] = [];
+    let next = 0;
+    for (let index = 0; index < ids.length; index++) {
+      while (next < ids.length && next < index + BLOB_WINDOW) inFlight.push(batch.read(ids[next++]!));
+      const content = await inFlight.shift()!;
+      if (content) onBlob(ids[index]!, content);
+    }
+  } finally {
+    batch.close();
+  }
 }
 
 /** One file at a commit, or undefined when it does not exist there. */

@@ -1,8 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { cacheGit, ensureTrees, fetchMissingObjects, type UpstreamCache } from '../../git/cache.js';
+import { forEachBlob } from '../../git/reader.js';
+import { NameFinder } from './find.js';
 import { anchorKey } from './mine.js';
 import { ANCHOR_KINDS, type Anchor, type AnchorKind, type MinedAnchor } from './types.js';
 
@@ -20,10 +19,8 @@ export interface MatchOptions {
 
 /** HTTP header names are case-insensitive; upstream code writes them in any case. */
 const CASE_INSENSITIVE = new Set<AnchorKind>(['header']);
-/** Characters that continue a name: `gpt-5.1-codex` is not found inside `gpt-5.1-codex-max` nor `allow` in `low`. */
-const NAME_CHAR = '[A-Za-z0-9_-]';
-/** Alternatives per PCRE pattern: one compiled pattern must stay under PCRE2's 64 KiB default link size. */
-const ALTERNATIVES_PER_PATTERN = 400;
+/** Bytes git looks at to tell a binary file (`git grep -I`). */
+const BINARY_SNIFF = 8000;
 const SAMPLE_SIZE = 5;
 /** Extensions never read for anchors: their blobs are neither fetched nor grepped. */
 const BINARY_EXTENSIONS = [
@@ -84,7 +81,7 @@ export const anchorWeight = (files: number) => 1 / (1 + Math.log2(1 + files));
 
 /**
  * The anchors of one upstream: those of `mined` that occur in its tree at `commit` (paths by
- * existence, everything else by one batched `git grep`), weighted by rarity, curated by
+ * existence, everything else by one read of its text blobs), weighted by rarity, curated by
  * include/exclude. Makes the tree's blobs local first, in one request.
  */
 export async function matchAnchors(mined: readonly MinedAnchor[], options: MatchOptions): Promise<Anchor[]> {
@@ -121,14 +118,14 @@ export async function matchAnchors(mined: readonly MinedAnchor[], options: Match
     }
   }
   if (searched.length > 0) {
-    // One request for the blobs grep will read; a partial clone would otherwise fetch each on its own.
+    const readable = counted.filter((entry) => !isBinaryPath(entry.path));
+    // One request for the blobs to read; a partial clone would otherwise fetch each on its own.
     await fetchMissingObjects(
       options.cache,
-      tree.filter((entry) => !isBinaryPath(entry.path)).map((entry) => entry.id),
+      readable.map((entry) => entry.id),
     );
-    for (const [key, hits] of await grepAnchors(options.cache, options.commit, searched)) {
-      const kept = hits.filter((path) => !ignored(path));
-      if (kept.length > 0) found.set(key, kept);
+    for (const [key, hits] of await findInTree(options.cache, readable, searched)) {
+      found.set(key, hits);
     }
   }
 
@@ -186,78 +183,31 @@ const isBinaryPath = (path: string) => {
   return dot !== -1 && BINARY_EXTENSIONS.includes(path.slice(dot + 1));
 };
 
-/** A PCRE alternative matching `value` as a whole name (and in any case for headers). */
-function alternative(anchor: MinedAnchor): string {
-  const escaped = anchor.value.replace(/[^A-Za-z0-9]/g, (char) => (char === '\n' ? '\\n' : `\\${char}`));
-  const before = /^[A-Za-z0-9_]/.test(anchor.value) ? `(?<!${NAME_CHAR})` : '';
-  const after = /[A-Za-z0-9_]$/.test(anchor.value) ? `(?!${NAME_CHAR})` : '';
-  const body = `${before}${escaped}${after}`;
-  return CASE_INSENSITIVE.has(anchor.kind) ? `(?i:${body})` : body;
-}
-
 /**
- * Files of the tree each anchor occurs in, from one `git grep -P -o` over the tree: the anchors are
- * alternatives of a few PCRE patterns, longest first so a longer name wins where two start together.
+ * Files of the tree each anchor occurs in, as whole names (headers in any case): every text blob
+ * read once through one `git cat-file --batch`, each searched for all anchors in one pass.
+ * Binary blobs (a NUL in the first 8000 bytes, as git decides) and blobs the cache lacks are skipped.
  */
-async function grepAnchors(
+async function findInTree(
   cache: UpstreamCache,
-  commit: string,
+  entries: readonly TreeEntry[],
   anchors: readonly MinedAnchor[],
 ): Promise<Map<string, string[]>> {
-  const exact = new Map<string, string[]>();
-  const folded = new Map<string, string[]>();
-  const alternatives = new Set<string>();
-  for (const anchor of [...anchors].sort((a, b) => b.value.length - a.value.length)) {
-    const key = anchorKey(anchor);
-    const index = CASE_INSENSITIVE.has(anchor.kind) ? folded : exact;
-    const lookup = CASE_INSENSITIVE.has(anchor.kind) ? anchor.value.toLowerCase() : anchor.value;
-    index.set(lookup, [...(index.get(lookup) ?? []), key]);
-    alternatives.add(alternative(anchor));
-  }
-  const patterns: string[] = [];
-  const all = [...alternatives];
-  for (let start = 0; start < all.length; start += ALTERNATIVES_PER_PATTERN) {
-    patterns.push(all.slice(start, start + ALTERNATIVES_PER_PATTERN).join('|'));
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'rw-anchors-'));
-  try {
-    const patternFile = join(dir, 'patterns');
-    await writeFile(patternFile, `${patterns.join('\n')}\n`);
-    const { stdout } = await cacheGit(
-      cache,
-      [
-        'grep',
-        '-P',
-        '-o',
-        '-I',
-        '-z',
-        '--no-color',
-        '--full-name',
-        '-f',
-        patternFile,
-        // A full commit id (checked by the caller's peel), so never an option; grep lacks --end-of-options in git 2.39.
-        commit,
-        '--',
-        '.',
-        ...BINARY_EXTENSIONS.map((extension) => `:(exclude,glob)**/*.${extension}`),
-      ],
-      { okExitCodes: [1] },
-    );
-    const hits = new Map<string, Set<string>>();
-    const prefix = `${commit}:`;
-    for (const line of stdout.split('\n')) {
-      const nul = line.indexOf('\0');
-      if (nul === -1 || !line.startsWith(prefix)) continue;
-      const path = line.slice(prefix.length, nul);
-      const text = line.slice(nul + 1);
-      for (const key of [...(exact.get(text) ?? []), ...(folded.get(text.toLowerCase()) ?? [])]) {
-        const files = hits.get(key) ?? new Set<string>();
-        files.add(path);
-        hits.set(key, files);
-      }
+  const finder = new NameFinder(
+    anchors.map((anchor) => ({
+      key: anchorKey(anchor),
+      value: anchor.value,
+      anyCase: CASE_INSENSITIVE.has(anchor.kind),
+    })),
+  );
+  const pathsOf = new Map<string, string[]>();
+  for (const entry of entries) pathsOf.set(entry.id, [...(pathsOf.get(entry.id) ?? []), entry.path]);
+  const hits = new Map<string, string[]>();
+  await forEachBlob(cache, [...pathsOf.keys()], (id, content) => {
+    if (content.subarray(0, BINARY_SNIFF).includes(0)) return;
+    for (const key of finder.find(content)) {
+      hits.set(key, [...(hits.get(key) ?? []), ...pathsOf.get(id)!]);
     }
-    return new Map([...hits].map(([key, files]) => [key, [...files]]));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
+  return hits;
 }
