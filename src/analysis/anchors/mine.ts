@@ -234,7 +234,8 @@ function lineIndex(starts: readonly number[], offset: number): number {
 function excerptAt(text: string, starts: readonly number[], index: number): string {
   const end = index + 1 < starts.length ? starts[index + 1]! - 1 : text.length;
   const line = text.slice(starts[index], end).trim();
-  return line.length > MAX_EXCERPT ? `${line.slice(0, MAX_EXCERPT - 1)}…` : line;
+  // Cut, never marked: evidence made from a use is checked as a substring of the line.
+  return line.slice(0, MAX_EXCERPT);
 }
 
 let codeVersion: Promise<string> | undefined;

@@ -67,6 +67,8 @@ interface ValueHit {
   surface: string;
   evidence: Evidence;
   replacement?: { value: string; evidence: Evidence };
+  /** Found in a test or excluded file: counts towards "gone everywhere", never reported itself. */
+  countOnly?: boolean;
 }
 
 /** Change blocks of a hunk: each run of removed lines with the run of added lines that follows it. */
@@ -171,7 +173,7 @@ export const anchorRule: Rule<'anchor'> = {
       }
     };
 
-    const valueChanges = ({ meta, diff, class: cls }: ChangedFileView) => {
+    const valueChanges = ({ meta, diff, class: cls }: ChangedFileView, countOnly: boolean) => {
       if (!diff || !cls.code) return;
       const rust = cls.ext === '.rs';
       const literalsOf = (text: string) => stringLiterals(text, rust).literals.map((l) => l.value);
@@ -206,6 +208,7 @@ export const anchorRule: Rule<'anchor'> = {
                 path: meta.path,
                 surface: surfaceOf(meta),
                 evidence: lineEvidence(diff.oldPath, 'from', line.line, line.text),
+                ...(countOnly ? { countOnly } : {}),
                 ...(next !== undefined && next !== literals[at]
                   ? {
                       replacement: {
@@ -339,16 +342,23 @@ export const anchorRule: Rule<'anchor'> = {
       async file(view) {
         if (index.size === 0 || view.meta.ignored) return;
         await pathChanges(view);
-        if (view.class.excluded || view.class.test) return;
-        valueChanges(view);
+        const aside = view.class.excluded !== undefined || view.class.test;
+        valueChanges(view, aside);
+        if (aside) return;
         await signatureChanges(view);
         await siblingChanges(view);
       },
       finish() {
+        const keyOf = (hit: ValueHit) => `${hit.anchor.kind}\0${anchorKey(hit.anchor.kind, hit.anchor.value)}`;
+        /** Files each value left: "removed upstream" means it left every file it was found in at `from`. */
+        const leftFiles = new Map<string, Set<string>>();
+        for (const hit of removed) leftFiles.set(keyOf(hit), (leftFiles.get(keyOf(hit)) ?? new Set()).add(hit.path));
         const reported = new Set<string>();
         for (const hit of removed) {
-          const key = `${hit.anchor.kind}\0${anchorKey(hit.anchor.kind, hit.anchor.value)}`;
-          if (readded.has(key) || reported.has(key)) continue;
+          const key = keyOf(hit);
+          if (hit.countOnly || readded.has(key) || reported.has(key)) continue;
+          // Still in other upstream files (`assistant` dropped from one match, kept in fifty): not removed.
+          if (leftFiles.get(key)!.size < hit.anchor.upstreamFiles) continue;
           reported.add(key);
           const { kind, value } = hit.anchor;
           const changed = hit.replacement !== undefined;

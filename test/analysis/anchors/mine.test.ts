@@ -1,8 +1,9 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mineAnchors, mineDownstream } from '../../../src/analysis/anchors/index.js';
 import type { MinedAnchor } from '../../../src/analysis/anchors/types.js';
+import { evidenceProblem } from '../../../src/analysis/evidence.js';
 import { createPluginDownstream, PROMPT_PATH, UPSTREAM_REPO } from '../../helpers/anchors-fixture.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -59,6 +60,26 @@ describe('mining a downstream checkout', () => {
     expect(anchors.flatMap((anchor) => anchor.uses).some((use) => use.path.startsWith('ignored/'))).toBe(
       false,
     );
+  });
+
+  it("cuts a long line's excerpt to a part of the line, so downstream evidence verifies", async () => {
+    const repo = await createFixtureRepo();
+    const line = `This plugin maps \`engine-max\` (with optional \`xhigh\` effort) ${'and a long explanation '.repeat(20)}end.`;
+    await repo.commit({ 'AGENTS.md': `# Notes\n${line}\n` });
+    const anchor = find(await mineAnchors(repo.dir), 'literal', 'engine-max');
+    const use = anchor!.uses[0]!;
+    expect(use).toMatchObject({ path: 'AGENTS.md', line: 2 });
+    expect(use.excerpt.length).toBeLessThan(line.length);
+    const evidence = {
+      path: use.path,
+      ref: 'downstream' as const,
+      startLine: 2,
+      endLine: 2,
+      excerpt: use.excerpt,
+    };
+    const downstream = { readFile: async (path: string) => readFile(join(repo.dir, path), 'utf8') };
+    const upstream = { readFile: async () => undefined };
+    expect(await evidenceProblem(evidence, upstream, downstream)).toBeUndefined();
   });
 
   it('reads headers from header tables, Headers calls and header objects', async () => {

@@ -14,19 +14,19 @@ import { tempDir } from '../../helpers/tmp.js';
 /** A downstream checkout holding `lines` (path → text), and one anchor per [kind, value, path, line]. */
 async function downstream(
   files: Record<string, string>,
-  anchors: [Anchor['kind'], string, string, number][],
+  anchors: [Anchor['kind'], string, string, number, number?][],
 ) {
   const root = await tempDir('rw-downstream-');
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), text);
   }
-  const built: Anchor[] = anchors.map(([kind, value, path, line]) => ({
+  const built: Anchor[] = anchors.map(([kind, value, path, line, upstreamFiles = 1]) => ({
     kind,
     value,
     uses: [{ path, line, excerpt: files[path]!.split('\n')[line - 1]!.trim() }],
     weight: 0.5,
-    upstreamFiles: 1,
+    upstreamFiles,
     upstreamSample: [],
   }));
   return { anchors: built, reader: downstreamReader(root) };
@@ -100,6 +100,37 @@ describe('anchor rule (hand-built anchors)', () => {
     expect(findings.map((f) => [f.title, f.severity, f.verified])).toEqual([
       ['Environment variable `ENGINE_HOME` you read was removed upstream', 'high', true],
     ]);
+  });
+
+  it('reports a value as removed only once it left every upstream file it was in, tests included', async () => {
+    // `medium` is in three upstream files at v1: the release drops it from one, or from all three.
+    const d = await downstream({ 'lib/models.ts': MODELS_TS }, [
+      ['literal', 'medium', 'lib/models.ts', 3, 3],
+    ]);
+    const v1 = {
+      'src/level.rs': 'fn level() -> &str {\n    "medium"\n}\n',
+      'src/effort.rs': 'fn effort() -> &str {\n    "medium"\n}\n',
+      'tests/level_test.rs': 'fn t() {\n    assert_eq!(level(), "medium");\n}\n',
+    };
+    const scan = async (v2: Record<string, string>) => {
+      const repo = await twoReleases(createFixtureRepo, v1, v2);
+      const { findings } = await scanFixture(repo, {
+        from: 'v1',
+        to: 'v2',
+        rules: [anchorRule],
+        anchors: d.anchors,
+        downstream: d.reader,
+      });
+      return findings.map((f) => [f.title, f.severity]);
+    };
+    expect(await scan({ 'src/level.rs': 'fn level() -> &str {\n    "high"\n}\n' })).toEqual([]);
+    expect(
+      await scan({
+        'src/level.rs': 'fn level() -> &str {\n    level::HIGH\n}\n',
+        'src/effort.rs': 'fn effort() -> &str {\n    effort::HIGH\n}\n',
+        'tests/level_test.rs': 'fn t() {\n    assert_eq!(level(), level::HIGH);\n}\n',
+      }),
+    ).toEqual([['Value `medium` you use was removed upstream', 'high']]);
   });
 
   it('is silent without anchors, and then leaves other rules as they are', async () => {
