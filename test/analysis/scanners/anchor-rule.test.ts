@@ -6,6 +6,7 @@ import { downstreamReader } from '../../../src/analysis/downstream-files.js';
 import { anchorRule } from '../../../src/analysis/scanners/anchor.js';
 import { RULES } from '../../../src/analysis/scanners/index.js';
 import { containersOf } from '../../../src/analysis/scanners/siblings.js';
+import type { AnyRule } from '../../../src/analysis/scanners/types.js';
 import { wireRule } from '../../../src/analysis/scanners/wire.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { scanFixture, twoReleases } from '../../helpers/scan.js';
@@ -32,6 +33,13 @@ async function downstream(
   return { anchors: built, reader: downstreamReader(root) };
 }
 
+/** The anchor rule alone over v1..v2 of `repo`, with the anchors and checkout of `d`. */
+const scanWithAnchors = (
+  repo: Parameters<typeof scanFixture>[0],
+  d: Awaited<ReturnType<typeof downstream>>,
+  rules: readonly AnyRule[] = [anchorRule],
+) => scanFixture(repo, { from: 'v1', to: 'v2', rules, anchors: d.anchors, downstream: d.reader });
+
 const MODELS_TS = `export const MODELS = {
   low: 'low',
   medium: 'medium',
@@ -52,13 +60,7 @@ describe('anchor rule (hand-built anchors)', () => {
       { 'src/effort.ts': "export type Effort =\n  | 'low'\n  | 'medium'\n  | 'high';\n" },
       { 'src/effort.ts': "export type Effort =\n  | 'low'\n  | 'medium'\n  | 'high'\n  | 'xhigh';\n" },
     );
-    const { findings } = await scanFixture(repo, {
-      from: 'v1',
-      to: 'v2',
-      rules: [anchorRule],
-      anchors: d.anchors,
-      downstream: d.reader,
-    });
+    const { findings } = await scanWithAnchors(repo, d);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       severity: 'medium',
@@ -90,13 +92,7 @@ describe('anchor rule (hand-built anchors)', () => {
         'src/key.rs': 'fn key() -> String {\n    std::env::var("ENGINE_KEY").unwrap()\n}\n',
       },
     );
-    const { findings } = await scanFixture(repo, {
-      from: 'v1',
-      to: 'v2',
-      rules: [anchorRule],
-      anchors: d.anchors,
-      downstream: d.reader,
-    });
+    const { findings } = await scanWithAnchors(repo, d);
     expect(findings.map((f) => [f.title, f.severity, f.verified])).toEqual([
       ['Environment variable `ENGINE_HOME` you read was removed upstream', 'high', true],
     ]);
@@ -114,13 +110,7 @@ describe('anchor rule (hand-built anchors)', () => {
     };
     const scan = async (v2: Record<string, string>) => {
       const repo = await twoReleases(createFixtureRepo, v1, v2);
-      const { findings } = await scanFixture(repo, {
-        from: 'v1',
-        to: 'v2',
-        rules: [anchorRule],
-        anchors: d.anchors,
-        downstream: d.reader,
-      });
+      const { findings } = await scanWithAnchors(repo, d);
       return findings.map((f) => [f.title, f.severity]);
     };
     expect(await scan({ 'src/level.rs': 'fn level() -> &str {\n    "high"\n}\n' })).toEqual([]);
@@ -156,13 +146,7 @@ describe('anchor rule (hand-built anchors)', () => {
         'src/level.rs': 'fn g() { client.header("X-Level-2", "medium"); }\n',
       },
     );
-    const { findings } = await scanFixture(repo, {
-      from: 'v1',
-      to: 'v2',
-      rules: [wireRule],
-      anchors: d.anchors,
-      downstream: d.reader,
-    });
+    const { findings } = await scanWithAnchors(repo, d, [wireRule]);
     const byPath = Object.fromEntries(findings.map((f) => [f.evidence[0]!.path, f]));
     expect(byPath['src/api.rs']).toMatchObject({ severity: 'low' });
     expect(byPath['src/api.rs']!.description).toContain('at most low');
