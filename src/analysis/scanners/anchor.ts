@@ -51,15 +51,24 @@ const usesText = (anchors: readonly Anchor[]) => {
 const normal = (value: string, fuzzy: boolean) =>
   fuzzy ? value.toLowerCase().replace(/[^a-z0-9]/g, '') : value;
 
-/** Enums and arrays of presets say "these are the options" with one named value; looser containers need two. */
+/**
+ * Whether the downstream names enough of a container's values for a new one to matter: enums and
+ * arrays of presets say "these are the options" with one rare named value, looser containers need
+ * two distinct values with one of them rare, and common words (`error`, `warning`) need three
+ * (`minimal`, `low`, `medium`, `high` of an effort enum).
+ */
 function namesEnough(container: Container, named: readonly Anchor[]): boolean {
-  if (named.length >= 2) return true;
+  const distinct = new Set(named.map((a) => normal(a.value, container.fuzzy))).size;
+  const rare = named.some((a) => a.weight >= RARE_WEIGHT);
+  if (distinct >= 3) return true;
+  if (distinct === 2) return rare;
   return (
-    named.length === 1 &&
-    (container.kind === 'enum' || container.kind === 'array') &&
-    named[0]!.weight >= 0.25
+    distinct === 1 && (container.kind === 'enum' || container.kind === 'array') && named[0]!.weight >= 0.25
   );
 }
+
+/** A container in a Rust unit-test module (`mod tests`) lists test cases, not options. */
+const inTestModule = (container: Container) => /(^|\/)tests?\//.test(container.key);
 
 interface ValueHit {
   anchor: Anchor & { kind: ValueKind };
@@ -138,8 +147,9 @@ export const anchorRule: Rule<'anchor'> = {
       const oldPath = meta.oldPath ?? meta.path;
       const named = [...new Set([...index.pathAnchors(oldPath), ...index.pathAnchors(meta.path)])];
       if (named.length === 0) return;
+      // Fetched or copied: code of the downstream that builds a URL or fetches it. A link in its docs only names the file.
       const fetched = named.some((a) =>
-        a.uses.some((u) => /https?:\/\/|fetch|download|curl|wget/i.test(u.excerpt)),
+        a.uses.some((u) => isScriptPath(u.path) && /https?:\/\/|fetch|download|curl|wget/i.test(u.excerpt)),
       );
       const what = /prompt|instruction/i.test(basename(oldPath)) ? 'Prompt file' : 'File';
       const verb = fetched ? 'that you fetch' : 'that you name';
@@ -165,9 +175,9 @@ export const anchorRule: Rule<'anchor'> = {
             : fileHeadEvidence(meta.path, 'to', (await read('to', meta.path))?.text);
         observations.push({
           ...base,
-          kind: 'copied-file-modified',
+          kind: fetched ? 'copied-file-modified' : 'named-file-modified',
           title: `${what} \`${meta.path}\` ${verb} was modified`,
-          detail: `content you copy changed (+${meta.additions} −${meta.deletions}); the downstream names it at ${usesText(named)}`,
+          detail: `${fetched ? 'content you copy changed' : 'a file you name changed'} (+${meta.additions} −${meta.deletions}); the downstream names it at ${usesText(named)}`,
           evidence: [...upstream, ...downstream],
         });
       }
@@ -302,7 +312,7 @@ export const anchorRule: Rule<'anchor'> = {
       const old = new Map((await containersOf(meta.path, before.text)).map((c) => [c.key, c]));
       for (const container of await containersOf(meta.path, after.text)) {
         const previous = old.get(container.key);
-        if (!previous) continue;
+        if (!previous || inTestModule(container)) continue;
         const was = new Set(previous.values.map((v) => normal(v.value, container.fuzzy)));
         const named = new Map<Anchor, number>();
         for (const v of previous.values) {

@@ -58,6 +58,8 @@ export const SEVERITY = {
     'path-deleted': w('breaking', 'breaking'),
     'path-renamed': w('breaking', 'breaking'),
     'copied-file-modified': w('medium', 'medium'),
+    // Named in docs or comments, not fetched: where to look, not something copied.
+    'named-file-modified': w('low', 'low'),
     'header-removed': w('high', 'high'),
     'header-changed': w('high', 'high'),
     'env-removed': w('high', 'high'),

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { anchorWeight } from '../../../src/analysis/anchors/match.js';
 import type { Anchor } from '../../../src/analysis/anchors/types.js';
 import { downstreamReader } from '../../../src/analysis/downstream-files.js';
 import { anchorRule } from '../../../src/analysis/scanners/anchor.js';
@@ -15,21 +16,23 @@ import { tempDir } from '../../helpers/tmp.js';
 /** A downstream checkout holding `lines` (path → text), and one anchor per [kind, value, path, line]. */
 async function downstream(
   files: Record<string, string>,
-  anchors: [Anchor['kind'], string, string, number, number?][],
+  anchors: [Anchor['kind'], string, string, number, number?, string[]?][],
 ) {
   const root = await tempDir('rw-downstream-');
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), text);
   }
-  const built: Anchor[] = anchors.map(([kind, value, path, line, upstreamFiles = 1]) => ({
-    kind,
-    value,
-    uses: [{ path, line, excerpt: files[path]!.split('\n')[line - 1]!.trim() }],
-    weight: 0.5,
-    upstreamFiles,
-    upstreamSample: [],
-  }));
+  const built: Anchor[] = anchors.map(
+    ([kind, value, path, line, upstreamFiles = 1, upstreamSample = []]) => ({
+      kind,
+      value,
+      uses: [{ path, line, excerpt: files[path]!.split('\n')[line - 1]!.trim() }],
+      weight: anchorWeight(upstreamFiles),
+      upstreamFiles,
+      upstreamSample,
+    }),
+  );
   return { anchors: built, reader: downstreamReader(root) };
 }
 
@@ -121,6 +124,66 @@ describe('anchor rule (hand-built anchors)', () => {
         'tests/level_test.rs': 'fn t() {\n    assert_eq!(level(), level::HIGH);\n}\n',
       }),
     ).toEqual([['Value `medium` you use was removed upstream', 'high']]);
+  });
+
+  it('a file the downstream fetches in code is medium when modified; one its docs only link to is low', async () => {
+    const files = {
+      'index.ts': 'const url = `https://raw.githubusercontent.com/o/engine/${tag}/docs/guide.md`;\n',
+      'README.md': 'See [the guide](https://github.com/o/engine/blob/main/docs/guide.md).\n',
+    };
+    const repo = await twoReleases(
+      createFixtureRepo,
+      { 'docs/guide.md': '# Guide\nOld advice.\n' },
+      { 'docs/guide.md': '# Guide\nNew advice.\n' },
+    );
+    const severityWhenUsedIn = async (path: string) => {
+      const d = await downstream(files, [['upstream-path', 'docs/guide.md', path, 1]]);
+      const { findings } = await scanWithAnchors(repo, d);
+      return findings.map((f) => [f.title, f.severity]);
+    };
+    expect(await severityWhenUsedIn('index.ts')).toEqual([
+      ['File `docs/guide.md` that you fetch was modified', 'medium'],
+    ]);
+    expect(await severityWhenUsedIn('README.md')).toEqual([
+      ['File `docs/guide.md` that you name was modified', 'low'],
+    ]);
+  });
+
+  it('a new variant beside common words needs three of them named: effort levels yes, error and warning no', async () => {
+    const common = (value: string, path: string) =>
+      ['literal', value, 'lib/models.ts', 2, 40, [path]] as [
+        Anchor['kind'],
+        string,
+        string,
+        number,
+        number,
+        string[],
+      ];
+    const files = {
+      'lib/models.ts':
+        "// levels\nconst known = ['engine-max', 'minimal', 'low', 'medium', 'high', 'Error', 'error', 'warning'];\n",
+    };
+    const repo = await twoReleases(
+      createFixtureRepo,
+      {
+        'src/effort.rs': 'pub enum Effort {\n    Minimal,\n    Low,\n    Medium,\n    High,\n}\n',
+        'src/event.rs':
+          'pub const MODEL: &str = "engine-max";\npub enum Event {\n    Error,\n    Warning,\n}\n',
+      },
+      {
+        'src/effort.rs': 'pub enum Effort {\n    Minimal,\n    Low,\n    Medium,\n    High,\n    XHigh,\n}\n',
+        'src/event.rs':
+          'pub const MODEL: &str = "engine-max";\npub enum Event {\n    Error,\n    Warning,\n    McpStartup,\n}\n',
+      },
+    );
+    const d = await downstream(files, [
+      ...['minimal', 'low', 'medium', 'high'].map((v) => common(v, 'src/effort.rs')),
+      ...['Error', 'error', 'warning'].map((v) => common(v, 'src/event.rs')),
+      // Rare values make both files worth parsing.
+      ['literal', 'engine-max', 'lib/models.ts', 1, 1, ['src/effort.rs', 'src/event.rs']],
+    ]);
+    const { findings } = await scanWithAnchors(repo, d);
+    expect(findings.map((f) => [f.evidence[0]!.path, f.severity])).toEqual([['src/effort.rs', 'medium']]);
   });
 
   it('is silent without anchors, and then leaves other rules as they are', async () => {
