@@ -359,10 +359,12 @@ export const anchorRule: Rule<'anchor'> = {
         await siblingChanges(view);
       },
       finish() {
-        const keyOf = (hit: ValueHit) => `${hit.anchor.kind}\0${anchorKey(hit.anchor.kind, hit.anchor.value)}`;
+        const keyOf = (hit: ValueHit) =>
+          `${hit.anchor.kind}\0${anchorKey(hit.anchor.kind, hit.anchor.value)}`;
         /** Files each value left: "removed upstream" means it left every file it was found in at `from`. */
         const leftFiles = new Map<string, Set<string>>();
-        for (const hit of removed) leftFiles.set(keyOf(hit), (leftFiles.get(keyOf(hit)) ?? new Set()).add(hit.path));
+        for (const hit of removed)
+          leftFiles.set(keyOf(hit), (leftFiles.get(keyOf(hit)) ?? new Set()).add(hit.path));
         const reported = new Set<string>();
         for (const hit of removed) {
           const key = keyOf(hit);

@@ -128,7 +128,7 @@ describe('anchor rule (hand-built anchors)', () => {
 
   it('a file the downstream fetches in code is medium when modified; one its docs only link to is low', async () => {
     const files = {
-      'index.ts': 'const url = `https://raw.githubusercontent.com/o/engine/${tag}/docs/guide.md`;\n',
+      'index.ts': "const url = 'https://raw.githubusercontent.com/o/engine/' + tag + '/docs/guide.md';\n",
       'README.md': 'See [the guide](https://github.com/o/engine/blob/main/docs/guide.md).\n',
     };
     const repo = await twoReleases(
