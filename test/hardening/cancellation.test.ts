@@ -4,10 +4,10 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../src/git/run.js';
 import { AGENT_FILE } from '../helpers/agent-fixture.js';
-import { BIN } from '../helpers/cli.js';
 import { type ModelServer, startModelServer } from '../helpers/model-server.js';
 import { isolatedOpenCode } from '../helpers/opencode-setup.js';
 import { SHORT_TIMEOUTS, sampleProject } from './harness.js';
+import { CLI } from './installed.js';
 import { record } from './results.js';
 
 // Defect 4: SIGINT/SIGTERM of `analyze` or `run` while the real opencode waits on the model must stop
@@ -81,7 +81,7 @@ describe('interrupts', () => {
         command === 'analyze'
           ? ['analyze', '--tag', 'v1.1.0', '--agent', 'opencode', '--model', setup.model(scenario)]
           : ['run', '--dry-run', '--agent', 'opencode', '--model', setup.model(scenario)];
-      const child = execa('node', [BIN, ...args], {
+      const child = execa('node', [CLI, ...args], {
         cwd: p.cwd,
         env: { ...setup.env, ...SHORT_TIMEOUTS, NO_COLOR: '1' },
         extendEnv: false,
