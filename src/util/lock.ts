@@ -38,6 +38,8 @@ export interface LockOptions {
   onWait?: (message: string) => void;
   /** Runs right after the lock is taken, not when a caller up the chain holds it already (sweeps). */
   onAcquire?: () => Promise<void>;
+  /** Staleness bound (default {@link STALE_MS}; the lock is refreshed every half of it). Tests shorten it. */
+  staleMs?: number;
 }
 
 /** proper-lockfile removes its lock folder with rmdir; ours holds owner.json, so removal is recursive. */
@@ -92,7 +94,7 @@ async function acquire(file: string, lockPath: string, options: LockOptions) {
       const release = await (await lockfileModule()).lock(file, {
         lockfilePath: lockPath,
         realpath: false,
-        stale: STALE_MS,
+        stale: options.staleMs ?? STALE_MS,
         retries: 0,
         fs: lockFs,
         onCompromised: (error) => {
@@ -100,7 +102,11 @@ async function acquire(file: string, lockPath: string, options: LockOptions) {
         },
       });
       const owner: LockHolder = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
+      // Writing into the folder changes its mtime, which proper-lockfile checks at each refresh as proof
+      // that the lock is still its own: put the mtime it recorded back, or the first refresh says "compromised".
+      const created = await stat(lockPath);
       await writeFile(join(lockPath, OWNER_FILE), `${JSON.stringify(owner)}\n`);
+      await utimes(lockPath, created.atime, created.mtime);
       return {
         release: () => release().catch(() => undefined),
         lost: () => compromised !== undefined,

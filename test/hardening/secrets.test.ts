@@ -86,6 +86,7 @@ describe('secrets', () => {
     config.agent = { kind: 'opencode', model: setup.model(scenario), timeout: '4m' };
     config.upstreams.sample.url = `${git.url.replace('http://', `http://x-access-token:${URL_TOKEN}@`)}/sample.git`;
     await writeFile(configFile, JSON.stringify(config, null, 2));
+    github.repo('acme/secrets');
     const summary = join(p.root, 'step-summary.md');
     const output = join(p.root, 'step-output.txt');
     await writeFile(summary, '');
