@@ -61,18 +61,25 @@ describe('load', () => {
     await mkdir(cwd);
     await writeFile(join(cwd, 'release-watch.config.json'), JSON.stringify({ upstreams }, null, 2));
 
-    // The limit runs out part-way and resets 3 s later, as GitHub's hourly window would.
-    const resetAt = Math.floor(Date.now() / 1000) + 3;
-    Object.assign(github.rateLimit, { remaining: ALLOWED, resetAt });
-    const restore = setTimeout(
-      () => Object.assign(github.rateLimit, { remaining: 5000, resetAt: resetAt + 3600 }),
-      resetAt * 1000 - Date.now(),
-    );
+    // The limit runs out part-way; its window resets 3 s after the first request, as GitHub's hourly one would.
+    Object.assign(github.rateLimit, { remaining: ALLOWED, resetAt: Math.floor(Date.now() / 1000) + 3600 });
+    let restore: NodeJS.Timeout | undefined;
+    const watchFirst = setInterval(() => {
+      if (github.inFlight.max === 0) return;
+      clearInterval(watchFirst);
+      const resetAt = Math.floor(Date.now() / 1000) + 3;
+      github.rateLimit.resetAt = resetAt;
+      restore = setTimeout(
+        () => Object.assign(github.rateLimit, { remaining: 5000, resetAt: resetAt + 3600 }),
+        resetAt * 1000 - Date.now(),
+      );
+    }, 5);
     const out = await drive(['check'], {
       cwd,
       env: { GITHUB_API_URL: github.url, GITHUB_TOKEN: TOKEN, RELEASE_WATCH_HTTP_TIMEOUT: '30s' },
       guardMs: 180_000,
     });
+    clearInterval(watchFirst);
     clearTimeout(restore);
 
     const rows = out.stdout.split('\n').filter((line) => /^(git|gh)\d+\s/.test(line));
