@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readlink, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { runGit } from '../../src/git/run.js';
 import { AGENT_FILE } from '../helpers/agent-fixture.js';
 import { type ModelServer, startModelServer } from '../helpers/model-server.js';
 import { isolatedOpenCode } from '../helpers/opencode-setup.js';
-import { SHORT_TIMEOUTS, sampleProject } from './harness.js';
+import { processesIn, SHORT_TIMEOUTS, sampleProject } from './harness.js';
 import { CLI } from './installed.js';
 import { record } from './results.js';
 
@@ -25,17 +25,6 @@ const exists = (path: string) =>
     () => true,
     () => false,
   );
-
-/** Processes whose working directory is inside `dir` (opencode and what it started). */
-async function processesIn(dir: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
-    if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(Number(entry));
-  }
-  return found;
-}
 
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 120_000) {
   const deadline = Date.now() + ms;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -219,4 +219,15 @@ export async function lastReviewed(statePath: string): Promise<string | null | '
   } catch {
     return 'unreadable';
   }
+}
+
+/** Processes whose working directory is inside `dir` (opencode and what it started). */
+export async function processesIn(dir: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
+    if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(Number(entry));
+  }
+  return found;
 }
