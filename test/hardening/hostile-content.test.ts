@@ -211,8 +211,17 @@ describe('hostile content', () => {
         problems.push('HTML comment from notes');
     }
     const modelTexts = scenario.requests().map((r) => r.body);
-    if (modelTexts.some((t) => t.includes(PLANTED_AGENTS_MD)))
-      problems.push('planted AGENTS.md reached the model');
+    // AGENTS.md is part of the release's diff, so its text reaches the model as data in the brief;
+    // it must never become instructions (OpenCode puts a project's AGENTS.md in the system prompt).
+    const systemTexts = scenario
+      .requests()
+      .flatMap(
+        (r) => (JSON.parse(r.body) as { messages?: { role: string; content: unknown }[] }).messages ?? [],
+      )
+      .filter((m) => m.role === 'system')
+      .map((m) => JSON.stringify(m.content));
+    if (systemTexts.some((t) => t.includes(PLANTED_AGENTS_MD)))
+      problems.push('planted AGENTS.md reached the model as instructions');
     if (modelTexts.some((t) => t.includes(RLO))) problems.push('bidi character reached the model');
     const planted = (await read(marker)) ? 1 : 0;
     const injected = await read('/tmp/rw-injected');
