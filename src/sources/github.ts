@@ -6,6 +6,7 @@ import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { isHttpTimeout } from '../github/fetch.js';
+import { rateLimitWaitSeconds } from '../github/rate-limit.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { selectReleases, unsafeTagNote } from './select.js';
@@ -198,11 +199,8 @@ function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: 
     });
   }
   const authenticated = Boolean(deps.env.token);
-  const headers = error.response?.headers ?? {};
-  const rateLimited =
-    error.status === 429 ||
-    (error.status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(error.message)));
-  if (rateLimited) return Errors.githubRateLimited(id, upstream.repo, authenticated, error);
+  if (rateLimitWaitSeconds(error) !== undefined)
+    return Errors.githubRateLimited(id, upstream.repo, authenticated, error);
   return Errors.githubRequestFailed({
     during: 'releases',
     id,
