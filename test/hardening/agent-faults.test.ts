@@ -1,11 +1,20 @@
-import { chmod, copyFile, cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../src/git/run.js';
 import { AGENT_FILE } from '../helpers/agent-fixture.js';
 import { type ModelServer, type ScriptedTurn, startModelServer } from '../helpers/model-server.js';
 import { isolatedOpenCode } from '../helpers/opencode-setup.js';
-import { drive, errorCodes, inParallel, isCoded, processesIn, sampleProject } from './harness.js';
+import {
+  drive,
+  errorCodes,
+  exists,
+  inParallel,
+  isCoded,
+  processesIn,
+  SAMPLE_ANSWER,
+  sampleProject,
+} from './harness.js';
 import { record } from './results.js';
 
 // Agent faults: `analyze --agent opencode` with the real opencode against the scripted model. An
@@ -14,30 +23,7 @@ import { record } from './results.js';
 // OpenCode config put back, no process left, and the checkout unchanged. An answer in prose, and a
 // model that asks for edits and shell writes (denied), still give an analysis.
 
-const ANSWER = {
-  impact: 'high',
-  summary: 'v1.1.0 drops --print-logs.',
-  findings: [
-    {
-      id: 'cli-print-logs-removed',
-      title: 'The --print-logs flag is gone',
-      severity: 'high',
-      surface: 'cli',
-      description: 'sample-host no longer accepts --print-logs.',
-      recommendation: 'Stop passing --print-logs.',
-      confidence: 0.9,
-      evidence: [
-        {
-          path: 'src/cli.ts',
-          ref: 'from',
-          startLine: 6,
-          endLine: 6,
-          excerpt: ".option('--print-logs', 'print logs to stderr')",
-        },
-      ],
-    },
-  ],
-};
+const ANSWER = SAMPLE_ANSWER;
 const answer = JSON.stringify(ANSWER);
 
 interface Case {
@@ -115,12 +101,6 @@ beforeAll(async () => {
 });
 afterAll(() => model.close());
 
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
-
 describe('agent faults', () => {
   it(`analyze with the real opencode through ${CASES.length} faults`, async () => {
     const template = await sampleProject();
@@ -130,7 +110,7 @@ describe('agent faults', () => {
     let leaks = 0;
     let hangs = 0;
     const notes: string[] = [];
-    await inParallel(CASES, 3, async (c, n) => {
+    await inParallel(CASES, 4, async (c, n) => {
       const cwd = join(template.root, `agent${n}`);
       await cp(template.cwd, cwd, { recursive: true });
       const worktree = join(cwd, '.release-watch', 'cache', 'worktrees', 'sample', 'v1.1.0');

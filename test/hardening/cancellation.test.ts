@@ -1,4 +1,4 @@
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { runGit } from '../../src/git/run.js';
 import { AGENT_FILE } from '../helpers/agent-fixture.js';
 import { type ModelServer, startModelServer } from '../helpers/model-server.js';
 import { isolatedOpenCode } from '../helpers/opencode-setup.js';
-import { processesIn, SHORT_TIMEOUTS, sampleProject } from './harness.js';
+import { exists, processesIn, SHORT_TIMEOUTS, sampleProject } from './harness.js';
 import { CLI } from './installed.js';
 import { record } from './results.js';
 
@@ -19,12 +19,6 @@ beforeAll(async () => {
   model = await startModelServer();
 });
 afterAll(() => model.close());
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 120_000) {
   const deadline = Date.now() + ms;

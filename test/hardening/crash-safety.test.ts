@@ -31,7 +31,7 @@ import { record } from './results.js';
 
 const TOKEN = 'ghp_hardeningcrashsafety0123456789';
 const KILLS = Number(process.env.HARDENING_KILLS ?? 50);
-const PARALLEL = 4;
+const PARALLEL = 6;
 
 let github: GitHubStandIn;
 let git: GitHttpServer;

@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildSampleUpstream, sampleUpstreamConfig } from '../../src/demo/sample.js';
+import { PRINT_LOGS_FINDING } from '../helpers/agent-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CLI } from './installed.js';
 
@@ -231,3 +232,16 @@ export async function processesIn(dir: string): Promise<number[]> {
   }
   return found;
 }
+
+export const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+/** A valid agent answer about the sample upstream's v1.1.0 (its removed --print-logs flag, verifiable). */
+export const SAMPLE_ANSWER = {
+  impact: 'high',
+  summary: 'v1.1.0 drops --print-logs.',
+  findings: [PRINT_LOGS_FINDING],
+};

@@ -7,7 +7,7 @@ import { type GitHttpServer, startGitHttpServer } from '../helpers/git-http-serv
 import { type GitHubStandIn, startGitHubStandIn } from '../helpers/github-server.js';
 import { type ModelServer, startModelServer } from '../helpers/model-server.js';
 import { isolatedOpenCode } from '../helpers/opencode-setup.js';
-import { drive, sampleProject } from './harness.js';
+import { drive, SAMPLE_ANSWER, sampleProject } from './harness.js';
 import { record } from './results.js';
 
 // Secrets: canary values in GITHUB_TOKEN, the model's key and a clone URL, through a whole `run`
@@ -48,36 +48,11 @@ function leaksIn(place: string, text: string): string[] {
     .map(([name]) => `${place}: ${name}`);
 }
 
-const ANSWER = {
-  impact: 'high',
-  summary: 'v1.1.0 drops --print-logs.',
-  findings: [
-    {
-      id: 'cli-print-logs-removed',
-      title: 'The --print-logs flag is gone',
-      severity: 'high',
-      surface: 'cli',
-      description: 'sample-host no longer accepts --print-logs.',
-      recommendation: 'Stop passing --print-logs.',
-      confidence: 0.9,
-      evidence: [
-        {
-          path: 'src/cli.ts',
-          ref: 'from',
-          startLine: 6,
-          endLine: 6,
-          excerpt: ".option('--print-logs', 'print logs to stderr')",
-        },
-      ],
-    },
-  ],
-};
-
 describe('secrets', () => {
   it('canaries in GITHUB_TOKEN, the model key and a clone URL leak nowhere during a run', async () => {
     const p = await sampleProject({ config: { downstream: { minSeverity: 'medium' } } });
     await runGit(['clone', '--quiet', '--bare', p.upstreamDir, join(gitRoot, 'sample.git')]);
-    const scenario = model.scenario([{ text: `\`\`\`json\n${JSON.stringify(ANSWER)}\n\`\`\`` }]);
+    const scenario = model.scenario([{ text: `\`\`\`json\n${JSON.stringify(SAMPLE_ANSWER)}\n\`\`\`` }]);
     const setup = await isolatedOpenCode(model, [scenario]);
     await mkdir(join(p.cwd, '.opencode', 'agent'), { recursive: true });
     await copyFile(AGENT_FILE, join(p.cwd, '.opencode', 'agent', 'release-impact.md'));
