@@ -214,7 +214,7 @@ describe('crash safety', () => {
       leaks,
       note: notes.length
         ? notes.slice(0, 3).join('; ').slice(0, 400)
-        : `${killedAt.size} distinct kill points of ${steps.length} steps (git requests, lock/temp/staging/swap entries, GitHub requests); ${expected} issues each`,
+        : `${KILLS} kill points over ${steps.length} steps, ${killedAt.size} kinds (git requests, lock/temp/staging/swap entries, GitHub requests); ${expected} issues each`,
     });
     if (process.env.HARDENING_DEBUG) console.log(steps, [...killedAt], notes);
     expect.soft(notes).toEqual([]);
