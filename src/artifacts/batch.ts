@@ -150,7 +150,17 @@ async function copyForward(from: string, to: string): Promise<void> {
   }
 }
 
-const isTempName = (name: string) => PID_TEMP.test(name) || /\.\d+$/.test(name);
+/** The base file of write-file-atomic's temp name of an artifact (`diff.patch.123` → `diff.patch`). */
+function atomicTempBase(name: string): string | undefined {
+  for (const ext of ARTIFACT_EXTENSIONS) {
+    const at = name.lastIndexOf(`${ext}.`);
+    if (at > 0 && /^\d+$/.test(name.slice(at + ext.length + 1))) return name.slice(0, at + ext.length);
+  }
+  return undefined;
+}
+
+/** A temp file of ours (what the sweep may remove): never carried into the next set. A user's `notes.2` is. */
+const isTempName = (name: string) => PID_TEMP.test(name) || atomicTempBase(name) !== undefined;
 
 async function fsync(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -188,9 +198,7 @@ async function sweepTemps(dir: string): Promise<void> {
   await sweepDir(dir, (name, mtimeMs) => {
     const pid = PID_TEMP.exec(name)?.[1];
     if (pid) return isLeftOver(Number(pid), mtimeMs);
-    return ARTIFACT_EXTENSIONS.some((ext) => {
-      const at = name.lastIndexOf(`${ext}.`);
-      return at > 0 && isWriteFileAtomicTemp(name.slice(0, at + ext.length), name, mtimeMs);
-    });
+    const base = atomicTempBase(name);
+    return base !== undefined && isWriteFileAtomicTemp(base, name, mtimeMs);
   });
 }

@@ -5,7 +5,7 @@ import { Errors } from '../errors.js';
 import { githubEnv } from '../github/env.js';
 import { appendGitHubOutput } from '../github/output.js';
 import { checkExitCode, checkOutputs, checkUpstreams, renderCheck } from '../sources/check.js';
-import { createSourceDeps } from '../sources/deps.js';
+import { createSourceDeps, describeRequests } from '../sources/deps.js';
 
 export default class Check extends BaseCommand<typeof Check> {
   static summary = 'Compare the newest release of each upstream with the state and list pending tags.';
@@ -35,6 +35,7 @@ export default class Check extends BaseCommand<typeof Check> {
       this.note(`Step outputs: has-updates=${outputs['has-updates']} matrix=${outputs.matrix}`);
     }
     if (!this.jsonEnabled()) this.log(renderCheck(results));
+    this.note(describeRequests(deps.requests()));
     const exitCode = checkExitCode(results);
     if (exitCode !== 0) process.exitCode = exitCode;
     return results;

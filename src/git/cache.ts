@@ -1,5 +1,6 @@
 import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { isLeftOver, sweepDir } from '../util/sweep.js';
 import { remoteOf } from './remote.js';
 import { GitError, type GitOptions, type GitRunner } from './run.js';
 
@@ -99,9 +100,11 @@ export async function openCache(
     }
     return { ...cache, created: false };
   }
-  // Built in a temp folder and renamed, so an interrupted first run never leaves a half-configured cache.
+  // Built in a temp folder and renamed, so an interrupted first run never leaves a half-configured cache;
+  // the temp folders of runs that were killed doing so are removed first.
   const temp = `${cache.dir}.${process.pid}.${Date.now()}.tmp`;
   await mkdir(dirname(cache.dir), { recursive: true });
+  await sweepCacheTemps(cache.dir);
   try {
     await git(['init', '--quiet', '--bare', '--template=', temp]);
     await appendFile(join(temp, 'config'), cacheConfig(url));
@@ -112,6 +115,17 @@ export async function openCache(
     if (!(await exists(join(cache.dir, 'HEAD')))) throw error;
   }
   return { ...cache, created: true };
+}
+
+/** `<id>.git.<pid>.<time>.tmp` folders beside the cache whose process is gone. */
+async function sweepCacheTemps(dir: string): Promise<void> {
+  const prefix = `${basename(dir)}.`;
+  await sweepDir(dirname(dir), (name, mtimeMs) => {
+    const pid = name.startsWith(prefix)
+      ? /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length))?.[1]
+      : undefined;
+    return pid !== undefined && isLeftOver(Number(pid), mtimeMs);
+  });
 }
 
 /** Commits that refs (or any revision expressions) peel to; absent ones are left out. Fetches nothing. */

@@ -41,25 +41,27 @@ const FETCH_SETTINGS =
 
 let userFetchSettings: GitConfigEntry[] | undefined;
 
-/** The fetch settings of the user's system and global git config, read once per process. */
+/**
+ * The fetch settings of the user's system and global git config: one `git config --show-scope` (the
+ * repository's own config, if the current folder is one, is left out by its scope), read once per process.
+ */
 function fetchSettingsOfUser(): GitConfigEntry[] {
   if (userFetchSettings) return userFetchSettings;
+  const result = spawnSync(
+    'git',
+    ['config', '--show-scope', '--includes', '-z', '--get-regexp', '^(https?|url)\\.'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  // -z with --show-scope: `scope NUL key LF value NUL` per entry (no LF and no value for a bare key).
+  const fields = (result.stdout ?? '').split('\0');
   const entries: GitConfigEntry[] = [];
-  for (const scope of ['--system', '--global']) {
-    const result = spawnSync(
-      'git',
-      ['config', scope, '--includes', '-z', '--get-regexp', '^(https?|url)\\.'],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
-    for (const record of (result.stdout ?? '').split('\0')) {
-      const newline = record.indexOf('\n');
-      const key = newline === -1 ? record : record.slice(0, newline);
-      if (key && FETCH_SETTINGS.test(key))
-        entries.push([key, newline === -1 ? 'true' : record.slice(newline + 1)]);
-    }
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] !== 'system' && fields[i] !== 'global') continue;
+    const record = fields[i + 1]!;
+    const newline = record.indexOf('\n');
+    const key = newline === -1 ? record : record.slice(0, newline);
+    if (key && FETCH_SETTINGS.test(key))
+      entries.push([key, newline === -1 ? 'true' : record.slice(newline + 1)]);
   }
   userFetchSettings = entries;
   return entries;

@@ -4,7 +4,7 @@ import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import { timeoutSetting } from '../util/timeouts.js';
 import type { GitHubEnv } from './env.js';
-import { timedFetch } from './fetch.js';
+import { meteredFetch, newRequestMeter, type RequestMeter, timedFetch } from './fetch.js';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 /** Octokit with REST methods and pagination (retry and throttling add no methods). */
@@ -31,6 +31,8 @@ export interface CreateClientOptions {
   notifyingWriteGapMs?: number;
   /** Bound of one HTTP request, body included (default: RELEASE_WATCH_HTTP_TIMEOUT, else 30 s). */
   requestTimeoutMs?: number;
+  /** Counts the requests made (see {@link meteredFetch}); a fresh one when left out. */
+  meter?: RequestMeter;
   /** Notes such as "rate limited, retrying in 3s"; never given the token. */
   onNote?: (message: string) => void;
 }
@@ -60,7 +62,13 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
     auth: env.token,
     baseUrl: env.apiUrl,
     userAgent: 'release-watch',
-    request: { fetch: timedFetch(options.requestTimeoutMs ?? timeoutSetting('http')) },
+    request: {
+      fetch: meteredFetch(
+        timedFetch(options.requestTimeoutMs ?? timeoutSetting('http')),
+        options.meter ?? newRequestMeter(),
+        maxWait * 1000,
+      ),
+    },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: {

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * Octokit 22 has no request timeout of its own (`request.timeout` is ignored with fetch), and one
  * `request.signal` on the client would be shared by every request. This fetch bounds each request,
@@ -76,4 +78,41 @@ async function sendFollowingRedirects(
     await response.body?.cancel();
     target = new URL(location, target).href;
   }
+}
+
+/** What one client asked of GitHub: every HTTP request (retries included) and how many were answered 304. */
+export interface RequestMeter {
+  requests: number;
+  notModified: number;
+  /** Time new requests were held because GitHub said the rate limit was used up. */
+  heldMs: number;
+}
+
+export const newRequestMeter = (): RequestMeter => ({ requests: 0, notModified: 0, heldMs: 0 });
+
+/**
+ * Counts each request, and once an answer says the primary rate limit is used up
+ * (`x-ratelimit-remaining: 0`), holds every new request of this client until `x-ratelimit-reset`
+ * (if that is within `maxWaitMs`): upstreams checked at once would otherwise each spend a request on
+ * a 403. The request that was refused is retried by Octokit's throttling plugin.
+ */
+export function meteredFetch(inner: typeof fetch, meter: RequestMeter, maxWaitMs: number): typeof fetch {
+  let heldUntil = 0;
+  return async (input, init) => {
+    const hold = heldUntil - Date.now();
+    if (hold > 0) {
+      meter.heldMs += hold;
+      await sleep(hold);
+    }
+    meter.requests++;
+    const response = await inner(input, init);
+    if (response.status === 304) meter.notModified++;
+    const resetAt = Number(response.headers.get('x-ratelimit-reset')) * 1000;
+    if (response.headers.get('x-ratelimit-remaining') === '0' && Number.isFinite(resetAt)) {
+      // One second past the reset, as GitHub advises.
+      const until = resetAt + 1000;
+      if (until - Date.now() <= maxWaitMs) heldUntil = Math.max(heldUntil, until);
+    }
+    return response;
+  };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Severity } from '../config/schema.js';
 import type { GitHubClient } from '../github/client.js';
 import { isHttpTimeout } from '../github/fetch.js';
+import { rateLimitWaitSeconds } from '../github/rate-limit.js';
 import { redactSecrets } from '../util/redact.js';
 import { type FindingMarker, isDashboard, parseFindingMarker, parseSeenMarker } from './markers.js';
 
@@ -321,24 +322,12 @@ const MAX_RETRY_WAIT_S = 120;
 
 /**
  * Seconds to wait before retrying a failed write, or undefined when it must not be retried: no
- * answer or a 5xx (0), a 429 or a rate-limited 403 (its Retry-After, or until the limit resets).
+ * answer or a 5xx (0), a rate limit (as GitHub asks: see rateLimitWaitSeconds).
  */
 function retryWaitSeconds(error: unknown): number | undefined {
   const status = statusOf(error);
   if (status === undefined || status >= 500) return 0;
-  if (status !== 403 && status !== 429) return undefined;
-  const headers = ((error as { response?: { headers?: Record<string, unknown> } }).response?.headers ??
-    {}) as Record<string, unknown>;
-  const retryAfter = Number(headers['retry-after']);
-  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter;
-  if (String(headers['x-ratelimit-remaining']) === '0') {
-    const reset = Number(headers['x-ratelimit-reset']);
-    return Number.isFinite(reset) ? Math.max(Math.ceil(reset - Date.now() / 1000) + 1, 0) : 60;
-  }
-  const message = (error as Error).message ?? '';
-  // GitHub's advice for a secondary limit without Retry-After: wait at least a minute.
-  if (/secondary rate limit/i.test(message)) return 60;
-  return status === 429 ? 60 : undefined;
+  return rateLimitWaitSeconds(error);
 }
 
 function toTracked(issue: z.infer<typeof issueSchema>): TrackedIssue {

@@ -1,3 +1,4 @@
+import Bottleneck from 'bottleneck';
 import type { ResolvedConfig } from '../config/load.js';
 import type { UpstreamConfig } from '../config/schema.js';
 import { cloneUrl, getUpstream, tagPatternOf, upstreamIds } from '../config/upstreams.js';
@@ -38,8 +39,15 @@ export interface CheckOptions {
 }
 
 /**
+ * Upstreams checked at once: enough to hide the latency of each listing, few enough that 50 upstreams
+ * do not start 50 git processes or burst GitHub's API (which asks clients not to send many at once).
+ */
+export const CHECK_CONCURRENCY = 8;
+
+/**
  * Compares the newest release of each upstream with the state. Upstreams are checked concurrently
- * and independently: one failing is reported in its row and never hides the others.
+ * (at most {@link CHECK_CONCURRENCY} at a time) and independently: one failing is reported in its row
+ * and never hides the others.
  */
 export async function checkUpstreams(
   config: ResolvedConfig,
@@ -49,8 +57,13 @@ export async function checkUpstreams(
   const ids = options.upstreams?.length ? [...new Set(options.upstreams)] : upstreamIds(config);
   for (const id of ids) getUpstream(config, id);
   const state = await readState(config.state);
+  const limiter = new Bottleneck({ maxConcurrent: CHECK_CONCURRENCY });
   return Promise.all(
-    ids.map((id) => checkUpstream(id, getUpstream(config, id), upstreamState(state, id).lastReviewed, deps)),
+    ids.map((id) =>
+      limiter.schedule(() =>
+        checkUpstream(id, getUpstream(config, id), upstreamState(state, id).lastReviewed, deps),
+      ),
+    ),
   );
 }
 

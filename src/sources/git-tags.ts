@@ -1,7 +1,6 @@
 import { cloneUrl } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import { remoteOf } from '../git/remote.js';
-import { redactSecrets } from '../util/redact.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { selectReleases, unsafeTagNote } from './select.js';
 import type { ReleaseSource } from './types.js';
@@ -18,7 +17,7 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
     if (timeout !== undefined) {
       throw Errors.networkTimeout({
         upstream: id,
-        url: redactSecrets(url),
+        url,
         what: 'Listing tags (git ls-remote)',
         timeoutMs: timeout,
         setting: TIMEOUT_SETTINGS.git.env,

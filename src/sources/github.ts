@@ -6,8 +6,8 @@ import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { isHttpTimeout } from '../github/fetch.js';
+import { rateLimitWaitSeconds } from '../github/rate-limit.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
-import { redactSecrets } from '../util/redact.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { selectReleases, unsafeTagNote } from './select.js';
 import type { ListOptions, ReleaseSource, SourceDeps } from './types.js';
@@ -177,14 +177,13 @@ function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: 
   if (isHttpTimeout(error)) {
     return Errors.networkTimeout({
       upstream: id,
-      url: redactSecrets(error.url),
+      url: error.url,
       what: `Listing the releases of ${upstream.repo} (GitHub API)`,
       timeoutMs: error.timeoutMs,
       setting: TIMEOUT_SETTINGS.http.env,
     });
   }
-  if (error instanceof InvalidAnswer)
-    return Errors.githubResponseInvalid(id, redactSecrets(error.url), error.reason);
+  if (error instanceof InvalidAnswer) return Errors.githubResponseInvalid(id, error.url, error.reason);
   if (!isRequestError(error)) return error;
   // An error page that is not GitHub's JSON (a proxy's or a load balancer's HTML): say so, not the page.
   const data = error.response?.data;
@@ -200,11 +199,8 @@ function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: 
     });
   }
   const authenticated = Boolean(deps.env.token);
-  const headers = error.response?.headers ?? {};
-  const rateLimited =
-    error.status === 429 ||
-    (error.status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(error.message)));
-  if (rateLimited) return Errors.githubRateLimited(id, upstream.repo, authenticated, error);
+  if (rateLimitWaitSeconds(error) !== undefined)
+    return Errors.githubRateLimited(id, upstream.repo, authenticated, error);
   return Errors.githubRequestFailed({
     during: 'releases',
     id,

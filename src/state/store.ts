@@ -73,11 +73,11 @@ export function withStateLock<T>(
   fn: () => Promise<T>,
   onWait?: (message: string) => void,
 ): Promise<T> {
-  return withFileLock(file, { what: 'state file', onWait }, async () => {
-    const base = basename(file);
+  const base = basename(file);
+  const sweep = async () => {
     await sweepDir(dirname(file), (name, mtimeMs) => isWriteFileAtomicTemp(base, name, mtimeMs));
-    return fn();
-  });
+  };
+  return withFileLock(file, { what: 'state file', onWait, onAcquire: sweep }, fn);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as fs from 'node:fs';
-import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +19,11 @@ import { timeoutSetting } from './timeouts.js';
 /** A lock whose holder stopped refreshing it for this long is stale (proper-lockfile refreshes every half of it). */
 const STALE_MS = 60_000;
 const OWNER_FILE = 'owner.json';
+/**
+ * The holder writes its owner file right after creating the lock folder; a folder still without one
+ * after this long was left by a process killed in between, and is taken over.
+ */
+const OWNER_GRACE_MS = 5_000;
 
 interface LockHolder {
   pid: number;
@@ -31,6 +36,10 @@ export interface LockOptions {
   what: 'state file' | 'artifact folder';
   /** Called once when the lock is held by another process and this one starts waiting. */
   onWait?: (message: string) => void;
+  /** Runs right after the lock is taken, not when a caller up the chain holds it already (sweeps). */
+  onAcquire?: () => Promise<void>;
+  /** Staleness bound (default {@link STALE_MS}; the lock is refreshed every half of it). Tests shorten it. */
+  staleMs?: number;
 }
 
 /** proper-lockfile removes its lock folder with rmdir; ours holds owner.json, so removal is recursive. */
@@ -64,6 +73,7 @@ export async function withFileLock<T>(file: string, options: LockOptions, fn: ()
   const lock = await acquire(file, lockPath, options);
   let result: T;
   try {
+    await options.onAcquire?.();
     result = await held.run(new Set([...(mine ?? []), lockPath]), fn);
   } finally {
     await lock.release();
@@ -84,7 +94,7 @@ async function acquire(file: string, lockPath: string, options: LockOptions) {
       const release = await (await lockfileModule()).lock(file, {
         lockfilePath: lockPath,
         realpath: false,
-        stale: STALE_MS,
+        stale: options.staleMs ?? STALE_MS,
         retries: 0,
         fs: lockFs,
         onCompromised: (error) => {
@@ -92,7 +102,11 @@ async function acquire(file: string, lockPath: string, options: LockOptions) {
         },
       });
       const owner: LockHolder = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
+      // Writing into the folder changes its mtime, which proper-lockfile checks at each refresh as proof
+      // that the lock is still its own: put the mtime it recorded back, or the first refresh says "compromised".
+      const created = await stat(lockPath);
       await writeFile(join(lockPath, OWNER_FILE), `${JSON.stringify(owner)}\n`);
+      await utimes(lockPath, created.atime, created.mtime);
       return {
         release: () => release().catch(() => undefined),
         lost: () => compromised !== undefined,
@@ -101,7 +115,7 @@ async function acquire(file: string, lockPath: string, options: LockOptions) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     }
     const holder = await readHolder(lockPath);
-    if (holder && holder.hostname === hostname() && !isProcessAlive(holder.pid)) {
+    if (holder ? holder.hostname === hostname() && !isProcessAlive(holder.pid) : await ownerless(lockPath)) {
       // Its holder crashed: age the lock so proper-lockfile's own stale handling takes it over.
       await utimes(lockPath, 0, 0).catch(() => undefined);
       continue;
@@ -119,6 +133,12 @@ async function acquire(file: string, lockPath: string, options: LockOptions) {
     }
     await sleep(delay);
   }
+}
+
+/** A lock folder that has had no owner file for longer than a live holder takes to write one. */
+async function ownerless(lockPath: string): Promise<boolean> {
+  const info = await stat(lockPath).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs > OWNER_GRACE_MS;
 }
 
 async function readHolder(lockPath: string): Promise<LockHolder | undefined> {

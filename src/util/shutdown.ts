@@ -80,7 +80,8 @@ function stopGroups(pids: number[]): void {
   let alive = pids;
   while (alive.length > 0 && Date.now() < deadline) {
     sleepSync(25);
-    alive = alive.filter(groupAlive);
+    const running = runningGroups(alive);
+    alive = alive.filter((pid) => running.has(pid));
   }
   for (const pid of alive) killGroup(pid, 'SIGKILL');
 }
@@ -90,11 +91,14 @@ function sleepSync(ms: number): void {
 }
 
 /**
- * Whether any process of the group is still running. Our own child stays a zombie until the event
- * loop reaps it, which it cannot during this synchronous wait, so on Linux zombies are not counted.
+ * Which of these process groups still have a running process, in one pass over /proc. Our own child
+ * stays a zombie until the event loop reaps it, which it cannot during this synchronous wait, so on
+ * Linux zombies are not counted.
  */
-function groupAlive(pgid: number): boolean {
-  if (process.platform !== 'linux') return killGroup(pgid, 0);
+export function runningGroups(pgids: readonly number[]): Set<number> {
+  if (process.platform !== 'linux') return new Set(pgids.filter((pgid) => killGroup(pgid, 0)));
+  const wanted = new Set(pgids);
+  const running = new Set<number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -105,7 +109,11 @@ function groupAlive(pgid: number): boolean {
     }
     // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so split after the last ")".
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    const pgrp = Number(fields[2]);
+    if (wanted.has(pgrp) && fields[0] !== 'Z') {
+      running.add(pgrp);
+      if (running.size === wanted.size) break;
+    }
   }
-  return false;
+  return running;
 }

@@ -1,4 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openUpstreamCache } from '../../src/diff/cache.js';
@@ -34,6 +34,22 @@ describe('upstream cache', () => {
     const moved = await openCache(root, 'widget', `${fixture().repo.url}/`, runGit);
     expect(moved.created).toBe(false);
     expect((await config('remote.origin.url')).stdout.trim()).toBe(`${fixture().repo.url}/`);
+  });
+
+  it("removes the temp folders of first runs that were killed while creating it, and no one else's", async () => {
+    const root = await tempDir('rw-cache-');
+    const dead = 2 ** 22 + 12345; // above Linux's default pid_max: no such process
+    await mkdir(join(root, `widget.git.${dead}.1700000000000.tmp`, 'objects'), { recursive: true });
+    await mkdir(join(root, `widget.git.${process.ppid}.1700000000000.tmp`));
+    await mkdir(join(root, `other.git.${dead}.1700000000000.tmp`));
+    await openCache(root, 'widget', fixture().repo.url, runGit);
+    expect((await readdir(root)).sort()).toEqual(
+      [
+        `other.git.${dead}.1700000000000.tmp`,
+        'widget.git',
+        `widget.git.${process.ppid}.1700000000000.tmp`,
+      ].sort(),
+    );
   });
 
   it('reads files at a commit, fetching the missing blobs in one request', async () => {

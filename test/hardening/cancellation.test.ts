@@ -1,13 +1,13 @@
-import { copyFile, mkdir, readdir, readlink, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../src/git/run.js';
 import { AGENT_FILE } from '../helpers/agent-fixture.js';
-import { BIN } from '../helpers/cli.js';
 import { type ModelServer, startModelServer } from '../helpers/model-server.js';
 import { isolatedOpenCode } from '../helpers/opencode-setup.js';
-import { SHORT_TIMEOUTS, sampleProject } from './harness.js';
+import { exists, processesIn, SHORT_TIMEOUTS, sampleProject } from './harness.js';
+import { CLI } from './installed.js';
 import { record } from './results.js';
 
 // Defect 4: SIGINT/SIGTERM of `analyze` or `run` while the real opencode waits on the model must stop
@@ -19,23 +19,6 @@ beforeAll(async () => {
   model = await startModelServer();
 });
 afterAll(() => model.close());
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
-
-/** Processes whose working directory is inside `dir` (opencode and what it started). */
-async function processesIn(dir: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => '');
-    if (cwd === dir || cwd.startsWith(`${dir}/`)) found.push(Number(entry));
-  }
-  return found;
-}
 
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 120_000) {
   const deadline = Date.now() + ms;
@@ -81,7 +64,7 @@ describe('interrupts', () => {
         command === 'analyze'
           ? ['analyze', '--tag', 'v1.1.0', '--agent', 'opencode', '--model', setup.model(scenario)]
           : ['run', '--dry-run', '--agent', 'opencode', '--model', setup.model(scenario)];
-      const child = execa('node', [BIN, ...args], {
+      const child = execa('node', [CLI, ...args], {
         cwd: p.cwd,
         env: { ...setup.env, ...SHORT_TIMEOUTS, NO_COLOR: '1' },
         extendEnv: false,

@@ -1,18 +1,19 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
 import { type GitHubStandIn, startGitHubStandIn } from '../helpers/github-server.js';
-import { drive, SHORT_TIMEOUTS, sampleProject } from './harness.js';
+import { type Driven, drive, errorCodes, inParallel, lastReviewed, sampleProject } from './harness.js';
 import { record } from './results.js';
 
-// Concurrency and crash safety of the state file and of filing: two writers at once, and a run
-// SIGKILLed anywhere, must leave one issue per qualifying finding and a state that parses.
+// Concurrency: two writers at once must leave one issue per qualifying finding and every update
+// they reported. A report files its issues at GitHub's pace (seconds between writes), so a trial
+// mostly waits: trials run several at a time.
 
 const TOKEN = 'ghp_hardeningconcurrency012345678';
 const TRIALS = Number(process.env.HARDENING_TRIALS ?? 20);
-const KILLS = Number(process.env.HARDENING_KILLS ?? 50);
+const PARALLEL = 6;
+/** The second process waits for the first, however slow the machine; refusal is tested on its own. */
+const LOCK_WAIT = { RELEASE_WATCH_LOCK_WAIT: '5m' };
 let github: GitHubStandIn;
 beforeAll(async () => {
   github = await startGitHubStandIn({ token: TOKEN });
@@ -24,6 +25,7 @@ const env = (repo: string) => ({
   GITHUB_SERVER_URL: github.url,
   GITHUB_TOKEN: TOKEN,
   GITHUB_REPOSITORY: repo,
+  ...LOCK_WAIT,
 });
 
 /** A prepared project (diff + analyze done by a dry run), copied per trial with its own downstream repo. */
@@ -37,6 +39,7 @@ async function prepared() {
   const copy = async () => {
     const cwd = join(p.root, `copy${n}`);
     const repo = `acme/c${process.pid}x${n++}`;
+    github.repo(repo);
     await cp(p.cwd, cwd, { recursive: true });
     return { cwd, repo, statePath: join(cwd, '.github/release-watch/state.json') };
   };
@@ -46,48 +49,39 @@ async function prepared() {
 const findings = (repo: string) =>
   github.repo(repo).issues.filter((i) => i.body.includes('release-watch:finding')).length;
 
-async function lastReviewed(statePath: string): Promise<string | null | 'unreadable'> {
-  const text = await readFile(statePath, 'utf8').catch(() => undefined);
-  if (text === undefined) return null;
-  try {
-    return (
-      (JSON.parse(text) as { upstreams: { sample?: { lastReviewed: string | null } } }).upstreams.sample
-        ?.lastReviewed ?? null
-    );
-  } catch {
-    return 'unreadable';
-  }
-}
+/** A second report of a reviewed release has nothing to do: exit 0, or the coded "nothing to report". */
+const fine = (out: Driven) => out.exitCode === 0 || errorCodes(out).includes('NOTHING_TO_REPORT');
 
 describe('concurrency', () => {
-  it(`two reports and two runs at once, ${TRIALS} trials each`, async () => {
-    const { expected, copy } = await prepared();
-    for (const command of ['report', 'run'] as const) {
+  for (const command of ['report', 'run'] as const) {
+    it(`two ${command}s at once, ${TRIALS} trials`, async () => {
+      const { expected, copy } = await prepared();
+      const args =
+        command === 'report'
+          ? ['report', '--upstream', 'sample', '--tag', 'v1.1.0', '--json']
+          : ['run', '--json'];
       let duplicates = 0;
       let lost = 0;
       let wrong = 0;
       let hangs = 0;
-      for (let t = 0; t < TRIALS; t++) {
+      const notes: string[] = [];
+      await inParallel(Array.from({ length: TRIALS }), PARALLEL, async () => {
         const trial = await copy();
-        const args =
-          command === 'report'
-            ? ['report', '--upstream', 'sample', '--tag', 'v1.1.0', '--json']
-            : ['run', '--json'];
         const outs = await Promise.all(
-          [0, 1].map(() => drive(args, { cwd: trial.cwd, env: env(trial.repo), guardMs: 150_000 })),
+          [0, 1].map(() => drive(args, { cwd: trial.cwd, env: env(trial.repo), guardMs: 200_000 })),
         );
         hangs += outs.filter((o) => o.hung).length;
         const filed = findings(trial.repo);
         duplicates += Math.max(0, filed - expected);
-        // The one that lost the race may refuse (a clear, coded message); then a re-run must complete.
-        if (outs.every((o) => o.exitCode !== 0)) wrong++;
-        const again = await drive(args, { cwd: trial.cwd, env: env(trial.repo), guardMs: 150_000 });
-        const after = findings(trial.repo);
-        lost += Math.max(0, expected - after);
-        duplicates += Math.max(0, after - Math.max(filed, expected));
-        if ((await lastReviewed(trial.statePath)) !== 'v1.1.0') wrong++;
-        if (again.exitCode !== 0 && command === 'report' && !/NOTHING_TO_REPORT/.test(again.stdout)) wrong++;
-      }
+        lost += Math.max(0, expected - filed);
+        // Both say they succeeded (the second found the work done), and the review is recorded once.
+        const bad = outs.filter((o) => !o.hung && !fine(o));
+        if (bad.length > 0) {
+          wrong += bad.length;
+          notes.push(bad[0]!.stdout.slice(0, 200));
+        }
+        if ((await lastReviewed(trial.statePath)) !== 'v1.1.0') lost++;
+      });
       record({
         area: 'concurrency',
         name: `two ${command}s at once`,
@@ -98,107 +92,48 @@ describe('concurrency', () => {
         lost,
         hangs,
         wrong,
-        note: `${expected} issues expected per trial`,
+        note: notes.length ? notes[0] : `${expected} issues expected per trial`,
       });
-      expect.soft({ duplicates, lost, hangs }).toEqual({ duplicates: 0, lost: 0, hangs: 0 });
-    }
-  });
+      expect({ duplicates, lost, hangs, wrong }).toEqual({ duplicates: 0, lost: 0, hangs: 0, wrong: 0 });
+    });
+  }
 
-  it(`state set of two upstreams at once, ${TRIALS * 2} trials`, async () => {
-    const p = await sampleProject({ upstream: {} });
-    const configFile = join(p.cwd, 'release-watch.config.json');
+  it(`state set of two upstreams at once, ${TRIALS} trials`, async () => {
+    const template = await sampleProject();
+    const configFile = join(template.cwd, 'release-watch.config.json');
     const config = JSON.parse(await readFile(configFile, 'utf8'));
     config.upstreams.other = { ...config.upstreams.sample };
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(configFile, JSON.stringify(config));
     let lost = 0;
     let hangs = 0;
-    const trials = TRIALS * 2;
-    for (let t = 0; t < trials; t++) {
-      const tag = t % 2 === 0 ? 'v1.0.0' : 'v1.1.0';
+    let wrong = 0;
+    await inParallel(Array.from({ length: TRIALS }), 3, async (_, t) => {
+      const cwd = join(template.root, `set${t}`);
+      await cp(template.cwd, cwd, { recursive: true });
+      const tags = { sample: t % 2 === 0 ? 'v1.0.0' : 'v1.1.0', other: t % 2 === 0 ? 'v1.1.0' : 'v1.0.0' };
       const outs = await Promise.all(
-        ['sample', 'other'].map((id) =>
-          drive(['state', 'set', id, tag, '--json'], { cwd: p.cwd, guardMs: 60_000 }),
+        (['sample', 'other'] as const).map((id) =>
+          drive(['state', 'set', id, tags[id], '--json'], { cwd, env: LOCK_WAIT, guardMs: 60_000 }),
         ),
       );
       hangs += outs.filter((o) => o.hung).length;
-      const state = JSON.parse(await readFile(p.statePath, 'utf8')) as {
+      wrong += outs.filter((o) => o.exitCode !== 0).length;
+      const state = JSON.parse(await readFile(join(cwd, '.github/release-watch/state.json'), 'utf8')) as {
         upstreams: Record<string, { lastReviewed: string | null }>;
       };
-      for (const [i, id] of ['sample', 'other'].entries()) {
-        if (outs[i]!.exitCode === 0 && state.upstreams[id]?.lastReviewed !== tag) lost++;
-      }
-    }
+      for (const id of ['sample', 'other'] as const)
+        if (state.upstreams[id]?.lastReviewed !== tags[id]) lost++;
+    });
     record({
       area: 'concurrency',
       name: 'state set x / y at once',
-      trials: trials * 2,
-      faults: trials,
+      trials: TRIALS * 2,
+      faults: TRIALS,
       inputs: 0,
       lost,
-      hangs,
-    });
-    expect.soft({ lost, hangs }).toEqual({ lost: 0, hangs: 0 });
-  });
-});
-
-describe('crash safety', () => {
-  it(`SIGKILL at ${KILLS} points spread over a run`, async () => {
-    const { expected, copy } = await prepared();
-    // How long a whole run takes here, to spread the kill points over it.
-    const probe = await copy();
-    const full = await drive(['run', '--json'], { cwd: probe.cwd, env: env(probe.repo), guardMs: 150_000 });
-    expect(full.exitCode, full.stdout).toBe(0);
-    const span = full.durationMs;
-    let lost = 0;
-    let duplicates = 0;
-    let wrong = 0;
-    let hangs = 0;
-    const notes: string[] = [];
-    const kill = async (k: number) => {
-      const trial = await copy();
-      const delay = Math.round(((k + 0.5) / KILLS) * span);
-      const child = execa('node', [BIN, 'run', '--json'], {
-        cwd: trial.cwd,
-        env: { ...process.env, NODE_ENV: 'production', ...SHORT_TIMEOUTS, ...env(trial.repo) },
-        reject: false,
-      });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      child.kill('SIGKILL');
-      await child;
-      const state = await lastReviewed(trial.statePath);
-      if (state !== null && state !== 'v1.1.0') {
-        wrong++;
-        notes.push(`kill at ${delay} ms: state ${state}`);
-      }
-      const again = await drive(['run', '--json'], {
-        cwd: trial.cwd,
-        env: env(trial.repo),
-        guardMs: 150_000,
-      });
-      if (again.hung) hangs++;
-      if (again.exitCode !== 0) {
-        wrong++;
-        notes.push(`kill at ${delay} ms: re-run exit ${again.exitCode}`);
-      }
-      const filed = findings(trial.repo);
-      if (filed > expected) duplicates += filed - expected;
-      // After a kill past the state write the re-run has nothing to do; issues were filed before it.
-      if (filed < expected) lost += expected - filed;
-    };
-    for (let k = 0; k < KILLS; k += 2) await Promise.all([kill(k), ...(k + 1 < KILLS ? [kill(k + 1)] : [])]);
-    record({
-      area: 'crash safety',
-      name: 'SIGKILL during run',
-      trials: KILLS * 2,
-      faults: KILLS,
-      inputs: 0,
-      lost,
-      duplicates,
       hangs,
       wrong,
-      note: notes.length ? notes.slice(0, 3).join('; ') : `kills spread over ${span} ms`,
     });
-    expect.soft({ lost, duplicates, hangs, wrong }).toEqual({ lost: 0, duplicates: 0, hangs: 0, wrong: 0 });
+    expect({ lost, hangs, wrong }).toEqual({ lost: 0, hangs: 0, wrong: 0 });
   });
 });

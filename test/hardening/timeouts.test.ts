@@ -40,9 +40,9 @@ function judge(out: Awaited<ReturnType<typeof drive>>, url: string, code = 'NETW
   return { hung: out.hung, coded };
 }
 
-function row(name: string, outcomes: Outcome[], note: string) {
+function row(area: 'git faults' | 'github faults', name: string, outcomes: Outcome[], note: string) {
   record({
-    area: 'timeouts',
+    area,
     name,
     trials: outcomes.length,
     faults: outcomes.length,
@@ -62,7 +62,7 @@ describe('network bounds', () => {
         return judge(out, url.replace(/\.git$/, ''));
       }),
     );
-    row('check git-tags: silent remote', outcomes, 'git://, http://, https://');
+    row('git faults', 'check git-tags: remote never answers', outcomes, 'git://, http://, https://');
     expect(outcomes).toEqual(outcomes.map(() => ({ hung: false, coded: true })));
   });
 
@@ -78,7 +78,7 @@ describe('network bounds', () => {
         return judge(out, url.replace(/\.git$/, ''));
       }),
     );
-    row('diff: silent remote on fetch', outcomes, 'git://, http://, https://');
+    row('git faults', 'diff: remote never answers on fetch', outcomes, 'git://, http://, https://');
     expect(outcomes).toEqual(outcomes.map(() => ({ hung: false, coded: true })));
   });
 
@@ -108,7 +108,7 @@ describe('network bounds', () => {
         stateAfter === stateBefore,
     };
     const outcomes = [judge(check, http.url), judge(run, http.url), reportOutcome];
-    row('GitHub API never answers', outcomes, 'check, run, report filing');
+    row('github faults', 'API never answers', outcomes, 'check, run, report filing');
     expect(outcomes).toEqual(outcomes.map(() => ({ hung: false, coded: true })));
   });
 });

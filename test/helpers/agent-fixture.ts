@@ -33,6 +33,26 @@ export const PLANTED = {
 
 export const CONTEXT_MARKER = 'CONTEXT-BRIEF-6a1d';
 
+/** An agent finding about the sample upstream (src/demo/sample.ts) whose evidence verifies: --print-logs removed. */
+export const PRINT_LOGS_FINDING = {
+  id: 'cli-print-logs-removed',
+  title: 'The --print-logs flag is gone',
+  severity: 'high',
+  surface: 'cli',
+  description: 'sample-host no longer accepts --print-logs.',
+  recommendation: 'Stop passing --print-logs.',
+  confidence: 0.9,
+  evidence: [
+    {
+      path: 'src/cli.ts',
+      ref: 'from',
+      startLine: 6,
+      endLine: 6,
+      excerpt: ".option('--print-logs', 'print logs to stderr')",
+    },
+  ],
+};
+
 export const AUTH_TS = [
   "import { request } from './http.js';",
   '',

@@ -11,18 +11,28 @@ export interface GitHttpServer {
   /** `http://127.0.0.1:<port>`; a repository at `<root>/x.git` is `${url}/x.git`. */
   url: string;
   requests: { method: string; url: string; headers: IncomingHttpHeaders; status: number }[];
+  /** Requests being answered now, and the most there ever were at once. */
+  inFlight: { now: number; max: number };
   close(): Promise<void>;
 }
 
 export async function startGitHttpServer(
   root: string,
-  options: { basicAuth?: { user: string; password: string } } = {},
+  options: {
+    basicAuth?: { user: string; password: string };
+    /** Every answer waits this long first (so requests sent at once overlap, as over a real link). */
+    latencyMs?: number;
+  } = {},
 ): Promise<GitHttpServer> {
   const requests: GitHttpServer['requests'] = [];
+  const inFlight = { now: 0, max: 0 };
   const expected = options.basicAuth
     ? `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}`
     : undefined;
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    inFlight.max = Math.max(inFlight.max, ++inFlight.now);
+    res.on('close', () => inFlight.now--);
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const record = (status: number) =>
       requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, status });
@@ -91,6 +101,7 @@ export async function startGitHttpServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    inFlight,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

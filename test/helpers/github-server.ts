@@ -43,6 +43,8 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   status: number;
+  /** When the request arrived (epoch ms). */
+  at: number;
 }
 
 export interface ScriptedFault {
@@ -104,6 +106,8 @@ export interface GitHubStandIn {
   clearFaults(): void;
   /** Remaining primary rate limit; when 0, requests get 403 with x-ratelimit-remaining: 0. */
   rateLimit: { limit: number; remaining: number; resetAt: number };
+  /** Requests being answered now, and the most there ever were at once. */
+  inFlight: { now: number; max: number };
   close(): Promise<void>;
 }
 
@@ -119,7 +123,13 @@ function etagOf(text: string): string {
   return `W/"${(hash >>> 0).toString(16)}-${text.length}"`;
 }
 
-export async function startGitHubStandIn(options: { token?: string } = {}): Promise<GitHubStandIn> {
+export async function startGitHubStandIn(
+  options: {
+    token?: string;
+    /** Every answer waits this long (so requests sent at once overlap, as over a real link). */
+    latencyMs?: number;
+  } = {},
+): Promise<GitHubStandIn> {
   const repos = new Map<string, FakeRepo>();
   const faults: ActiveFault[] = [];
   const requests: RecordedRequest[] = [];
@@ -394,12 +404,17 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
     return 404;
   };
 
+  const inFlight = { now: 0, max: 0 };
   const server: Server = createServer((req, res) => {
+    const at = Date.now();
+    inFlight.max = Math.max(inFlight.max, ++inFlight.now);
+    res.on('close', () => inFlight.now--);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
       handle(req, res, body)
         .then((status) =>
           requests.push({
@@ -409,6 +424,7 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
             headers: req.headers,
             body,
             status,
+            at,
           }),
         )
         .catch((error) => {
@@ -426,6 +442,7 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
     requests,
     repo,
     rateLimit,
+    inFlight,
     fault: (f) => faults.push({ ...f, remaining: f.times ?? 1, skip: f.after ?? 0 }),
     clearFaults: () => {
       faults.length = 0;

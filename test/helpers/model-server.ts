@@ -20,6 +20,8 @@ export type ScriptedTurn =
   | { toolCalls: ScriptedToolCall[]; text?: string }
   /** Accept the request and never answer it. */
   | { hang: true }
+  /** Start streaming `text`, then drop the connection halfway (no finish reason, no [DONE]). */
+  | { truncated: string }
   | { status: number; body?: unknown };
 
 export interface RecordedModelRequest {
@@ -196,6 +198,16 @@ export async function startModelServer(): Promise<ModelServer> {
       return;
     }
     if ('hang' in turn) return; // left open; closeAllConnections() ends it
+    if ('truncated' in turn) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const half = turn.truncated.slice(0, Math.ceil(turn.truncated.length / 2));
+      const chunk = { id: `chatcmpl-${nextId++}`, object: 'chat.completion.chunk', model, choices: [] };
+      res.write(
+        `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { role: 'assistant', content: half }, finish_reason: null }] })}\n\n`,
+      );
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+    }
     if ('status' in turn) {
       json(
         res,

@@ -61,6 +61,8 @@ describe('release folders are swapped in whole, and what a crash leaves is swept
     const release = join(cwd, '.release-watch/artifacts', UPSTREAM_ID, 'v1.1.0');
     expect((await runCli(['diff', '--from', 'v1.0.0', '--to', 'v1.1.0'], { cwd })).exitCode).toBe(0);
     const patch = await readFile(join(release, 'diff.patch'));
+    // A file of the user's whose name ends like a temp file's (`.<n>`) is carried into every new set.
+    await writeFile(join(release, 'notes.2'), 'mine\n');
     const analyze = await runCli(['analyze', '--tag', 'v1.1.0', '--from', 'v1.0.0'], { cwd });
     expect(analyze.exitCode, analyze.stderr).toBe(0);
     const report = await runCli(['report', '--tag', 'v1.1.0', '--dry-run'], { cwd });
@@ -72,6 +74,7 @@ describe('release folders are swapped in whole, and what a crash leaves is swept
       'diff.stat',
       'files.json',
       'log.txt',
+      'notes.2',
       'release.json',
       'report.md',
     ]);

@@ -165,4 +165,20 @@ describe('one writer per state file', () => {
       expect(await readdir(join(cwd, '.github/release-watch'))).toEqual(['state.json']);
     }
   });
+
+  it('takes over a lock folder its holder never wrote its owner into (killed right after creating it)', async () => {
+    const cwd = await tempProject({ '.release-watchrc.json': TWO_UPSTREAMS_JSON });
+    const lock = join(cwd, `${STATE}.lock`);
+    await mkdir(lock, { recursive: true });
+    // Older than the owner-file grace (5 s), far younger than the 60 s after which any lock is stale.
+    const when = new Date(Date.now() - 15_000);
+    await utimes(lock, when, when);
+    const result = await runCli(['state', 'set', 'codex', 'rust-v0.3.0'], {
+      cwd,
+      env: { RELEASE_WATCH_LOCK_WAIT: '3s' },
+    });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const state = JSON.parse(await readFile(join(cwd, STATE), 'utf8'));
+    expect(state.upstreams.codex.lastReviewed).toBe('rust-v0.3.0');
+  });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/schema.js';
 import { buildSampleUpstream, sampleUpstreamConfig } from '../../src/demo/sample.js';
-import { AGENT_FILE, requestTexts } from '../helpers/agent-fixture.js';
+import { AGENT_FILE, PRINT_LOGS_FINDING, requestTexts } from '../helpers/agent-fixture.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { type ModelServer, startModelServer } from '../helpers/model-server.js';
 import { GITHUB_TOKEN, isolatedOpenCode } from '../helpers/opencode-setup.js';
@@ -18,8 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const PRINT_LOGS = "  .option('--print-logs', 'print logs to stderr')";
-
 describe('analyze --agent opencode', () => {
   it('reads the checkout, answers JSON, and gets a merged, verified analysis.json', async () => {
     const root = await tempDir('rw-analyze-e2e-');
@@ -32,18 +30,7 @@ describe('analyze --agent opencode', () => {
       impact: 'high',
       summary: 'v1.1.0 drops --print-logs, which the plugin passes when it spawns the host.',
       findings: [
-        {
-          id: 'cli-print-logs-removed',
-          title: 'The --print-logs flag is gone',
-          severity: 'high',
-          surface: 'cli',
-          description: 'sample-host no longer accepts --print-logs.',
-          recommendation: 'Stop passing --print-logs.',
-          confidence: 0.9,
-          evidence: [
-            { path: 'src/cli.ts', ref: 'from', startLine: 6, endLine: 6, excerpt: PRINT_LOGS.trim() },
-          ],
-        },
+        PRINT_LOGS_FINDING,
         {
           id: 'invented-file',
           title: 'A change in a file that does not exist',

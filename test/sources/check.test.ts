@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { githubEnv } from '../../src/github/env.js';
-import { checkExitCode, checkOutputs, checkUpstreams, renderCheck } from '../../src/sources/check.js';
+import {
+  CHECK_CONCURRENCY,
+  checkExitCode,
+  checkOutputs,
+  checkUpstreams,
+  renderCheck,
+} from '../../src/sources/check.js';
 import { createSourceDeps } from '../../src/sources/deps.js';
 import { configIn, reviewed } from '../helpers/check-config.js';
 import { createFixtureRepo } from '../helpers/git-fixture.js';
@@ -42,6 +48,31 @@ const deps = () =>
   });
 
 describe('checkUpstreams', () => {
+  it(`lists at most ${CHECK_CONCURRENCY} upstreams at once`, async () => {
+    const upstreams = Object.fromEntries(
+      Array.from({ length: 30 }, (_, n) => [
+        `u${n}`,
+        { repo: `o/u${n}`, tags: 'v*', source: 'git-tags' as const, url: `https://git.example/u${n}.git` },
+      ]),
+    );
+    const config = configIn(dir, upstreams);
+    let now = 0;
+    let most = 0;
+    const real = deps();
+    const counted = {
+      ...real,
+      git: async () => {
+        most = Math.max(most, ++now);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        now--;
+        return { stdout: 'abc\trefs/tags/v1.0.0\n', exitCode: 0 };
+      },
+    };
+    const results = await checkUpstreams(config, counted);
+    expect(results.every((r) => r.newest === 'v1.0.0')).toBe(true);
+    expect(most).toBe(CHECK_CONCURRENCY);
+  });
+
   it('reports new, up-to-date and baseline upstreams with their pending tags', async () => {
     const fixture = await createFixtureRepo();
     await fixture.commit({ a: '1' });

@@ -1,8 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReleaseWatchError } from '../../src/errors.js';
-import { readState, updateUpstreamState, writeState } from '../../src/state/store.js';
+import { readState, updateUpstreamState, withStateLock, writeState } from '../../src/state/store.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('state store', () => {
@@ -53,5 +53,25 @@ describe('state store', () => {
     const file = join(await tempDir(), 'state.json');
     await mkdir(file);
     await expect(readState(file)).rejects.toThrow(/is a directory/);
+  });
+
+  it("sweeps a killed writer's temp files when it takes the lock, not again when the lock is re-entered", async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'state.json');
+    const plantTemp = async (name: string) => {
+      await writeFile(join(dir, name), '{"version":1');
+      const old = new Date(Date.now() - 3_600_000);
+      await utimes(join(dir, name), old, old);
+    };
+    await plantTemp('state.json.111');
+    await withStateLock(file, async () => {
+      expect(await readdir(dir)).not.toContain('state.json.111');
+      // Left while this process holds the lock: the nested update (run → report → state) keeps it.
+      await plantTemp('state.json.222');
+      await updateUpstreamState(file, 'codex', () => ({ lastReviewed: 'rust-v0.1.0' }));
+      expect(await readdir(dir)).toContain('state.json.222');
+    });
+    await updateUpstreamState(file, 'codex', () => ({ lastReviewed: 'rust-v0.2.0' }));
+    expect(await readdir(dir)).not.toContain('state.json.222');
   });
 });
