@@ -12,6 +12,24 @@ export interface ApiEntry {
   implementable: boolean;
   startLine: number;
   endLine: number;
+  /** How it reads in the source (parameter names kept), worked out only when a change is described. */
+  shape(): ApiShape;
+}
+
+/** A parameter as written: its name, its type, and the member names when the type is an object literal. */
+export interface ApiParam {
+  name: string;
+  type: string;
+  /** Member name → its type, when the parameter's type is an object type literal. */
+  members?: Map<string, string>;
+}
+
+export interface ApiShape {
+  /** The signature or type as written, comments dropped and whitespace collapsed. */
+  text: string;
+  /** Set when the entry is callable (a function, a method, a property holding a function type). */
+  params?: ApiParam[];
+  returns?: string;
 }
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
@@ -63,6 +81,38 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
   const print = (node: ts.Node) =>
     printer.printNode(ts.EmitHint.Unspecified, anonymizeParameters(node), sf).replace(/\s+/g, ' ').trim();
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
+  const plain = (node: ts.Node) =>
+    printer.printNode(ts.EmitHint.Unspecified, node, sf).replace(/\s+/g, ' ').trim();
+  const shapeOf = (node: ts.Node, fallback: string): ApiShape => {
+    const fn = callableOf(node);
+    if (fn) {
+      const params = fn.parameters.map((p) => ({
+        name: p.name.getText(sf),
+        type: p.type ? plain(p.type) : 'any',
+        ...(p.type && ts.isTypeLiteralNode(p.type)
+          ? {
+              members: new Map(
+                p.type.members.flatMap((m) => {
+                  const name = memberName(m.name);
+                  const type = ts.isPropertySignature(m) && m.type ? plain(m.type) : plain(m);
+                  return name === undefined ? [] : [[name, type] as const];
+                }),
+              ),
+            }
+          : {}),
+      }));
+      const returns = fn.type ? plain(fn.type) : undefined;
+      const generics = fn.typeParameters ? `<${fn.typeParameters.map(plain).join(', ')}>` : '';
+      const arrow = ts.isFunctionTypeNode(fn) || ts.isArrowFunction(fn) ? ' =>' : ':';
+      const text = `${generics}(${fn.parameters.map(plain).join(', ')})${returns ? `${arrow} ${returns}` : ''}`;
+      return { text, params, ...(returns ? { returns } : {}) };
+    }
+    if ((ts.isPropertySignature(node) || ts.isPropertyDeclaration(node)) && node.type)
+      return { text: plain(node.type) };
+    if (ts.isTypeAliasDeclaration(node) && !ts.isTypeLiteralNode(node.type))
+      return { text: plain(node.type) };
+    return { text: fallback };
+  };
 
   const paramText = (p: ts.ParameterDeclaration) =>
     `${p.dotDotDotToken ? '...' : ''}${p.questionToken || p.initializer ? '?' : ''}: ${p.type ? print(p.type) : 'any'}`;
@@ -81,7 +131,16 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
       existing.endLine = Math.max(existing.endLine, endLine);
       return;
     }
-    api.set(name, { name, signature, optional: false, implementable: false, startLine, endLine, ...extra });
+    api.set(name, {
+      name,
+      signature,
+      optional: false,
+      implementable: false,
+      startLine,
+      endLine,
+      shape: () => shapeOf(node, signature),
+      ...extra,
+    });
   };
 
   const memberName = (name: ts.PropertyName | undefined): string | undefined => {
@@ -239,6 +298,20 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
   }
   visit(sf.statements, '');
   return api;
+}
+
+/** The function (or function type) an API entry's node declares or holds, if any. */
+function callableOf(node: ts.Node): ts.SignatureDeclarationBase | undefined {
+  const unwrap = (type: ts.TypeNode | undefined): ts.TypeNode | undefined =>
+    type && ts.isParenthesizedTypeNode(type) ? unwrap(type.type) : type;
+  if (ts.isFunctionLike(node)) return node;
+  if (ts.isPropertySignature(node) || ts.isPropertyDeclaration(node) || ts.isVariableDeclaration(node)) {
+    const type = unwrap(node.type);
+    if (type && ts.isFunctionTypeNode(type)) return type;
+    const init = ts.isPropertySignature(node) ? undefined : node.initializer;
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return init;
+  }
+  return undefined;
 }
 
 export type ApiChangeKind =
