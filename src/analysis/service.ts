@@ -69,6 +69,8 @@ export interface AnalyzeResult {
     bySeverity: Record<Severity, number>;
     bySource: Record<Finding['source'], number>;
     unverified: number;
+    /** Every finding by name, most severe first. */
+    list: { id: string; severity: Severity; title: string; verified: boolean }[];
   };
   coverage: Analysis['coverage'];
   agent: Analysis['agent'];
@@ -306,6 +308,7 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
         agent: findings.filter((f) => f.source === 'agent').length,
       },
       unverified: findings.filter((f) => !f.verified).length,
+      list: analysis.findings.map(({ id, severity, title, verified }) => ({ id, severity, title, verified })),
     },
     coverage,
     agent,

@@ -223,7 +223,7 @@ export const cliRule: Rule<'cli'> = {
             title: successor
               ? `CLI ${what} of \`${program}\` renamed to \`${successor.name}\``
               : `CLI ${what} removed from \`${program}\``,
-            detail: `${what} of \`${before.scope}\` ${successor ? `renamed to \`${successor.name}\`` : 'removed'}`,
+            detail: `${what} of \`${program}\` ${successor ? `renamed to \`${successor.name}\`` : 'removed'}`,
             evidence: [
               linesEvidence(
                 before.path,

@@ -129,7 +129,7 @@ describe('cli scanner', () => {
     const { findings } = scanned;
     expect(findings).toHaveLength(1);
     expect(findings[0]!.severity).toBe('medium');
-    expect(findings[0]!.description).toContain('flag `--verbose` of `js` removed');
+    expect(findings[0]!.description).toContain('flag `--verbose` of `bin/cli.js` removed');
     expect(findings[0]!.verified).toBe(true);
     // A JS CLI that does not name its program is named by its file.
     expect(await observe(cliRule, scanned)).toMatchObject([
