@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { recentParses } from '../parse/recent.js';
 
 /** One piece of a module's public API: an export, or a member of an exported type/class/enum. */
 export interface ApiEntry {
@@ -31,6 +32,16 @@ export interface ApiShape {
   params?: ApiParam[];
   returns?: string;
 }
+
+const parsed = recentParses<ts.SourceFile>();
+const extracted = new WeakMap<ts.SourceFile, Map<string, ApiEntry>>();
+const compared = new WeakMap<Map<string, ApiEntry>, { to: Map<string, ApiEntry>; changes: ApiChange[] }>();
+
+/** A TypeScript/JavaScript file parsed (syntax only); the rules that read one file share its tree. */
+export const parseSource = (fileName: string, text: string): ts.SourceFile =>
+  parsed(fileName, text, () =>
+    ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName)),
+  );
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
@@ -76,7 +87,9 @@ function anonymizeParameters<T extends ts.Node>(node: T): T {
  * types, classes and enums. Comments, formatting, member order and parameter names do not count.
  */
 export function extractApi(text: string, fileName: string): Map<string, ApiEntry> {
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const sf = parseSource(fileName, text);
+  const known = extracted.get(sf);
+  if (known) return known;
   const api = new Map<string, ApiEntry>();
   const print = (node: ts.Node) =>
     printer.printNode(ts.EmitHint.Unspecified, anonymizeParameters(node), sf).replace(/\s+/g, ' ').trim();
@@ -297,6 +310,7 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
     }
   }
   visit(sf.statements, '');
+  extracted.set(sf, api);
   return api;
 }
 
@@ -341,6 +355,8 @@ function shapeOf(api: Map<string, ApiEntry>, entry: ApiEntry): string {
 
 /** How the API changed between two versions of a module. */
 export function compareApi(from: Map<string, ApiEntry>, to: Map<string, ApiEntry>): ApiChange[] {
+  const known = compared.get(from);
+  if (known?.to === to) return known.changes;
   const changes: ApiChange[] = [];
   const gone = new Set<string>();
   const renamedTo = new Set<string>();
@@ -387,5 +403,6 @@ export function compareApi(from: Map<string, ApiEntry>, to: Map<string, ApiEntry
       continue;
     if (after.implementable && !after.optional) changes.push({ kind: 'member-added-required', after });
   }
+  compared.set(from, { to, changes });
   return changes;
 }
