@@ -13,7 +13,7 @@ import {
 } from '../artifacts/schema.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Severity } from '../config/schema.js';
-import { countBySeverity, maxSeverity, severityCountLine } from '../config/severity.js';
+import { countBySeverity, maxSeverity, severityCountLine, severityRank } from '../config/severity.js';
 import { getUpstream, selectUpstream, tagPatternOf } from '../config/upstreams.js';
 import { Errors, isReleaseWatchError } from '../errors.js';
 import { gitRepoReader, type RepoReader } from '../git/reader.js';
@@ -27,6 +27,7 @@ import { downstreamReader } from './downstream-files.js';
 import { mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
 import { scanDiff } from './pass.js';
 import { OUTSIDE_SURFACES_PARSE_CHARS } from './scanners/budget.js';
+import { sortBySeverity } from './scanners/index.js';
 import { type Analysis, agentOutputSchema, analysisSchema, type Finding } from './schema.js';
 import type { DiffStage, WorktreeStage } from './types.js';
 
@@ -68,6 +69,8 @@ export interface AnalyzeResult {
     bySeverity: Record<Severity, number>;
     bySource: Record<Finding['source'], number>;
     unverified: number;
+    /** Every finding by name, most severe first. */
+    list: { id: string; severity: Severity; title: string; verified: boolean }[];
   };
   coverage: Analysis['coverage'];
   agent: Analysis['agent'];
@@ -105,8 +108,9 @@ function unparsedNote(paths: readonly string[]): string {
 
 function scannerSummary(findings: readonly Finding[], coverage: Analysis['coverage']): string {
   const bySeverity = severityCountLine(countBySeverity(findings.map((f) => f.severity)));
+  const unverified = findings.filter((f) => !f.verified).length;
   const surfaces = coverage.surfacesTouched.length > 0 ? coverage.surfacesTouched.join(', ') : 'none';
-  return `Scanners only (no agent): ${findings.length} findings${bySeverity ? ` (${bySeverity})` : ''} in ${coverage.filesChanged} changed files; surfaces touched: ${surfaces}.`;
+  return `Scanners only (no agent): ${findings.length} findings${bySeverity ? ` (${bySeverity})` : ''}${unverified > 0 ? `, ${unverified} unverified` : ''} in ${coverage.filesChanged} changed files; surfaces touched: ${surfaces}.`;
 }
 
 /**
@@ -262,12 +266,19 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
     };
   }
 
+  // Impact is proven, not claimed: only verified findings count (the agent's own verdict is noted).
+  const impact = maxSeverity(findings.filter((f) => f.verified).map((f) => f.severity));
+  if (severityRank(agentImpact) > severityRank(impact))
+    coverage.notes = [
+      ...(coverage.notes ?? []),
+      `The agent judged the impact ${agentImpact}; the verified findings support ${impact}.`,
+    ];
   const analysis: Analysis = analysisSchema.parse({
     schemaVersion: 1,
     upstream: { id, repo: upstream.repo, from: release.from.tag, to: release.to.tag },
-    impact: maxSeverity([agentImpact, ...findings.map((f) => f.severity)]),
+    impact,
     summary,
-    findings,
+    findings: sortBySeverity(findings),
     coverage,
     agent,
   });
@@ -297,6 +308,7 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
         agent: findings.filter((f) => f.source === 'agent').length,
       },
       unverified: findings.filter((f) => !f.verified).length,
+      list: analysis.findings.map(({ id, severity, title, verified }) => ({ id, severity, title, verified })),
     },
     coverage,
     agent,

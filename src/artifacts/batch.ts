@@ -44,6 +44,8 @@ const ARTIFACT_EXTENSIONS = ['.json', '.md', '.patch', '.stat', '.txt'];
 
 export class ReleaseBatch {
   private readonly written = new Set<string>();
+  /** Folders this batch writes whole: the current folder's copies are not carried forward. */
+  private readonly owned = new Set<string>();
   private readonly pending = new Set<Promise<unknown>>();
 
   private constructor(
@@ -85,6 +87,12 @@ export class ReleaseBatch {
     }
   }
 
+  /** `folder` (inside the release folder) is replaced whole by what this batch writes there, even nothing. */
+  own(folder: string): void {
+    this.stagedPath(folder); // refuses a folder outside the release folder
+    this.owned.add(relative(this.dir, folder));
+  }
+
   async write(file: string, data: string | Buffer): Promise<void> {
     await this.stream(file, (staged) => writeFile(staged, data));
   }
@@ -121,7 +129,7 @@ export class ReleaseBatch {
     const parent = dirname(this.dir);
     const tag = basename(this.dir);
     const current = await stat(this.dir).catch(() => undefined);
-    if (current?.isDirectory()) await copyForward(this.dir, this.staging);
+    if (current?.isDirectory()) await copyForward(this.dir, this.staging, this.owned);
     await fsync(this.staging);
     const ready = join(parent, `.${tag}.ready-${process.pid}-${this.n}`);
     const old = join(parent, `.${tag}.old-${process.pid}-${this.n}`);
@@ -133,14 +141,24 @@ export class ReleaseBatch {
   }
 }
 
-/** Hard-links (or copies) every entry of `from` that `to` does not have yet, folders recursively. */
-async function copyForward(from: string, to: string): Promise<void> {
+/**
+ * Hard-links (or copies) every entry of `from` that `to` does not have yet, folders recursively,
+ * except the `skip` folders (relative to the top).
+ */
+async function copyForward(
+  from: string,
+  to: string,
+  skip: ReadonlySet<string> = new Set(),
+  at = '',
+): Promise<void> {
   for (const entry of await readdir(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
     const target = join(to, entry.name);
+    const inside = at ? join(at, entry.name) : entry.name;
     if (entry.isDirectory()) {
+      if (skip.has(inside)) continue;
       await mkdir(target, { recursive: true });
-      await copyForward(source, target);
+      await copyForward(source, target, skip, inside);
       continue;
     }
     if (await stat(target).catch(() => undefined)) continue;

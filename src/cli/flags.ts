@@ -27,3 +27,6 @@ export const modelFlag = Flags.string({
 export const dryRunFlag = Flags.boolean({
   summary: 'Do everything except writing to GitHub and the state file; show what would happen.',
 });
+export const includeUnverifiedFlag = Flags.boolean({
+  summary: 'Also file findings whose evidence could not be verified in the upstream.',
+});

@@ -6,6 +6,9 @@ import { githubEnv } from '../github/env.js';
 import { createAnalyzeDeps } from '../run/deps.js';
 import { createSourceDeps } from '../sources/deps.js';
 
+/** Findings named on the terminal; the rest are counted. */
+const MAX_LISTED = 20;
+
 export default class Analyze extends BaseCommand<typeof Analyze> {
   static summary = 'Run the scanners and the agent on a release diff and write analysis.json.';
   static examples = [
@@ -33,6 +36,10 @@ export default class Analyze extends BaseCommand<typeof Analyze> {
     this.log(
       `  findings: ${result.findings.total}${counts ? ` (${counts})` : ''}, ${result.findings.unverified} unverified`,
     );
+    for (const f of result.findings.list.slice(0, MAX_LISTED))
+      this.log(`  ${f.severity.padEnd(8)}${f.title}${f.verified ? '' : ' (unverified)'}`);
+    if (result.findings.total > MAX_LISTED)
+      this.log(`  … and ${result.findings.total - MAX_LISTED} more in analysis.json`);
     this.log(
       `  context: ${coverage.filesInContext} of ${coverage.filesChanged} changed files${coverage.truncated ? ' (truncated)' : ''}`,
     );

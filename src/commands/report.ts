@@ -1,6 +1,5 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { dryRunFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
+import { dryRunFlag, includeUnverifiedFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
 import { githubEnv } from '../github/env.js';
 import { reportRelease } from '../report/service.js';
 import { reportLines } from '../report/summary.js';
@@ -20,9 +19,7 @@ export default class Report extends BaseCommand<typeof Report> {
     upstream: upstreamFlag,
     tag: tagFlag,
     'dry-run': dryRunFlag,
-    'include-unverified': Flags.boolean({
-      summary: 'Also file findings whose evidence could not be verified in the upstream.',
-    }),
+    'include-unverified': includeUnverifiedFlag,
   };
 
   async run(): Promise<ReportResult> {

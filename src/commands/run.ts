@@ -1,5 +1,6 @@
 import { BaseCommand } from '../cli/base.js';
-import { agentFlag, dryRunFlag, modelFlag, upstreamsFlag } from '../cli/flags.js';
+import { agentFlag, dryRunFlag, includeUnverifiedFlag, modelFlag, upstreamsFlag } from '../cli/flags.js';
+import { wouldBeIssues } from '../report/summary.js';
 import { createRunDeps } from '../run/deps.js';
 import { renderRun, renderRunFailures, runAll } from '../run/service.js';
 import { renderTable } from '../util/table.js';
@@ -14,7 +15,13 @@ export default class Run extends BaseCommand<typeof Run> {
     '<%= config.bin %> run --upstream codex --dry-run --agent none',
     '<%= config.bin %> run --json',
   ];
-  static flags = { upstream: upstreamsFlag, 'dry-run': dryRunFlag, agent: agentFlag, model: modelFlag };
+  static flags = {
+    upstream: upstreamsFlag,
+    'dry-run': dryRunFlag,
+    'include-unverified': includeUnverifiedFlag,
+    agent: agentFlag,
+    model: modelFlag,
+  };
 
   async run() {
     const config = await this.projectConfig();
@@ -23,12 +30,16 @@ export default class Run extends BaseCommand<typeof Run> {
       {
         upstreams: this.flags.upstream,
         dryRun: this.flags['dry-run'],
+        includeUnverified: this.flags['include-unverified'],
         agent: this.flags.agent as 'opencode' | 'none' | undefined,
         model: this.flags.model,
       },
       createRunDeps(config, { json: this.jsonEnabled() }),
     );
     this.log(renderTable(renderRun(result)));
+    if (result.dryRun)
+      for (const r of result.upstreams)
+        if (r.planned) this.log(['', ...wouldBeIssues({ created: r.planned })].join('\n'));
     for (const line of renderRunFailures(result)) this.logToStderr(line);
     if (result.failed > 0) process.exitCode = 1;
     return result;

@@ -2,7 +2,24 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type GitRunner, runGit } from '../git/run.js';
 
-/** Two releases of a small plugin host: v1.1.0 removes a CLI flag and changes an exported hook. */
+/** The provider file: v1.1.0 stops sending the `OpenAI-Beta` header. */
+function providerFile(beta: boolean): string {
+  return [
+    "export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';",
+    '',
+    'export function headers(accountId: string): Record<string, string> {',
+    "  const headers: Record<string, string> = { 'chatgpt-account-id': accountId, originator: 'codex_cli_rs' };",
+    ...(beta ? ["  headers['OpenAI-Beta'] = 'responses=experimental';"] : []),
+    '  return headers;',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Two releases of a small plugin host: v1.1.0 removes a CLI flag, changes an exported hook and stops
+ * sending a header.
+ */
 export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<string, string | null> }[] = [
   {
     tag: 'v1.0.0',
@@ -34,20 +51,13 @@ export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<stri
         "  .option('--port <port>', 'port to listen on');",
         '',
       ].join('\n'),
-      'src/provider/openai.ts': [
-        "export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';",
-        '',
-        'export function headers(accountId: string): Record<string, string> {',
-        "  return { 'OpenAI-Beta': 'responses=experimental', 'chatgpt-account-id': accountId, originator: 'codex_cli_rs' };",
-        '}',
-        '',
-      ].join('\n'),
+      'src/provider/openai.ts': providerFile(true),
       'prompts/codex.md': 'You are Codex, a coding agent.\n',
     },
   },
   {
     tag: 'v1.1.0',
-    message: 'Release 1.1.0: new chat.params shape, drop --print-logs',
+    message: 'Release 1.1.0: new chat.params shape, drop --print-logs and the OpenAI-Beta header',
     files: {
       'package.json': '{ "name": "sample-host", "version": "1.1.0", "type": "module" }\n',
       'bun.lock': 'lockfile v2\n',
@@ -76,6 +86,7 @@ export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<stri
         "  .option('--port <port>', 'port to listen on');",
         '',
       ].join('\n'),
+      'src/provider/openai.ts': providerFile(false),
       'README.md': '# sample-host\n\nA plugin host used by the release-watch demo. Now with `topP`.\n',
     },
   },

@@ -1,11 +1,13 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sortBySeverity } from '../analysis/scanners/index.js';
 import { analysisSchema, type Finding } from '../analysis/schema.js';
 import { artifactPaths } from '../artifacts/paths.js';
 import type { ProgressStream } from '../cli/progress.js';
 import { loadConfig } from '../config/load.js';
 import { githubEnv } from '../github/env.js';
+import { wouldBeIssues } from '../report/summary.js';
 import { createRunDeps } from '../run/deps.js';
 import { type RunResult, renderRun, runAll } from '../run/service.js';
 import { writeJsonAtomically } from '../util/fs.js';
@@ -54,18 +56,21 @@ export async function runDemo(
   return { dir, config: configFile, run, findings: analysis?.findings ?? [], report };
 }
 
-/** What `demo` prints: the run table, the findings (with where each one's first evidence is), report.md. */
+/** What `demo` prints: the run table, the findings most severe first (where each one's evidence starts), and the would-be issues with the first body in full. */
 export function renderDemo(result: DemoResult): string {
-  const findings = result.findings.map((f) => {
+  const findings = sortBySeverity(result.findings).map((f) => {
     const where = f.evidence[0] ? ` (${f.evidence[0].path}:${f.evidence[0].startLine})` : '';
-    return `  [${f.severity}] ${f.title}${where}`;
+    return `  [${f.severity}] ${f.title}${where}${f.verified ? '' : ' (unverified)'}`;
   });
+  const sample = result.run.upstreams[0];
   return [
     renderTable(renderRun(result.run)),
-    `\nFindings (${result.findings.length}):`,
+    `\nFindings (${result.findings.length}, most severe first):`,
     ...findings,
-    `\nWhat report would file (dry run, ${result.run.upstreams[0]?.report}):\n`,
-    result.report,
+    '',
+    ...wouldBeIssues({ created: sample?.planned ?? [] }),
+    '',
+    `Report (dry run): ${sample?.report ?? '-'}`,
     `Demo files: ${result.dir}`,
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RootContent } from 'mdast';
 import type { Evidence, Finding } from '../analysis/schema.js';
 import type { ReleaseArtifact } from '../artifacts/schema.js';
@@ -86,7 +87,20 @@ function releasesCovered(ctx: ReleaseContext): RootContent {
   );
 }
 
-/** The body of the issue for one finding: cut to GitHub's limit with its marker intact. */
+/** Paths shown in the reproduce section; the rest are in the evidence. */
+const PATHS_SHOWN = 3;
+
+/** A path as one shell word: quoted unless it is plain. */
+const shellWord = (path: string) => (/^[\w./@+-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`);
+
+/** GitHub's anchor for one file in a compare view: `#diff-<sha256 of the path>`. */
+export const compareAnchor = (path: string) => `#diff-${createHash('sha256').update(path).digest('hex')}`;
+
+/**
+ * The body of the issue for one finding, cut to GitHub's limit with its marker intact: the change as
+ * before/after (the `from` and `to` evidence), how to reproduce it, the downstream lines that depend
+ * on it, and what to do.
+ */
 export function issueBody(finding: Finding, ctx: ReleaseContext, marker: FindingMarker): string {
   const shown = finding.evidence.slice(0, EVIDENCE_SHOWN);
   const markdown = (source: string) => {
@@ -104,17 +118,37 @@ export function issueBody(finding: Finding, ctx: ReleaseContext, marker: Finding
       size,
     })),
   ];
+  const { from, to } = ctx.release;
+  const upstreamPaths = [...new Set(shown.filter((e) => e.ref !== 'downstream').map((e) => e.path))];
   const assemble = ([description = [], recommendation = [], ...excerpts]: RootContent[][]) => {
-    const tagOf = (e: Evidence) => (e.ref === 'to' ? ctx.release.to.tag : ctx.release.from.tag);
-    const evidence = shown.flatMap((e, i) => [
+    const tagOf = (e: Evidence) => (e.ref === 'to' ? to.tag : from.tag);
+    const upstreamItem = (label: string, e: Evidence, i: number) => [
       paragraph(
+        strong(label),
+        ' ',
         link(permalink(ctx.web, tagOf(e), e), code(sanitizeInline(`${e.path}${lineAnchor(e)}`))),
         ' at ',
         code(tagOf(e)),
       ),
       ...(excerpts[i] ?? []),
-    ]);
+    ];
+    const items = shown.map((e, i) => ({ e, i }));
+    const before = items
+      .filter(({ e }) => e.ref === 'from')
+      .flatMap(({ e, i }) => upstreamItem('Before:', e, i));
+    const after = items.filter(({ e }) => e.ref === 'to').flatMap(({ e, i }) => upstreamItem('After:', e, i));
+    const downstream = items
+      .filter(({ e }) => e.ref === 'downstream')
+      .flatMap(({ e, i }) => [
+        paragraph(
+          code(sanitizeInline(`${e.path}:${e.startLine}${e.endLine > e.startLine ? `-${e.endLine}` : ''}`)),
+        ),
+        ...(excerpts[i] ?? []),
+      ]);
     const more = finding.evidence.length - shown.length;
+    const commands = upstreamPaths
+      .slice(0, PATHS_SHOWN)
+      .map((path) => `git diff ${from.tag} ${to.tag} -- ${shellWord(path)}`);
     return serializeMarkdown([
       paragraph(
         strong('Severity:'),
@@ -133,12 +167,33 @@ export function issueBody(finding: Finding, ctx: ReleaseContext, marker: Finding
       upstreamLine(ctx),
       heading(3, 'What changed'),
       ...description,
-      heading(3, 'Evidence'),
-      ...(evidence.length > 0 ? evidence : [paragraph(emphasis('No evidence was given.'))]),
+      heading(3, 'Before and after'),
+      ...(before.length + after.length > 0
+        ? [...before, ...after]
+        : [paragraph(emphasis('No upstream lines were given.'))]),
       ...(more > 0
         ? [paragraph(emphasis(`${more} more evidence item${more === 1 ? '' : 's'} in analysis.json.`))]
         : []),
-      heading(3, 'Recommendation'),
+      ...(commands.length > 0
+        ? [
+            heading(3, 'Reproduce'),
+            codeBlock(sanitizeText(commands.join('\n')), 'sh'),
+            paragraph(
+              ...upstreamPaths
+                .slice(0, PATHS_SHOWN)
+                .flatMap((path, i) => [
+                  ...(i > 0 ? [' · '] : []),
+                  link(
+                    `${ctx.release.compareUrl}${compareAnchor(path)}`,
+                    'compare at ',
+                    code(sanitizeInline(path)),
+                  ),
+                ]),
+            ),
+          ]
+        : []),
+      ...(downstream.length > 0 ? [heading(3, 'Downstream code that depends on it'), ...downstream] : []),
+      heading(3, 'What to do'),
       ...(recommendation.length > 0 ? recommendation : [paragraph(emphasis('None given.'))]),
       heading(3, 'Releases covered'),
       releasesCovered(ctx),

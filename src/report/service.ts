@@ -37,6 +37,9 @@ import {
 import { reportMarkdown } from './summary.js';
 import type { DashboardAction, FindingOutcome, ReportResult } from './types.js';
 
+/** The folder of a release that holds the body of each issue report filed or would file. */
+const ISSUES_DIR = 'issues';
+
 export interface ReportOptions {
   upstream?: string;
   /** Default: the newest analyzed tag newer than the state's lastReviewed. */
@@ -224,12 +227,17 @@ async function reportLocked(
       notes,
       options,
     });
+    plan.toFile.forEach(({ finding, outcome, labels }, n) => {
+      const marker = { fingerprint: outcome.fingerprint, upstream: id, tag };
+      outcome.labels = labels;
+      outcome.body = issueBody(finding, ctx, marker);
+      outcome.bodyFile = join(paths.dir, ISSUES_DIR, `${String(n + 1).padStart(2, '0')}-${finding.id}.md`);
+    });
     if (!dryRun && tracker) {
       if (plan.toFile.length > 0) await tracker.ensureLabels(plan.toFile.flatMap((p) => p.labels));
-      for (const { finding, outcome, labels } of plan.toFile) {
-        const marker = { fingerprint: outcome.fingerprint, upstream: id, tag };
+      for (const { outcome, labels } of plan.toFile) {
         const issue = await tracker.createIssue(
-          { title: outcome.issueTitle!, body: issueBody(finding, ctx, marker), labels },
+          { title: outcome.issueTitle!, body: outcome.body!, labels },
           (i) => i.finding?.fingerprint === outcome.fingerprint,
         );
         filed.push(issue.number);
@@ -282,12 +290,21 @@ async function reportLocked(
       issues,
     },
     report: paths.report,
+    issueFiles: plan.toFile.map((p) => p.outcome.bodyFile!),
     notes,
   };
   const markdown = reportMarkdown(result, ctx, analysis.summary, downstream.maxIssuesPerRun);
+  // report.md and the issue bodies change together; bodies of an earlier report are not carried over.
   const batch = await ReleaseBatch.open(paths.dir);
-  await batch.write(paths.report, markdown);
-  await batch.commit();
+  try {
+    batch.own(join(paths.dir, ISSUES_DIR));
+    await batch.write(paths.report, markdown);
+    for (const { outcome } of plan.toFile) await batch.write(outcome.bodyFile!, outcome.body!);
+    await batch.commit();
+  } catch (error) {
+    await batch.discard();
+    throw error;
+  }
   if (!dryRun && deps.env.stepSummary) await appendFileAtomically(deps.env.stepSummary, `${markdown}\n`);
   if (!dryRun && advance) await updateUpstreamState(config.state, id, () => after);
   return result;

@@ -1,4 +1,5 @@
-import type { RootContent } from 'mdast';
+import type { PhrasingContent, RootContent } from 'mdast';
+import { severityRank } from '../config/severity.js';
 import { renderTable } from '../util/table.js';
 import {
   bulletList,
@@ -10,6 +11,7 @@ import {
   serializeMarkdown,
   strong,
   table,
+  text,
   trusted,
 } from './markdown.js';
 import type { ReleaseContext } from './render.js';
@@ -41,7 +43,19 @@ function actionText(o: FindingOutcome, maxIssuesPerRun: number): string {
   }
 }
 
-const outcomes = (r: ReportResult) => [...r.created, ...r.updated, ...r.skipped];
+/** Every finding's outcome, most severe first (the order report planned them in). */
+const outcomes = (r: ReportResult) =>
+  [...r.created, ...r.updated, ...r.skipped].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity),
+  );
+
+/** A title as inline markdown: its `code` spans kept as code, the rest as text. */
+function titleNodes(title: string): PhrasingContent[] {
+  return sanitizeInline(title, 200)
+    .split(/(`[^`]+`)/)
+    .filter(Boolean)
+    .map((part) => (/^`[^`]+`$/.test(part) ? code(part.slice(1, -1)) : text(part)));
+}
 
 function stateText(r: ReportResult): string {
   if (r.dryRun) return 'unchanged (dry run)';
@@ -102,7 +116,7 @@ export function reportMarkdown(
           table([
             ['Finding', 'Severity', 'Surface', 'Issue'],
             ...all.map((o) => [
-              sanitizeInline(o.title, 200),
+              titleNodes(o.title),
               code(o.severity),
               code(sanitizeInline(o.surface, 100)),
               issueCell(o),
@@ -143,7 +157,7 @@ export function reportMarkdown(
 export function reportLines(result: ReportResult, maxIssuesPerRun: number): string {
   const all = outcomes(result);
   const head = `${result.upstream} ${result.from} → ${result.tag}: impact ${result.impact}, ${all.length} finding${all.length === 1 ? '' : 's'}${result.dryRun ? ' (dry run: nothing written to GitHub or the state)' : ''}`;
-  const rows = all.map((o) => [o.severity, sanitizeInline(o.title, 80), actionText(o, maxIssuesPerRun)]);
+  const rows = all.map((o) => [o.severity, sanitizeInline(o.title, 160), actionText(o, maxIssuesPerRun)]);
   const lines = [head];
   if (rows.length > 0) lines.push(renderTable([['SEVERITY', 'FINDING', 'ISSUE'], ...rows]));
   if (result.dashboard) {
@@ -152,5 +166,22 @@ export function reportLines(result: ReportResult, maxIssuesPerRun: number): stri
   }
   for (const note of result.notes) lines.push(`note: ${note}`);
   lines.push(`report: ${result.report}`, `state: ${stateText(result)}`);
+  if (result.dryRun) lines.push(...wouldBeIssues(result));
   return lines.join('\n');
+}
+
+/** A dry run's would-be issues: where each body was written, and the first one in full. */
+export function wouldBeIssues(result: Pick<ReportResult, 'created'>): string[] {
+  const planned = result.created.filter((o) => o.bodyFile && o.body);
+  if (planned.length === 0) return [];
+  const [first] = planned;
+  return [
+    `would-be issues (${planned.length}):`,
+    ...planned.map((o) => `  ${o.bodyFile}`),
+    '',
+    `── ${first!.issueTitle}`,
+    `labels: ${first!.labels?.join(', ')}`,
+    '',
+    first!.body!.trimEnd(),
+  ];
 }

@@ -29,6 +29,11 @@ export interface FindingOutcome {
   issue?: { number: number; url: string; state: 'open' | 'closed' };
   /** For a created or planned issue: the title it gets. */
   issueTitle?: string;
+  /** For a created or planned issue: its labels and body, as filed (or as a dry run would file them). */
+  labels?: string[];
+  body?: string;
+  /** Where the body was written: `<artifacts>/<upstream>/<tag>/issues/<nn>-<id>.md`. */
+  bodyFile?: string;
 }
 
 export type DashboardAction = 'created' | 'updated' | 'unchanged' | 'would-create' | 'would-update';
@@ -57,6 +62,8 @@ export interface ReportResult {
   };
   /** Path of report.md. */
   report: string;
+  /** The body of each issue filed (or that a dry run would file), most severe first. */
+  issueFiles: string[];
   /** Things worth knowing that did not stop the run (e.g. GitHub unreadable in a dry run). */
   notes: string[];
 }

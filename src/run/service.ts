@@ -13,6 +13,8 @@ import { withStateLock } from '../state/store.js';
 export interface RunOptions {
   upstreams?: readonly string[];
   dryRun?: boolean;
+  /** File findings whose evidence was not verified too. */
+  includeUnverified?: boolean;
   agent?: 'opencode' | 'none';
   model?: string;
 }
@@ -46,6 +48,8 @@ export interface UpstreamRun {
   impact?: Severity;
   findings?: number;
   issues?: { created: number[]; updated: number[]; skipped: number; wouldCreate: number };
+  /** The issues filed or that a dry run would file: title, labels, body and where the body was written. */
+  planned?: ReportResult['created'];
   report?: string;
   /** The stage that failed, and why. */
   failedAt?: Stage;
@@ -138,9 +142,19 @@ async function runUpstream(
       const report: ReportResult = await progress.step(
         `${id}: report${options.dryRun ? ' (dry run)' : ''}`,
         () =>
-          stages.report(config, { github, env: deps.env }, { upstream: id, tag: to, dryRun: options.dryRun }),
+          stages.report(
+            config,
+            { github, env: deps.env },
+            {
+              upstream: id,
+              tag: to,
+              dryRun: options.dryRun,
+              includeUnverified: options.includeUnverified,
+            },
+          ),
       );
       run.report = report.report;
+      run.planned = report.created;
       run.issues = summarizeIssues(report);
       run.status = options.dryRun ? 'dry-run' : 'reviewed';
     });

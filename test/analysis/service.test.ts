@@ -34,23 +34,28 @@ describe('analyzeRelease', () => {
       agent: { kind: 'none', durationMs: 0, tokens: 0, cost: 0 },
     });
     expect(analysis.summary).toContain('Scanners only');
-    expect(analysis.findings.map((f) => [f.id, f.severity, f.verified])).toEqual([
-      ['surface-plugin-hooks-file-modified-src-plugin-index-ts', 'low', true],
-      ['ts-exports-plugin-hooks-member-changed-src-plugin-index-ts', 'medium', true],
+    // The hook change explains the one surface file it touches: no "file changed" low beside it.
+    expect(analysis.findings.map((f) => [f.id, f.severity, f.verified, f.title])).toEqual([
+      [
+        'ts-exports-member-changed-hooks-event',
+        'medium',
+        true,
+        '`Hooks.event` signature changed: `input` gains `session`',
+      ],
     ]);
     expect(result).toMatchObject({
       path: paths.analysis,
       impact: 'medium',
-      findings: { total: 2, bySeverity: { medium: 1, low: 1 }, unverified: 0 },
+      findings: { total: 1, bySeverity: { medium: 1 }, unverified: 0 },
     });
     const context = await readFile(paths.context, 'utf8');
-    expect(context).toContain('ts-exports-plugin-hooks-member-changed-src-plugin-index-ts');
+    expect(context).toContain('ts-exports-member-changed-hooks-event');
     expect(context).toContain('- `yarn.lock` — ignored');
     expect(d.runDiffStage).not.toHaveBeenCalled();
     expect(d.agentRunner).not.toHaveBeenCalled();
   });
 
-  it('with a fake agent: its answer is merged with the scanners and verified; impact takes the higher', async () => {
+  it('with a fake agent: its answer is merged and verified; impact counts verified findings only', async () => {
     const { config } = await analyzeProject();
     const agentRunner = vi.fn<AgentRunner>(async (input) => {
       expect(await readFile(input.contextFile, 'utf8')).toContain('## Changes');
@@ -106,7 +111,12 @@ describe('analyzeRelease', () => {
     expect(input.rawDir).toBe(join(config.artifacts, 'up', 'v2', 'agent'));
     const analysis = analysisSchema.parse(JSON.parse(await readFile(result.path, 'utf8')));
     expect(analysis.summary).toBe('The event hook now receives a session.');
-    expect(analysis.impact).toBe('breaking');
+    // The hallucinated `breaking` finding is listed (first: most severe), unverified, and raises nothing.
+    expect(analysis.impact).toBe('high');
+    expect(analysis.findings.map((f) => [f.id, f.severity, f.verified])).toEqual([
+      ['made-up', 'breaking', false],
+      ['ts-exports-member-changed-hooks-event', 'high', true],
+    ]);
     expect(analysis.agent).toEqual({
       kind: 'opencode',
       model: 'fake/model',
@@ -115,7 +125,7 @@ describe('analyzeRelease', () => {
       cost: 0.5,
     });
     const byId = Object.fromEntries(analysis.findings.map((f) => [f.id, f]));
-    expect(byId['ts-exports-plugin-hooks-member-changed-src-plugin-index-ts']).toMatchObject({
+    expect(byId['ts-exports-member-changed-hooks-event']).toMatchObject({
       title: 'event hook gained a required session field',
       severity: 'high',
       source: 'scanner',
@@ -123,6 +133,22 @@ describe('analyzeRelease', () => {
     });
     expect(byId['made-up']).toMatchObject({ source: 'agent', verified: false });
     expect(result.unverified).toEqual([{ finding: 'made-up', problem: 'src/nope.ts@to: no such file' }]);
+  });
+
+  it('notes an agent verdict above what the verified findings support, and keeps the verified impact', async () => {
+    const { config } = await analyzeProject();
+    const agentRunner = vi.fn<AgentRunner>(async () => ({
+      durationMs: 1,
+      tokens: 0,
+      cost: 0,
+      output: { impact: 'breaking', summary: 'Everything breaks.', findings: [] },
+    }));
+    const result = await analyzeRelease(config, { tag: 'v2', agent: 'opencode' }, deps({ agentRunner }));
+    const analysis = analysisSchema.parse(JSON.parse(await readFile(result.path, 'utf8')));
+    expect(analysis.impact).toBe('medium');
+    expect(analysis.coverage.notes).toContain(
+      'The agent judged the impact breaking; the verified findings support medium.',
+    );
   });
 
   it.each([

@@ -13,7 +13,8 @@ describe('release-watch analyze', () => {
     expect(human.stderr).toMatch(/^(?:up: no anchors from .*; scanning without them)?\s*$/);
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toContain('up v1 → v2: impact medium');
-    expect(human.stdout).toContain('findings: 2 (1 medium, 1 low), 0 unverified');
+    expect(human.stdout).toContain('findings: 1 (1 medium), 0 unverified');
+    expect(human.stdout).toContain('  medium  `Hooks.event` signature changed: `input` gains `session`');
     const paths = artifactPaths(config.artifacts, 'up', 'v2');
     const analysis = analysisSchema.parse(JSON.parse(await readFile(paths.analysis, 'utf8')));
     expect(analysis.findings.every((f) => f.verified && f.source === 'scanner')).toBe(true);
@@ -25,7 +26,19 @@ describe('release-watch analyze', () => {
       tag: 'v2',
       path: paths.analysis,
       impact: 'medium',
-      findings: { total: 2, bySeverity: { breaking: 0, high: 0, medium: 1, low: 1, none: 0 }, unverified: 0 },
+      findings: {
+        total: 1,
+        bySeverity: { breaking: 0, high: 0, medium: 1, low: 0, none: 0 },
+        unverified: 0,
+        list: [
+          {
+            id: 'ts-exports-member-changed-hooks-event',
+            severity: 'medium',
+            title: '`Hooks.event` signature changed: `input` gains `session`',
+            verified: true,
+          },
+        ],
+      },
       coverage: { filesChanged: 3, filesInContext: 2, surfacesTouched: ['plugin-hooks'], truncated: false },
     });
   });

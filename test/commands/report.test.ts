@@ -63,7 +63,7 @@ describe('release-watch report', () => {
     expect(gh.requests.every((r) => !r.path.includes(TOKEN) && !r.body.includes(TOKEN))).toBe(true);
   });
 
-  it('--dry-run shows what it would do and writes only report.md', async () => {
+  it('--dry-run shows what it would do, with each would-be issue body, and writes only report.md and the bodies', async () => {
     const config = await project({ dashboard: true });
     const { gh, cliEnv } = await github();
     const paths = await analyzed(config, {
@@ -83,12 +83,23 @@ describe('release-watch report', () => {
       ['would-create', '[release-watch] codex rust-v0.139.0: Scope renamed'],
     ]);
     expect(result.dashboard).toEqual({ action: 'would-create' });
+    // --json carries each would-be issue whole: title, labels, body.
+    expect(result.created[0]).toMatchObject({
+      labels: ['release-watch', 'upstream:codex', 'severity:high'],
+      body: expect.stringContaining('### What to do'),
+      bodyFile: join(paths.dir, 'issues', '01-token-endpoint-moved.md'),
+    });
 
     const human = await runCli(['report', '--dry-run'], { cwd: config.rootDir, env: cliEnv });
     expect(human.exitCode, human.stderr).toBe(0);
     expect(human.stdout).toContain('dry run: nothing written to GitHub or the state');
     expect(human.stdout).toContain('would file a new issue');
     expect(human.stdout).toContain('state: unchanged (dry run)');
+    expect(human.stdout).toContain(
+      `would-be issues (2):\n  ${join(paths.dir, 'issues', '01-token-endpoint-moved.md')}`,
+    );
+    const first = await readFile(join(paths.dir, 'issues', '01-token-endpoint-moved.md'), 'utf8');
+    expect(human.stdout).toContain(first.trimEnd());
 
     expect(writes(gh)).toEqual([]);
     expect(gh.requests.some((r) => r.method === 'GET')).toBe(true);

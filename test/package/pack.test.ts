@@ -130,6 +130,6 @@ describe('the npm package (slow: builds, packs and installs)', () => {
       consumer,
     );
     expect(demo.stdout).toMatch(/\[high\] CLI flag `--print-logs` removed from `sample-host`/);
-    expect(demo.stdout).toMatch(/\[medium\] Exported TypeScript API changed/);
+    expect(demo.stdout).toMatch(/\[medium\] `Hooks\['chat\.params'\]` signature changed/);
   }, 300_000);
 });

@@ -73,11 +73,13 @@ describe('release folders are swapped in whole, and what a crash leaves is swept
       'diff.patch',
       'diff.stat',
       'files.json',
+      'issues',
       'log.txt',
       'notes.2',
       'release.json',
       'report.md',
     ]);
+    expect((await readdir(join(release, 'issues'))).length).toBeGreaterThan(0);
     expect((await readFile(join(release, 'diff.patch'))).equals(patch)).toBe(true);
     expect(await readdir(join(cwd, '.release-watch/artifacts', UPSTREAM_ID))).toEqual(['v1.1.0']);
   }, 120_000);

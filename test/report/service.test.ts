@@ -1,4 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../../src/report/markers.js';
@@ -16,6 +17,7 @@ import {
   parseMarkdown,
   project,
   readText,
+  UPSTREAM_REPO,
   writes,
 } from './fixtures.js';
 
@@ -223,7 +225,13 @@ describe('reportRelease', () => {
     expect(body.match(/<!--/g)).toHaveLength(1);
     expect(body).not.toMatch(/(?<!\\)<details>/);
     // Our own sections survive: the agent's heading and unclosed fence stay inside its part.
-    expect(headingsOf(body)).toEqual(['What changed', 'Evidence', 'Recommendation', 'Releases covered']);
+    expect(headingsOf(body)).toEqual([
+      'What changed',
+      'Before and after',
+      'Reproduce',
+      'What to do',
+      'Releases covered',
+    ]);
     const tree = parseMarkdown(body);
     expect(tree.children.filter((n) => n.type === 'html')).toEqual([
       expect.objectContaining({
@@ -302,6 +310,93 @@ describe('reportRelease', () => {
     expect(later.dashboard?.action).toBe('would-update');
     expect(writes(gh).length).toBe(count);
     expect(await readText(config.state)).toBe(stateBefore);
+  });
+
+  it('an issue body shows the change before and after, how to reproduce it, the downstream lines, what to do', async () => {
+    const config = await project();
+    const { gh, deps } = await github();
+    const changed = finding('header-renamed', {
+      title: 'Header `OpenAI-Beta` no longer sent',
+      recommendation: 'Stop sending `OpenAI-Beta`.',
+      evidence: [
+        {
+          path: 'codex-rs/core/src/client.rs',
+          ref: 'from',
+          startLine: 7,
+          endLine: 7,
+          excerpt: '.header("OpenAI-Beta", "x")',
+        },
+        {
+          path: 'codex-rs/core/src/client.rs',
+          ref: 'to',
+          startLine: 7,
+          endLine: 8,
+          excerpt: '.header("originator", "y")',
+        },
+        {
+          path: 'lib/request.ts',
+          ref: 'downstream',
+          startLine: 41,
+          endLine: 41,
+          excerpt: "headers['OpenAI-Beta'] = beta;",
+        },
+      ],
+    });
+    await analyzed(config, { from: 'rust-v0.138.0', to: 'rust-v0.139.0', findings: [changed] });
+    await reportRelease(config, deps);
+    const { body } = gh.repo(DOWNSTREAM).issues[0]!;
+    expect(headingsOf(body)).toEqual([
+      'What changed',
+      'Before and after',
+      'Reproduce',
+      'Downstream code that depends on it',
+      'What to do',
+      'Releases covered',
+    ]);
+    const web = `${gh.url}/${UPSTREAM_REPO}`;
+    expect(body).toContain(
+      `**Before:** [\`codex-rs/core/src/client.rs#L7\`](${web}/blob/rust-v0.138.0/codex-rs/core/src/client.rs#L7) at \`rust-v0.138.0\``,
+    );
+    expect(body).toContain(
+      `**After:** [\`codex-rs/core/src/client.rs#L7-L8\`](${web}/blob/rust-v0.139.0/codex-rs/core/src/client.rs#L7-L8) at \`rust-v0.139.0\``,
+    );
+    expect(body.indexOf('**Before:**')).toBeLessThan(body.indexOf('**After:**'));
+    expect(body).toContain('```sh\ngit diff rust-v0.138.0 rust-v0.139.0 -- codex-rs/core/src/client.rs\n```');
+    // GitHub anchors a file in a compare view by the SHA-256 of its path.
+    const anchor = createHash('sha256').update('codex-rs/core/src/client.rs').digest('hex');
+    expect(body).toContain(
+      `(https://git.example.test/${UPSTREAM_REPO}/compare/rust-v0.138.0...rust-v0.139.0#diff-${anchor})`,
+    );
+    expect(body).toContain("`lib/request.ts:41`\n\n```ts\nheaders['OpenAI-Beta'] = beta;\n```");
+    expect(body).toContain('### What to do\n\nStop sending `OpenAI-Beta`.');
+  });
+
+  it('writes each would-be issue body to issues/<nn>-<id>.md, most severe first, and drops bodies of an earlier run', async () => {
+    const config = await project();
+    const { deps } = await github();
+    const paths = await analyzed(config, { from: 'rust-v0.138.0', to: 'rust-v0.139.0', findings: three() });
+    const dry = await reportRelease(config, deps, { dryRun: true });
+    const issues = join(paths.dir, 'issues');
+    expect(dry.issueFiles).toEqual([
+      join(issues, '01-token-endpoint-moved.md'),
+      join(issues, '02-header-added.md'),
+      join(issues, '03-scope-renamed.md'),
+    ]);
+    expect(dry.created.map((o) => [o.bodyFile, o.labels])).toEqual([
+      [dry.issueFiles[0], ['release-watch', 'upstream:codex', 'severity:breaking']],
+      [dry.issueFiles[1], ['release-watch', 'upstream:codex', 'severity:high']],
+      [dry.issueFiles[2], ['release-watch', 'upstream:codex', 'severity:medium']],
+    ]);
+    for (const o of dry.created) expect(await readText(o.bodyFile!)).toBe(o.body);
+    expect(dry.created[0]!.body).toContain('<!-- release-watch:finding fingerprint=');
+    // report.md lists the findings most severe first.
+    const rows = (await readText(paths.report)).split('\n').filter((l) => /^\| (?!Finding|-)/.test(l));
+    expect(rows.map((r) => r.split('|')[2]!.trim())).toEqual(['`breaking`', '`high`', '`medium`']);
+
+    await analyzed(config, { from: 'rust-v0.138.0', to: 'rust-v0.139.0', findings: [three()[1]!] });
+    const again = await reportRelease(config, deps, { dryRun: true });
+    expect(again.issueFiles).toEqual([join(issues, '01-scope-renamed.md')]);
+    expect(await readdir(issues)).toEqual(['01-scope-renamed.md']);
   });
 
   it('dry run goes on, saying so, when GitHub cannot be read or no repository is known', async () => {

@@ -2,8 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/schema.js';
+import { analyzeRelease } from '../../src/analysis/service.js';
+import { loadConfig } from '../../src/config/load.js';
 import { buildSampleUpstream, sampleUpstreamConfig } from '../../src/demo/sample.js';
-import type { RunResult } from '../../src/run/service.js';
+import { githubEnv } from '../../src/github/env.js';
+import { createRunDeps } from '../../src/run/deps.js';
+import { type RunResult, type RunStages, runAll } from '../../src/run/service.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { type GitHubStandIn, startGitHubStandIn } from '../helpers/github-server.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -55,7 +59,23 @@ describe('release-watch run', () => {
     const sample = run.upstreams.find((u) => u.id === 'sample')!;
     const broken = run.upstreams.find((u) => u.id === 'broken')!;
     expect(sample).toMatchObject({ status: 'dry-run', from: 'v1.0.0', to: 'v1.1.0', impact: 'high' });
-    expect(sample.issues!.wouldCreate).toBe(2);
+    expect(sample.issues!.wouldCreate).toBe(3);
+    // --json carries each would-be issue: its title, labels and body, and where the body was written.
+    expect(sample.planned!.map((p) => [p.issueTitle, p.labels])).toEqual([
+      [
+        '[release-watch] sample v1.1.0: CLI flag `--print-logs` removed from `sample-host`',
+        ['release-watch', 'upstream:sample', 'severity:high'],
+      ],
+      [
+        '[release-watch] sample v1.1.0: Header `OpenAI-Beta` no longer sent',
+        ['release-watch', 'upstream:sample', 'severity:high'],
+      ],
+      [
+        "[release-watch] sample v1.1.0: `Hooks['chat.params']` signature changed: `input` gains `sessionID`; `output` gains `topP`, `options`",
+        ['release-watch', 'upstream:sample', 'severity:medium'],
+      ],
+    ]);
+    for (const p of sample.planned!) expect(await readFile(p.bodyFile!, 'utf8')).toBe(p.body);
     expect(broken).toMatchObject({ status: 'failed', failedAt: 'check' });
     expect(github.requests.slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
     await expect(readFile(statePath, 'utf8')).rejects.toThrow(/ENOENT/);
@@ -71,9 +91,10 @@ describe('release-watch run', () => {
     expect(first.stdout).toMatch(/broken\s+failed \(check\)/);
     expect(first.stderr).toContain('broken:');
     const issues = github.repo('acme/plugin').issues;
-    expect(issues.map((i) => i.title).sort()).toEqual([
-      expect.stringMatching(/^\[release-watch\] sample v1\.1\.0: .*CLI flag/),
-      expect.stringMatching(/^\[release-watch\] sample v1\.1\.0: .*Exported TypeScript API/),
+    expect(issues.map((i) => i.title)).toEqual([
+      '[release-watch] sample v1.1.0: CLI flag `--print-logs` removed from `sample-host`',
+      '[release-watch] sample v1.1.0: Header `OpenAI-Beta` no longer sent',
+      "[release-watch] sample v1.1.0: `Hooks['chat.params']` signature changed: `input` gains `sessionID`; `output` gains `topP`, `options`",
     ]);
     const state = JSON.parse(await readFile(statePath, 'utf8'));
     expect(state.upstreams.sample).toMatchObject({ lastReviewed: 'v1.1.0', impact: 'high' });
@@ -88,21 +109,60 @@ describe('release-watch run', () => {
     const again = await runCli(['run', '--upstream', 'sample', '--json'], { cwd, env });
     expect(again.exitCode).toBe(0);
     expect(parseJson<RunResult>(again).upstreams[0]).toMatchObject({ id: 'sample', status: 'up-to-date' });
-    expect(github.repo('acme/plugin').issues).toHaveLength(2);
+    expect(github.repo('acme/plugin').issues).toHaveLength(3);
     expect(first.stdout + first.stderr + again.stdout + again.stderr).not.toContain(TOKEN);
   });
 });
 
+describe('runAll --include-unverified', () => {
+  it('files an unverified finding only when asked', async () => {
+    const { cwd, env } = await project();
+    const config = await loadConfig({ file: join(cwd, 'release-watch.config.json') });
+    // An agent claim whose evidence does not hold, added to what the scanners found.
+    const analyze: RunStages['analyze'] = async (...args) => {
+      const result = await analyzeRelease(...args);
+      const analysis = analysisSchema.parse(JSON.parse(await readFile(result.path, 'utf8')));
+      analysis.findings.unshift({
+        ...analysis.findings[0]!,
+        id: 'agent-claim',
+        title: 'A claim nobody could verify',
+        source: 'agent',
+        verified: false,
+      });
+      await writeFile(result.path, JSON.stringify(analysis));
+      return result;
+    };
+    const planned = async (includeUnverified: boolean) => {
+      const deps = { ...createRunDeps(config, { json: true, env: githubEnv(env) }), stages: { analyze } };
+      const run = await runAll(config, { upstreams: ['sample'], dryRun: true, includeUnverified }, deps);
+      return run.upstreams[0]!.planned!.map((p) => p.findingId);
+    };
+    expect(await planned(false)).not.toContain('agent-claim');
+    expect(await planned(true)).toContain('agent-claim');
+  });
+});
+
 describe('release-watch demo', () => {
-  it('runs offline and prints the two planted findings and the issues it would file', async () => {
+  it('runs offline and prints the planted findings most severe first, and the first would-be issue in full', async () => {
     const dir = await tempDir('rw-demo-');
     const result = await runCli(['demo', '--dir', dir], { cwd: dir });
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/\[high\] CLI flag `--print-logs` removed from `sample-host`/);
-    expect(result.stdout).toMatch(
-      /\[medium\] Exported TypeScript API changed in packages\/plugin\/src\/index\.ts/,
-    );
-    expect(result.stdout).toContain('would file a new issue');
+    const findings = result.stdout.split('\n').filter((l) => /^ {2}\[\w+\] /.test(l));
+    expect(findings).toEqual([
+      '  [high] CLI flag `--print-logs` removed from `sample-host` (src/cli.ts:6)',
+      '  [high] Header `OpenAI-Beta` no longer sent (src/provider/openai.ts:5)',
+      "  [medium] `Hooks['chat.params']` signature changed: `input` gains `sessionID`; `output` gains `topP`, `options` (packages/plugin/src/index.ts:5)",
+    ]);
+    const issues = join(dir, 'project/.release-watch/artifacts/sample/v1.1.0/issues');
+    expect(result.stdout).toContain(join(issues, '01-cli-flag-removed-sample-host-print-logs.md'));
+    expect(result.stdout).toContain(join(issues, '03-ts-exports-member-changed-hooks-chat-params.md'));
+    // The first body in full: before/after, the command that reproduces it, what to do.
+    const first = await readFile(join(issues, '01-cli-flag-removed-sample-host-print-logs.md'), 'utf8');
+    expect(result.stdout).toContain(first.trimEnd());
+    expect(first).toContain('**Before:** [`src/cli.ts#L6`]');
+    expect(first).toContain("```ts\n.option('--print-logs', 'print logs to stderr')\n```");
+    expect(first).toContain('git diff v1.0.0 v1.1.0 -- src/cli.ts');
+    expect(first).toContain('### What to do');
     expect(result.stdout).toMatch(/sample\s+dry-run\s+v1\.0\.0\s+v1\.1\.0/);
   });
 });

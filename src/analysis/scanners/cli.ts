@@ -171,7 +171,8 @@ export const cliRule: Rule<'cli'> = {
           return flattens.to.some((f) => f.scope === scope && accepts(kind, f.type, name, seen));
         };
         const scopes = new Set(sides.to.map((n) => n.scope));
-        const observations: Observation<Kind>[] = [];
+        /** Spellings of one field or variant that went together: `--sandbox` and `-s` are one removal. */
+        const together = new Map<string, { before: Seen; spellings: string[]; successor?: Seen }>();
         const seen = new Set<string>();
         for (const before of sides.from) {
           const spelled = `${before.kind}\0${before.name}`;
@@ -194,17 +195,35 @@ export const cliRule: Rule<'cli'> = {
             successor &&
             before.name === before.primary &&
             successor.name.startsWith('--') === before.name.startsWith('--');
-          const what = before.kind === 'flag' ? `flag \`${before.name}\`` : `subcommand \`${before.name}\``;
-          const program = before.program ?? before.scope;
+          const group = renamed
+            ? `${key}\0renamed`
+            : `${before.kind}\0${before.path}\0${before.scope}\0${before.ident}\0removed`;
+          const entry = together.get(group);
+          if (entry) entry.spellings.push(before.name);
+          else together.set(group, { before, spellings: [before.name], ...(renamed ? { successor } : {}) });
+        }
+        const observations: Observation<Kind>[] = [];
+        // In source order (a chained builder is walked outermost call first).
+        const removals = [...together.values()].sort(
+          (a, b) => a.before.path.localeCompare(b.before.path) || a.before.startLine - b.before.startLine,
+        );
+        for (const { before, spellings, successor } of removals) {
+          // Long spellings first: `--sandbox` (`-s`).
+          const [main, ...also] = [...spellings].sort(
+            (a, b) => Number(b.startsWith('--')) - Number(a.startsWith('--')),
+          );
+          const noun = before.kind === 'flag' ? 'flag' : 'subcommand';
+          const what = `${noun} \`${main}\`${also.length > 0 ? ` (${also.map((a) => `\`${a}\``).join(', ')})` : ''}`;
+          const program = before.program ?? (before.scope === 'js' ? before.path : before.scope);
           observations.push({
-            kind: `${before.kind}-${renamed ? 'renamed' : 'removed'}`,
+            kind: `${before.kind}-${successor ? 'renamed' : 'removed'}`,
             path: before.path,
             surface: before.surface,
-            subject: `${program} ${before.name}`,
-            title: renamed
+            subject: `${program} ${main}`,
+            title: successor
               ? `CLI ${what} of \`${program}\` renamed to \`${successor.name}\``
               : `CLI ${what} removed from \`${program}\``,
-            detail: `${what} of \`${before.scope}\` ${renamed ? `renamed to \`${successor.name}\`` : 'removed'}`,
+            detail: `${what} of \`${program}\` ${successor ? `renamed to \`${successor.name}\`` : 'removed'}`,
             evidence: [
               linesEvidence(
                 before.path,
@@ -213,7 +232,7 @@ export const cliRule: Rule<'cli'> = {
                 before.startLine,
                 Math.min(before.endLine, before.startLine + MAX_EVIDENCE_LINES - 1),
               ),
-              ...(renamed
+              ...(successor
                 ? [
                     linesEvidence(
                       successor.path,

@@ -9,7 +9,7 @@ import { capUnreached } from './reach.js';
 import { severityOf } from './severity.js';
 import { surfaceRule } from './surface.js';
 import { tsExportsRule } from './ts-exports.js';
-import type { AnyRule, ChangedFileView, Observation, ScanContext } from './types.js';
+import type { AnyRule, ChangedFileView, Explained, Observation, ScanContext } from './types.js';
 import { wireRule } from './wire.js';
 
 /** Every scanner, in the order their findings are listed. A new rule is one file plus one entry here. */
@@ -47,26 +47,15 @@ interface Scored extends Observation {
   severity: Finding['severity'];
 }
 
-function toFinding(rule: AnyRule, group: Scored[], key: { path?: string; surface: string }): Finding {
-  const kinds = [...new Set(group.map((o) => o.kind))];
-  const surface = key.surface;
-  const where = key.path ?? `${new Set(group.map((o) => o.path)).size} files`;
-  const kindText = kinds.length === 1 ? `: ${kinds[0]!.replaceAll('-', ' ')}` : '';
-  // One observation that names its subject is its own finding: the title and id come from what changed.
-  const single = group.length === 1 && key.path ? group[0] : undefined;
+/** One rule's observations of one thing (rule + kind + subject), wherever they sit, as one finding. */
+function toFinding(rule: AnyRule, group: Scored[], id: string, title: string, surface: string): Finding {
+  const paths = new Set(group.map((o) => o.path));
   return {
-    id: single?.subject
-      ? findingId(rule.id, single.kind, single.subject)
-      : findingId(
-          rule.id,
-          surface === 'other' ? '' : surface,
-          kinds.length === 1 ? kinds[0]! : '',
-          key.path ?? 'more-files',
-        ),
-    title: clip(single?.title ?? `${rule.title} in ${where}${kindText}`, 200),
+    id,
+    title: clip(title, 200),
     severity: maxSeverity(group.map((o) => o.severity)),
     surface,
-    description: describe(group.map((o) => (key.path ? o.detail : `\`${o.path}\`: ${o.detail}`))),
+    description: describe(group.map((o) => (paths.size > 1 ? `\`${o.path}\`: ${o.detail}` : o.detail))),
     recommendation: rule.recommendation,
     confidence: rule.confidence,
     source: 'scanner',
@@ -75,28 +64,51 @@ function toFinding(rule: AnyRule, group: Scored[], key: { path?: string; surface
   };
 }
 
-const bySeverityThenPath = (a: { severity: Finding['severity']; path: string }, b: typeof a) =>
-  severityRank(b.severity) - severityRank(a.severity) || a.path.localeCompare(b.path);
+const bySeverity = (a: { severity: Finding['severity'] }, b: typeof a) =>
+  severityRank(b.severity) - severityRank(a.severity);
 
-/** Groups one rule's observations: one finding per file, at most MAX_FINDINGS_PER_RULE, the rest folded. */
+/** Findings most severe first; equal ones keep their order (rule order, then the rule's own). */
+export const sortBySeverity = <T extends { severity: Finding['severity'] }>(items: readonly T[]): T[] =>
+  [...items].sort(bySeverity);
+
+const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 6);
+
+/**
+ * Groups one rule's observations into findings: one per rule + kind + subject (the thing changed,
+ * wherever it sits), most severe first, at most MAX_FINDINGS_PER_RULE; the rest are folded into one
+ * finding per surface.
+ */
 export function findingsOf(rule: AnyRule, observations: readonly Observation[]): Finding[] {
   const scored: Scored[] = observations
     .map((o) => ({ ...o, severity: severityOf(rule.id, o.kind, o.surface) }))
     .filter((o) => o.severity !== 'none');
-  const perFile = new Map<string, Scored[]>();
-  for (const o of scored) perFile.set(o.path, [...(perFile.get(o.path) ?? []), o]);
-  const files = [...perFile.entries()]
-    .map(([path, group]) => ({ path, group, severity: maxSeverity(group.map((o) => o.severity)) }))
-    .sort(bySeverityThenPath);
-  const findings = files
-    .slice(0, MAX_FINDINGS_PER_RULE)
-    .map(({ path, group }) => toFinding(rule, group, { path, surface: group[0]!.surface }));
+  const things = new Map<string, Scored[]>();
+  for (const o of scored) {
+    const key = `${o.kind}\0${o.subject}`;
+    things.set(key, [...(things.get(key) ?? []), o]);
+  }
+  const groups = [...things.entries()]
+    .map(([key, group]) => ({ key, group, severity: maxSeverity(group.map((o) => o.severity)) }))
+    .sort(bySeverity);
+  const ids = new Set<string>();
+  const findings = groups.slice(0, MAX_FINDINGS_PER_RULE).map(({ key, group }) => {
+    // The most severe sighting names the finding's surface (the thing may sit in several files).
+    const [lead] = sortBySeverity(group);
+    let id = findingId(rule.id, lead!.kind, lead!.subject);
+    // Two subjects that slug alike (`a.b` and `a-b`): the whole key keeps them apart.
+    if (ids.has(id)) id = findingId(id, shortHash(key));
+    ids.add(id);
+    return toFinding(rule, group, id, lead!.title, lead!.surface);
+  });
   const perSurface = new Map<string, Scored[]>();
-  for (const { group } of files.slice(MAX_FINDINGS_PER_RULE)) {
+  for (const { group } of groups.slice(MAX_FINDINGS_PER_RULE)) {
     const surface = group[0]!.surface;
     perSurface.set(surface, [...(perSurface.get(surface) ?? []), ...group]);
   }
-  for (const [surface, group] of perSurface) findings.push(toFinding(rule, group, { surface }));
+  for (const [surface, group] of perSurface) {
+    const title = `${group.length} more: ${rule.title}${surface === 'other' ? '' : ` in surface \`${surface}\``}`;
+    findings.push(toFinding(rule, group, findingId(rule.id, 'more', surface), title, surface));
+  }
   return findings;
 }
 
@@ -112,22 +124,27 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
       for (const { run } of runs) await run.file(file);
     },
     async finish(): Promise<Finding[]> {
+      const found: Finding[][] = [];
+      const explainedPaths = new Set<string>();
+      const finishOne = async ({ rule, run }: (typeof runs)[number], explained?: Explained) => {
+        const own = findingsOf(rule, await run.finish(explained));
+        const capped = anchors && rule.id !== 'anchor' ? await capUnreached(own, anchors, packageOf) : own;
+        for (const f of capped)
+          for (const e of f.evidence) if (e.ref !== 'downstream') explainedPaths.add(e.path);
+        found[runs.findIndex((r) => r.rule === rule)] = capped;
+      };
+      for (const r of runs) if (!r.rule.last) await finishOne(r);
+      // Rules that fold noise finish last, told which files the others' findings already explain.
+      for (const r of runs) if (r.rule.last) await finishOne(r, { has: (path) => explainedPaths.has(path) });
       const findings: Finding[] = [];
       const ids = new Set<string>();
-      for (const { rule, run } of runs) {
-        const found = findingsOf(rule, await run.finish());
-        const capped =
-          anchors && rule.id !== 'anchor' ? await capUnreached(found, anchors, packageOf) : found;
-        for (const finding of capped) {
-          let id = finding.id;
-          // Two paths that slug alike: keep ids unique.
-          if (ids.has(id))
-            id = findingId(id, createHash('sha256').update(finding.title).digest('hex').slice(0, 6));
-          ids.add(id);
-          findings.push({ ...finding, id });
-        }
+      for (const finding of found.flat()) {
+        let id = finding.id;
+        if (ids.has(id)) id = findingId(id, shortHash(finding.title));
+        ids.add(id);
+        findings.push({ ...finding, id });
       }
-      return findings;
+      return sortBySeverity(findings);
     },
   };
 }

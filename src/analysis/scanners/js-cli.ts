@@ -1,10 +1,10 @@
 import ts from 'typescript';
-import { scriptKind } from './ts-api.js';
+import { parseSource } from './ts-api.js';
 import type { CliDefinitions, CliName } from './types.js';
 
 /** Flags and subcommands declared with yargs (`.option('x', { alias })`) or commander (`.option('-x, --xyz')`). */
 export function jsCliNames(text: string, fileName: string): CliDefinitions {
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const sf = parseSource(fileName, text);
   const names: CliName[] = [];
   const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const add = (kindOf: CliName['kind'], spellings: string[], node: ts.Node) => {

@@ -1,3 +1,4 @@
+import { recentParses } from '../parse/recent.js';
 import { parseRust, type SyntaxNode } from '../parse/rust.js';
 
 /**
@@ -290,7 +291,14 @@ function readBuilders(root: SyntaxNode, source: RustSource) {
 }
 
 /** Items, string constants and clap builder calls of a Rust file. */
-export async function readRust(text: string): Promise<RustSource> {
+export function readRust(text: string): Promise<RustSource> {
+  // The cli and serde rules both read each Rust file side: parsed once for both.
+  return parsedRust('', text, () => readRustOnce(text));
+}
+
+const parsedRust = recentParses<Promise<RustSource>>();
+
+async function readRustOnce(text: string): Promise<RustSource> {
   const tree = await parseRust(text);
   try {
     const source: RustSource = { items: [], constants: new Map(), builders: [] };

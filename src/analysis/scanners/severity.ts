@@ -18,9 +18,8 @@ export const SEVERITY = {
     'file-deleted': w('high', 'none'),
     'file-renamed': w('high', 'none'),
     'file-type-changed': w('medium', 'none'),
-    'file-modified': w('low', 'none'),
-    'file-added': w('low', 'none'),
-    'file-copied': w('low', 'none'),
+    // Modified and added files, one finding per surface (surface.ts folds them).
+    'files-changed': w('low', 'none'),
   },
   'ts-exports': {
     'export-removed': w('high', 'medium'),

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { type Container, Containers, type ContainerValue } from './containers.js';
-import { scriptKind } from './ts-api.js';
+import { parseSource } from './ts-api.js';
 
 // --- TypeScript / JavaScript (compiler API) ----------------------------------------------------
 
@@ -15,7 +15,7 @@ const nameText = (name: ts.Node | undefined): string | undefined =>
 
 /** Sibling containers of a TS/JS file, read with the compiler API. */
 export function tsContainers(source: string, fileName: string): Container[] {
-  const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const sf = parseSource(fileName, source);
   const out = new Containers();
   const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const visit = (node: ts.Node, scope: string) => {

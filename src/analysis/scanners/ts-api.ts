@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { recentParses } from '../parse/recent.js';
 
 /** One piece of a module's public API: an export, or a member of an exported type/class/enum. */
 export interface ApiEntry {
@@ -12,7 +13,35 @@ export interface ApiEntry {
   implementable: boolean;
   startLine: number;
   endLine: number;
+  /** How it reads in the source (parameter names kept), worked out only when a change is described. */
+  shape(): ApiShape;
 }
+
+/** A parameter as written: its name, its type, and the member names when the type is an object literal. */
+export interface ApiParam {
+  name: string;
+  type: string;
+  /** Member name → its type, when the parameter's type is an object type literal. */
+  members?: Map<string, string>;
+}
+
+export interface ApiShape {
+  /** The signature or type as written, comments dropped and whitespace collapsed. */
+  text: string;
+  /** Set when the entry is callable (a function, a method, a property holding a function type). */
+  params?: ApiParam[];
+  returns?: string;
+}
+
+const parsed = recentParses<ts.SourceFile>();
+const extracted = new WeakMap<ts.SourceFile, Map<string, ApiEntry>>();
+const compared = new WeakMap<Map<string, ApiEntry>, { to: Map<string, ApiEntry>; changes: ApiChange[] }>();
+
+/** A TypeScript/JavaScript file parsed (syntax only); the rules that read one file share its tree. */
+export const parseSource = (fileName: string, text: string): ts.SourceFile =>
+  parsed(fileName, text, () =>
+    ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName)),
+  );
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
@@ -58,11 +87,45 @@ function anonymizeParameters<T extends ts.Node>(node: T): T {
  * types, classes and enums. Comments, formatting, member order and parameter names do not count.
  */
 export function extractApi(text: string, fileName: string): Map<string, ApiEntry> {
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  const sf = parseSource(fileName, text);
+  const known = extracted.get(sf);
+  if (known) return known;
   const api = new Map<string, ApiEntry>();
   const print = (node: ts.Node) =>
     printer.printNode(ts.EmitHint.Unspecified, anonymizeParameters(node), sf).replace(/\s+/g, ' ').trim();
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
+  const plain = (node: ts.Node) =>
+    printer.printNode(ts.EmitHint.Unspecified, node, sf).replace(/\s+/g, ' ').trim();
+  const shapeOf = (node: ts.Node, fallback: string): ApiShape => {
+    const fn = callableOf(node);
+    if (fn) {
+      const params = fn.parameters.map((p) => ({
+        name: p.name.getText(sf),
+        type: p.type ? plain(p.type) : 'any',
+        ...(p.type && ts.isTypeLiteralNode(p.type)
+          ? {
+              members: new Map(
+                p.type.members.flatMap((m) => {
+                  const name = memberName(m.name);
+                  const type = ts.isPropertySignature(m) && m.type ? plain(m.type) : plain(m);
+                  return name === undefined ? [] : [[name, type] as const];
+                }),
+              ),
+            }
+          : {}),
+      }));
+      const returns = fn.type ? plain(fn.type) : undefined;
+      const generics = fn.typeParameters ? `<${fn.typeParameters.map(plain).join(', ')}>` : '';
+      const arrow = ts.isFunctionTypeNode(fn) || ts.isArrowFunction(fn) ? ' =>' : ':';
+      const text = `${generics}(${fn.parameters.map(plain).join(', ')})${returns ? `${arrow} ${returns}` : ''}`;
+      return { text, params, ...(returns ? { returns } : {}) };
+    }
+    if ((ts.isPropertySignature(node) || ts.isPropertyDeclaration(node)) && node.type)
+      return { text: plain(node.type) };
+    if (ts.isTypeAliasDeclaration(node) && !ts.isTypeLiteralNode(node.type))
+      return { text: plain(node.type) };
+    return { text: fallback };
+  };
 
   const paramText = (p: ts.ParameterDeclaration) =>
     `${p.dotDotDotToken ? '...' : ''}${p.questionToken || p.initializer ? '?' : ''}: ${p.type ? print(p.type) : 'any'}`;
@@ -81,7 +144,16 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
       existing.endLine = Math.max(existing.endLine, endLine);
       return;
     }
-    api.set(name, { name, signature, optional: false, implementable: false, startLine, endLine, ...extra });
+    api.set(name, {
+      name,
+      signature,
+      optional: false,
+      implementable: false,
+      startLine,
+      endLine,
+      shape: () => shapeOf(node, signature),
+      ...extra,
+    });
   };
 
   const memberName = (name: ts.PropertyName | undefined): string | undefined => {
@@ -238,7 +310,22 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
     }
   }
   visit(sf.statements, '');
+  extracted.set(sf, api);
   return api;
+}
+
+/** The function (or function type) an API entry's node declares or holds, if any. */
+function callableOf(node: ts.Node): ts.SignatureDeclarationBase | undefined {
+  const unwrap = (type: ts.TypeNode | undefined): ts.TypeNode | undefined =>
+    type && ts.isParenthesizedTypeNode(type) ? unwrap(type.type) : type;
+  if (ts.isFunctionLike(node)) return node;
+  if (ts.isPropertySignature(node) || ts.isPropertyDeclaration(node) || ts.isVariableDeclaration(node)) {
+    const type = unwrap(node.type);
+    if (type && ts.isFunctionTypeNode(type)) return type;
+    const init = ts.isPropertySignature(node) ? undefined : node.initializer;
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return init;
+  }
+  return undefined;
 }
 
 export type ApiChangeKind =
@@ -268,6 +355,8 @@ function shapeOf(api: Map<string, ApiEntry>, entry: ApiEntry): string {
 
 /** How the API changed between two versions of a module. */
 export function compareApi(from: Map<string, ApiEntry>, to: Map<string, ApiEntry>): ApiChange[] {
+  const known = compared.get(from);
+  if (known?.to === to) return known.changes;
   const changes: ApiChange[] = [];
   const gone = new Set<string>();
   const renamedTo = new Set<string>();
@@ -314,5 +403,6 @@ export function compareApi(from: Map<string, ApiEntry>, to: Map<string, ApiEntry
       continue;
     if (after.implementable && !after.optional) changes.push({ kind: 'member-added-required', after });
   }
+  compared.set(from, { to, changes });
   return changes;
 }

@@ -2,10 +2,21 @@ import { type Side, splitLines } from '../../git/reader.js';
 import { isScriptExtension, surfaceOf } from '../patch/classify.js';
 import type { Evidence } from '../schema.js';
 import { linesEvidence } from './evidence.js';
-import type { ApiChange, ApiEntry } from './ts-api.js';
+import type { ApiChange, ApiEntry, ApiParam } from './ts-api.js';
 import type { Observation, Rule } from './types.js';
 
 const MAX_EVIDENCE_LINES = 40;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** How an entry is written in code: `Hooks.auth`, `Hooks['chat.params']`. */
+export function displayName(entry: Pick<ApiEntry, 'name' | 'parent'>): string {
+  if (entry.parent === undefined) return entry.name;
+  const member = entry.name.slice(entry.parent.length + 1);
+  return IDENTIFIER.test(member) || ['()', 'new()', '[index]'].includes(member)
+    ? `${entry.parent}.${member}`
+    : `${entry.parent}['${member.replaceAll("'", "\\'")}']`;
+}
 
 /** Where two signatures start to differ, with a little context on each side. */
 export function difference(before: string, after: string, width = 70): [string, string] {
@@ -17,26 +28,81 @@ export function difference(before: string, after: string, width = 70): [string, 
   return [cut(before), cut(after)];
 }
 
-function detailOf(change: ApiChange): string {
-  const name = `\`${(change.before ?? change.after)!.name}\``;
+/** Signatures in descriptions are cut only past this many characters. */
+const MAX_SIGNATURE = 1500;
+const code = (text: string) => `\`${text}\``;
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const names = (list: readonly string[]) => list.map(code).join(', ');
+
+/** What changed in a callable's parameters: new names and count, or which members each one gained or lost. */
+function paramChanges(before: ApiParam[], after: ApiParam[]): string[] {
+  const list = (params: ApiParam[]) => `(${params.map((p) => p.name).join(', ')})`;
+  if (list(before) !== list(after)) return [`${code(list(before))} → ${code(list(after))}`];
+  const parts: string[] = [];
+  before.forEach((was, i) => {
+    const now = after[i]!;
+    if (was.type === now.type) return;
+    if (!was.members || !now.members) {
+      parts.push(`${code(was.name)}: ${code(clip(was.type, 60))} → ${code(clip(now.type, 60))}`);
+      return;
+    }
+    const gained = [...now.members.keys()].filter((m) => !was.members!.has(m));
+    const lost = [...was.members.keys()].filter((m) => !now.members!.has(m));
+    const retyped = [...now.members].filter(([m, t]) => was.members!.has(m) && was.members!.get(m) !== t);
+    const members = [
+      ...(gained.length > 0 ? [`gains ${names(gained)}`] : []),
+      ...(lost.length > 0 ? [`loses ${names(lost)}`] : []),
+    ];
+    const what = [
+      ...(members.length > 0 ? [`${code(was.name)} ${members.join(', ')}`] : []),
+      ...retyped.map(([m, t]) => `${code(`${was.name}.${m}`)} is now ${code(clip(t, 40))}`),
+    ];
+    parts.push(what.join(', '));
+  });
+  return parts;
+}
+
+/** A title that names the entry and says how it changed, and the detail line with full signatures. */
+function describeChange(change: ApiChange, path: string): { title: string; detail: string } {
+  const entry = (change.before ?? change.after)!;
+  const name = code(displayName(entry));
+  const what = entry.parent === undefined ? 'Export' : 'Member';
   switch (change.kind) {
     case 'export-removed':
-      return `export ${name} removed`;
     case 'member-removed':
-      return `${name} removed`;
+      return { title: `${what} ${name} removed from \`${path}\``, detail: `${name} removed` };
     case 'export-renamed':
-    case 'member-renamed':
-      return `${name} renamed to \`${change.after!.name}\``;
+    case 'member-renamed': {
+      const next = code(displayName(change.after!));
+      return { title: `${what} ${name} renamed to ${next}`, detail: `${name} renamed to ${next}` };
+    }
     case 'member-now-required':
-      return `${name} is now required`;
+      return { title: `${name} is now required`, detail: `${name} is now required` };
     case 'member-added-required':
-      return `required member ${name} added`;
+      return {
+        title: `Required member ${name} added: implementations must provide it`,
+        detail: `required member ${name} added: \`${clip(entry.shape().text, MAX_SIGNATURE)}\``,
+      };
     default: {
-      const [before, after] = difference(change.before!.signature, change.after!.signature);
-      return `${name} changed: \`${before}\` → \`${after}\``;
+      const [before, after] = [change.before!.shape(), change.after!.shape()];
+      const detail = `${name}: ${code(clip(before.text, MAX_SIGNATURE))} → ${code(clip(after.text, MAX_SIGNATURE))}`;
+      if (before.params && after.params) {
+        const parts = paramChanges(before.params, after.params);
+        if (before.returns !== after.returns)
+          parts.push(
+            `returns ${code(clip(before.returns ?? 'void', 40))} → ${code(clip(after.returns ?? 'void', 40))}`,
+          );
+        if (parts.length > 0) return { title: `${name} signature changed: ${parts.join('; ')}`, detail };
+      }
+      const [a, b] = difference(before.text, after.text, 50);
+      return { title: `${name} changed: ${code(a)} → ${code(b)}`, detail };
     }
   }
 }
+
+/** The thing changed: the entry's name, qualified by its module where the name alone says nothing. */
+const subjectOf = (entry: ApiEntry, path: string) =>
+  /^(?:default|export=|\*)/.test(entry.name) ? `${path}#${displayName(entry)}` : displayName(entry);
 
 /** Removed, renamed or reshaped exports (and members of exported types) of TypeScript/JavaScript modules. */
 export const tsExportsRule: Rule<'ts-exports'> = {
@@ -78,7 +144,8 @@ export const tsExportsRule: Rule<'ts-exports'> = {
             kind: change.kind,
             path: meta.path,
             surface: surfaceOf(meta),
-            detail: detailOf(change),
+            subject: subjectOf((change.before ?? change.after)!, meta.path),
+            ...describeChange(change, meta.path),
             // The new shape first: that is what the downstream has to match.
             evidence: [...evidence('to', change.after), ...evidence('from', change.before)],
           });

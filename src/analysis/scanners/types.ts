@@ -41,16 +41,25 @@ export interface Observation<K extends string = string> {
    * The thing changed (finding identity): flag name and program, symbol path, header name, or the
    * file path for file rules. One finding per rule + kind + subject, whatever file it sits in.
    */
-  subject?: string;
+  subject: string;
   /** A title that names the thing (`CLI flag \`--print-logs\` removed from \`sample-host\``). */
-  title?: string;
+  title: string;
   evidence: Evidence[];
+  /** Lines added plus removed in the file (file rules: what "the largest files" are measured by). */
+  changedLines?: number;
+}
+
+/** What the other rules' findings already explain, handed to a rule that finishes after them. */
+export interface Explained {
+  /** Whether a finding of another rule has evidence in this upstream file (either side). */
+  has(path: string): boolean;
 }
 
 /** A rule's work on one analysis: sees every changed file once, in patch order, then reports. */
 export interface RuleRun<K extends string = string> {
   file(file: ChangedFileView): void | Promise<void>;
-  finish(): Observation<K>[] | Promise<Observation<K>[]>;
+  /** `explained` is given to rules marked `last`. */
+  finish(explained?: Explained): Observation<K>[] | Promise<Observation<K>[]>;
 }
 
 /**
@@ -59,8 +68,10 @@ export interface RuleRun<K extends string = string> {
  */
 export interface Rule<R extends RuleId> {
   id: R;
-  /** Title of its findings, completed with the file: "<title> in <path>". */
+  /** What its findings are about, for a folded finding ("<n> more: <title>"). */
   title: string;
+  /** Finishes after the other rules, told which files their findings explain (noise folding). */
+  last?: boolean;
   recommendation: string;
   confidence: number;
   create(context: ScanContext): RuleRun<KindOf<R>>;

@@ -78,14 +78,15 @@ describe('cli scanner', () => {
     const { findings, problems } = await scan({ 'cli/src/cli.rs': after });
     expect(problems).toEqual([]);
     expect(findings).toHaveLength(1);
+    // The long and the short spelling of one field went together: one finding, named by the flag.
     expect(findings[0]).toMatchObject({
-      id: 'cli-cli-flag-removed-cli-src-cli-rs',
+      id: 'cli-flag-removed-cli-sandbox',
+      title: 'CLI flag `--sandbox` (`-s`) removed from `Cli`',
       severity: 'high',
       surface: 'cli',
       verified: true,
     });
-    expect(findings[0]!.description).toContain('flag `--sandbox` of `Cli` removed');
-    expect(findings[0]!.description).toContain('flag `-s` of `Cli` removed');
+    expect(findings[0]!.description).toBe('- flag `--sandbox` (`-s`) of `Cli` removed');
     const start = CLI_V1.split('\n').findIndex((l) => l.includes('long = "sandbox"'));
     expect(findings[0]!.evidence[0]).toMatchObject({ ref: 'from', path: 'cli/src/cli.rs', startLine: start });
     expect(findings[0]!.evidence[0]!.excerpt).toContain('#[arg(');
@@ -96,10 +97,12 @@ describe('cli scanner', () => {
       .replace('    Login(LoginCli),\n', '')
       .replace('    /// Positional prompt.\n', '');
     const { findings } = await scan({ 'cli/src/cli.rs': after });
+    expect(findings.map((f) => [f.id, f.title])).toEqual([
+      ['cli-flag-renamed-cli-model', 'CLI flag `--model` of `Cli` renamed to `--model-name`'],
+      ['cli-subcommand-removed-command-login', 'CLI subcommand `login` removed from `Command`'],
+    ]);
     const text = findings.map((f) => f.description).join('\n');
-    expect(text).toContain('flag `--model` of `Cli` renamed to `--model-name`');
-    expect(text).toContain('subcommand `login` of `Command` removed');
-    expect(text).not.toContain('flag `-m`');
+    expect(text).not.toContain('`-m`');
   });
 
   it('follows flags moved into a flattened struct in another file', async () => {
@@ -126,11 +129,35 @@ describe('cli scanner', () => {
     const { findings } = scanned;
     expect(findings).toHaveLength(1);
     expect(findings[0]!.severity).toBe('medium');
-    expect(findings[0]!.description).toContain('flag `--verbose` of `js` removed');
+    expect(findings[0]!.description).toContain('flag `--verbose` of `bin/cli.js` removed');
     expect(findings[0]!.verified).toBe(true);
+    // A JS CLI that does not name its program is named by its file.
     expect(await observe(cliRule, scanned)).toMatchObject([
-      { subject: 'js --verbose', title: 'CLI flag `--verbose` removed from `js`' },
+      { subject: 'bin/cli.js --verbose', title: 'CLI flag `--verbose` removed from `bin/cli.js`' },
     ]);
+  });
+
+  it('two flags removed from one file are two findings; one removed in a later release is a new one', async () => {
+    const js = `program\n  .name('sample-host')\n  .option('--print-logs')\n  .option('-p, --port <n>')\n  .option('--host <h>');\n`;
+    const repo = await twoReleases(
+      createFixtureRepo,
+      { 'bin/cli.js': js },
+      {
+        'bin/cli.js': js
+          .replace("  .option('--print-logs')\n", '')
+          .replace("  .option('-p, --port <n>')\n", ''),
+      },
+    );
+    await repo.commit({ 'bin/cli.js': "program.name('sample-host');\n" }, 'v3');
+    await repo.tag('v3');
+    const surfaces = { cli: ['bin/**'] };
+    const first = await scanFixture(repo, { from: 'v1', to: 'v2', surfaces, rules: [cliRule] });
+    expect(first.findings.map((f) => [f.id, f.title])).toEqual([
+      ['cli-flag-removed-sample-host-print-logs', 'CLI flag `--print-logs` removed from `sample-host`'],
+      ['cli-flag-removed-sample-host-port', 'CLI flag `--port` (`-p`) removed from `sample-host`'],
+    ]);
+    const later = await scanFixture(repo, { from: 'v2', to: 'v3', surfaces, rules: [cliRule] });
+    expect(later.findings.map((f) => f.id)).toEqual(['cli-flag-removed-sample-host-host']);
   });
 
   it('names the program a commander CLI gives itself, and renames in the title', async () => {

@@ -190,7 +190,7 @@ describe('cli scanner on Rust that defeated the regex reader', () => {
     const after = CLI_V1.replace('    #[arg(long = "next")]\n    pub next_flag: bool,\n\n', '');
     const scanned = await scan(after);
     expect(scanned.findings).toHaveLength(1);
-    expect(scanned.findings[0]!.description).toContain('flag `--next` of `Cli` removed');
+    expect(scanned.findings[0]!.description).toContain('flag `--next` of `codex` removed');
     expect(scanned.findings[0]!.verified).toBe(true);
     expect(await observe(cliRule, scanned)).toMatchObject([
       { kind: 'flag-removed', subject: 'codex --next', title: 'CLI flag `--next` removed from `codex`' },

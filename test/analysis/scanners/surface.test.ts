@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FINDINGS_PER_RULE } from '../../../src/analysis/scanners/index.js';
 import { surfaceRule } from '../../../src/analysis/scanners/surface.js';
+import { tsExportsRule } from '../../../src/analysis/scanners/ts-exports.js';
+import type { AnyRule } from '../../../src/analysis/scanners/types.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { scanFixture } from '../../helpers/scan.js';
 
@@ -31,12 +32,20 @@ describe('surface scanner', () => {
     });
     expect(problems).toEqual([]);
     const byId = Object.fromEntries(findings.map((f) => [f.id, f]));
-    expect(Object.keys(byId).sort()).toEqual([
-      'surface-auth-file-modified-login-src-server-rs',
-      'surface-prompts-file-deleted-codex-rs-core-review-md',
-      'surface-prompts-file-renamed-codex-rs-core-prompt-md',
+    expect(findings.map((f) => [f.id, f.severity, f.title])).toEqual([
+      [
+        'surface-file-deleted-codex-rs-core-review-md',
+        'high',
+        'Surface file `codex-rs/core/review.md` deleted',
+      ],
+      [
+        'surface-file-renamed-codex-rs-core-prompt-md',
+        'high',
+        'Surface file `codex-rs/core/prompt.md` moved to `codex-rs/core/templates/prompt.md`',
+      ],
+      ['surface-files-changed-auth', 'low', 'Surface `auth`: `login/src/server.rs` changed'],
     ]);
-    expect(byId['surface-prompts-file-renamed-codex-rs-core-prompt-md']).toMatchObject({
+    expect(byId['surface-file-renamed-codex-rs-core-prompt-md']).toMatchObject({
       severity: 'high',
       verified: true,
       evidence: [
@@ -49,35 +58,68 @@ describe('surface scanner', () => {
         { path: 'codex-rs/core/templates/prompt.md', ref: 'to', startLine: 1 },
       ],
     });
-    expect(byId['surface-prompts-file-deleted-codex-rs-core-review-md']!.severity).toBe('high');
-    expect(byId['surface-auth-file-modified-login-src-server-rs']).toMatchObject({
+    expect(byId['surface-file-deleted-codex-rs-core-review-md']!.severity).toBe('high');
+    expect(byId['surface-files-changed-auth']).toMatchObject({
       severity: 'low',
       evidence: [{ ref: 'to', startLine: 1, excerpt: 'fn main() { run(); }' }],
     });
   });
 
-  it('folds many changed files into one finding per surface past the cap, keeping ids short and unique', async () => {
+  it('folds the modified and added files of a surface into one low finding: the count and the five largest', async () => {
     const repo = await createFixtureRepo();
-    const names = Array.from(
-      { length: MAX_FINDINGS_PER_RULE + 5 },
-      (_, i) => `login/${'deep/'.repeat(12)}file-${i}.rs`,
-    );
-    await repo.commit(Object.fromEntries(names.map((n) => [n, 'a\n'])));
+    const names = Array.from({ length: 12 }, (_, i) => `login/src/file-${i}.rs`);
+    // file-i changes i + 1 lines: the largest are file-11 … file-7.
+    const body = (n: number, v: string) => Array.from({ length: n }, (_, j) => `${v}${j}`).join('\n');
+    await repo.commit(Object.fromEntries(names.map((n, i) => [n, `${body(i + 1, 'a')}\n`])));
     await repo.tag('v1');
-    await repo.commit(Object.fromEntries(names.map((n) => [n, 'b\n'])));
+    await repo.commit({
+      ...Object.fromEntries(names.map((n, i) => [n, `${body(i + 1, 'b')}\n`])),
+      'login/src/new.rs': 'fn new() {}\n',
+    });
     await repo.tag('v2');
-    const { findings } = await scanFixture(repo, {
+    const { findings, problems } = await scanFixture(repo, {
       from: 'v1',
       to: 'v2',
       surfaces: SURFACES,
       rules: [surfaceRule],
     });
-    expect(findings).toHaveLength(MAX_FINDINGS_PER_RULE + 1);
-    const folded = findings.at(-1)!;
-    expect(folded.id).toBe('surface-auth-file-modified-more-files');
-    expect(folded.description).toContain('file-');
-    expect(folded.description.split('\n').filter((l) => l.startsWith('- `login')).length).toBe(5);
-    for (const f of findings) expect(f.id.length).toBeLessThanOrEqual(80);
-    expect(new Set(findings.map((f) => f.id)).size).toBe(findings.length);
+    expect(problems).toEqual([]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      id: 'surface-files-changed-auth',
+      severity: 'low',
+      title: 'Surface `auth`: 13 files changed (1 added)',
+      verified: true,
+    });
+    expect(findings[0]!.description).toBe(
+      '- 13 files changed (1 added) in `auth` that no other finding explains; the largest: ' +
+        '`login/src/file-11.rs` (+12 −12), `login/src/file-10.rs` (+11 −11), `login/src/file-9.rs` (+10 −10), ' +
+        '`login/src/file-8.rs` (+9 −9), `login/src/file-7.rs` (+8 −8), and 8 more',
+    );
+    expect(new Set(findings[0]!.evidence.map((e) => e.path))).toEqual(
+      new Set([11, 10, 9, 8, 7].map((i) => `login/src/file-${i}.rs`)),
+    );
+  });
+
+  it('leaves out of the fold the files another rule already explains', async () => {
+    const repo = await createFixtureRepo();
+    await repo.commit({
+      'login/src/api.ts': 'export function login(user: string): void {}\n',
+      'login/src/util.ts': 'const x = 1;\n',
+    });
+    await repo.tag('v1');
+    await repo.commit({
+      'login/src/api.ts': 'export function login(user: string, code: string): void {}\n',
+      'login/src/util.ts': 'const x = 2;\n',
+    });
+    await repo.tag('v2');
+    const scan = (rules: AnyRule[]) => scanFixture(repo, { from: 'v1', to: 'v2', surfaces: SURFACES, rules });
+    const alone = await scan([surfaceRule]);
+    expect(alone.findings.map((f) => f.title)).toEqual(['Surface `auth`: 2 files changed']);
+    const both = await scan([surfaceRule, tsExportsRule]);
+    expect(both.findings.map((f) => f.title)).toEqual([
+      '`login` signature changed: `(user)` → `(user, code)`',
+      'Surface `auth`: `login/src/util.ts` changed',
+    ]);
   });
 });

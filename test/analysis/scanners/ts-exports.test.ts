@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_FINDINGS_PER_RULE } from '../../../src/analysis/scanners/index.js';
 import { tsExportsRule } from '../../../src/analysis/scanners/ts-exports.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { scanFixture, twoReleases } from '../../helpers/scan.js';
@@ -48,13 +49,18 @@ describe('ts-exports scanner', () => {
     expect(findings).toHaveLength(1);
     const [finding] = findings;
     expect(finding).toMatchObject({
-      id: 'ts-exports-plugin-hooks-member-changed-packages-plugin-src-index-ts',
+      id: 'ts-exports-member-changed-hooks-chat-params',
+      title:
+        "`Hooks['chat.params']` signature changed: `input.provider` is now `ProviderInfo`; `output` gains `topP`",
       severity: 'medium',
       surface: 'plugin-hooks',
       source: 'scanner',
       verified: true,
     });
-    expect(finding!.description).toContain('`Hooks.chat.params` changed');
+    // The full signatures, parameter names kept.
+    expect(finding!.description).toBe(
+      "- `Hooks['chat.params']`: `(input: { model: Model; provider: string; }, output: { temperature: number; }) => Promise<void>` → `(input: { model: Model; provider: ProviderInfo; }, output: { temperature: number; topP: number; }) => Promise<void>`",
+    );
     const lineOf = (text: string, needle: string) =>
       text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     expect(finding!.evidence[0]).toMatchObject({
@@ -73,15 +79,22 @@ describe('ts-exports scanner', () => {
       .replace('  tool?: Record<string, ToolDefinition>;', '  tools?: Record<string, ToolDefinition>;')
       .replace(/export function plugin[\s\S]*$/, '');
     const { findings } = await scan({ 'packages/plugin/src/index.ts': after });
-    expect(findings).toHaveLength(1);
-    expect(findings[0]!.severity).toBe('high');
-    expect(findings[0]!.id).toBe('ts-exports-plugin-hooks-packages-plugin-src-index-ts');
-    const details = findings[0]!.description;
-    expect(details).toContain('`Hooks.auth` is now required');
-    expect(details).toContain('`Hooks.event` removed');
-    expect(details).toContain('`Hooks.tool` renamed to `Hooks.tools`');
-    expect(details).toContain('export `plugin` removed');
-    expect(findings[0]!.verified).toBe(true);
+    // One finding per changed thing, each named in its id and title.
+    expect(findings.map((f) => [f.id, f.severity, f.title])).toEqual([
+      [
+        'ts-exports-export-removed-plugin',
+        'high',
+        'Export `plugin` removed from `packages/plugin/src/index.ts`',
+      ],
+      ['ts-exports-member-now-required-hooks-auth', 'high', '`Hooks.auth` is now required'],
+      [
+        'ts-exports-member-removed-hooks-event',
+        'high',
+        'Member `Hooks.event` removed from `packages/plugin/src/index.ts`',
+      ],
+      ['ts-exports-member-renamed-hooks-tool', 'high', 'Member `Hooks.tool` renamed to `Hooks.tools`'],
+    ]);
+    for (const f of findings) expect(f.verified).toBe(true);
   });
 
   it('ignores reordered members and exports, comments, formatting and parameter names', async () => {
@@ -127,11 +140,37 @@ export interface Hooks {
       },
       before,
     );
-    expect(findings).toHaveLength(1);
-    expect(findings[0]!.severity).toBe('medium');
-    expect(findings[0]!.surface).toBe('other');
-    expect(findings[0]!.description).toContain('`a` changed');
-    expect(findings[0]!.description).toContain('export `c` removed');
-    expect(findings[0]!.description).toContain('export `* from "./other"` removed');
+    expect(findings.map((f) => [f.id, f.severity, f.surface, f.title])).toEqual([
+      ['ts-exports-export-removed-c', 'medium', 'other', 'Export `c` removed from `src/api.ts`'],
+      [
+        'ts-exports-export-removed-src-api-ts-from-other',
+        'medium',
+        'other',
+        'Export `* from "./other"` removed from `src/api.ts`',
+      ],
+      ['ts-exports-export-changed-a', 'low', 'other', '`a` signature changed: `x`: `number` → `string`'],
+    ]);
+    expect(findings[2]!.description).toBe('- `a`: `(x: number)` → `(x: string)`');
+  });
+
+  it('past the per-rule cap, the rest fold into one finding per surface; ids stay short and unique', async () => {
+    const count = MAX_FINDINGS_PER_RULE + 5;
+    const long = 'x'.repeat(90);
+    const before = Array.from({ length: count }, (_, i) => `export const ${long}${i} = 1;`).join('\n');
+    const { findings } = await scan(
+      { 'packages/plugin/src/index.ts': 'export {};\n' },
+      {
+        'packages/plugin/src/index.ts': `${before}\n`,
+      },
+    );
+    expect(findings).toHaveLength(MAX_FINDINGS_PER_RULE + 1);
+    const folded = findings.at(-1)!;
+    expect(folded).toMatchObject({
+      id: 'ts-exports-more-plugin-hooks',
+      title: '5 more: Exported TypeScript API changed in surface `plugin-hooks`',
+    });
+    expect(folded.description.split('\n')).toHaveLength(5);
+    for (const f of findings) expect(f.id.length).toBeLessThanOrEqual(80);
+    expect(new Set(findings.map((f) => f.id)).size).toBe(findings.length);
   });
 });

@@ -76,9 +76,18 @@ describe('wire scanner', () => {
       .replace('"CODEX_HOME"', '"CODEX_DIR"')
       .replace('"instructions": text', '"input": text');
     const { findings } = await scan({ 'core/src/client.rs': after });
-    expect(findings).toHaveLength(1);
-    expect(findings[0]!.severity).toBe('breaking');
-    const text = findings[0]!.description;
+    // One finding per value, most severe first, each named in its title.
+    expect(findings.map((f) => [f.id, f.severity, f.title])).toEqual([
+      [
+        'wire-oauth-changed-app-emoameez73f0ckxaxp7hrann',
+        'breaking',
+        'OAuth value `app_EMoamEEZ73f0CkXaXp7hrann` changed to `app_NEWclient0000000000`',
+      ],
+      ['wire-header-removed-originator', 'high', 'Header `originator` no longer sent'],
+      ['wire-json-field-changed-instructions', 'medium', 'JSON field `instructions` changed to `input`'],
+      ['wire-env-changed-codex-home', 'medium', 'Environment variable `CODEX_HOME` changed to `CODEX_DIR`'],
+    ]);
+    const text = findings.map((f) => f.description).join('\n');
     expect(text).toContain('header `originator` removed');
     expect(text).toContain('OAuth value `app_EMoamEEZ73f0CkXaXp7hrann` → `app_NEWclient0000000000`');
     expect(text).toContain('environment variable `CODEX_HOME` → `CODEX_DIR`');
