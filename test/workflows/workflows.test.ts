@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -55,14 +56,21 @@ async function workflows(): Promise<{ name: string; text: string }[]> {
     own.map(async (f) => ({ name: `.github/workflows/${f}`, text: await readFile(join(dir, f), 'utf8') })),
   );
   // Rendered once for the whole file (describe.each needs them before any test runs).
-  const plain = await mkdtemp(join(tmpdir(), 'rw-init-'));
-  const node = await mkdtemp(join(tmpdir(), 'rw-init-'));
-  afterAll(() => Promise.all([plain, node].map((d) => rm(d, { recursive: true, force: true }))));
-  await writeFile(join(node, 'package.json'), '{"name":"plugin"}');
-  await writeFile(join(node, 'package-lock.json'), '{}');
+  const [plain, node, pnpm, yarn] = await Promise.all(
+    [1, 2, 3, 4].map(() => mkdtemp(join(tmpdir(), 'rw-init-'))),
+  );
+  afterAll(() => Promise.all([plain, node, pnpm, yarn].map((d) => rm(d!, { recursive: true, force: true }))));
+  await writeFile(join(node!, 'package.json'), '{"name":"plugin"}');
+  await writeFile(join(node!, 'package-lock.json'), '{}');
+  await writeFile(join(pnpm!, 'package.json'), '{"name":"plugin","packageManager":"pnpm@10.20.0"}');
+  await writeFile(join(pnpm!, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+  await writeFile(join(yarn!, 'package.json'), '{"name":"plugin"}');
+  await writeFile(join(yarn!, 'yarn.lock'), '');
   for (const [label, project, model] of [
-    ['init (no package.json)', plain, 'opencode/big-pickle'],
-    ['init (package-lock.json)', node, 'anthropic/claude-sonnet-4-5'],
+    ['init (no package.json)', plain!, 'opencode/big-pickle'],
+    ['init (package-lock.json)', node!, 'anthropic/claude-sonnet-4-5'],
+    ['init (pnpm-lock.yaml)', pnpm!, 'opencode/big-pickle'],
+    ['init (yarn.lock)', yarn!, 'opencode/big-pickle'],
   ] as const) {
     await initProject({ dir: project, upstreams: ['codex=openai/codex:rust-v*'], model, env: {} });
     found.push({
@@ -84,6 +92,8 @@ describe('every workflow', () => {
       '.github/workflows/release-watch.yml',
       'init (no package.json)',
       'init (package-lock.json)',
+      'init (pnpm-lock.yaml)',
+      'init (yarn.lock)',
     ]);
   });
 
@@ -146,7 +156,9 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
   });
 
   it('fans out one analyze job per upstream from the check job’s matrix', () => {
-    expect(step(check, 'Check for new releases').run).toContain('release-watch check --github-output');
+    expect(step(check, 'Check for new releases').run).toMatch(
+      /release-watch(@[\d.]+)? check --github-output/,
+    );
     expect(check.outputs).toEqual({
       'has-updates': expr('steps.check.outputs.has-updates'),
       matrix: expr('steps.check.outputs.matrix'),
@@ -195,7 +207,7 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
       String(upload.with!.name).split(EXPR_START)[0],
     );
     expect(report.needs).toEqual(['check', 'analyze']);
-    expect(step(report, 'Report').run).toContain(`release-watch "\${args[@]}"`);
+    expect(step(report, 'Report').run).toMatch(/release-watch(@[\d.]+)? "\$\{args\[@\]\}"/);
   });
 
   it('commits the state as github-actions[bot], only when it changed', () => {
@@ -209,6 +221,45 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
       "git config user.email '41898283+github-actions[bot]@users.noreply.github.com'",
     );
     expect(commit.run).toContain('git add -- "$STATE_FILE"');
+  });
+});
+
+describe('what the rendered workflows install and run', () => {
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+  const commands = (name: string) => {
+    const { jobs } = parsed.find((w) => w.name === name)!.workflow;
+    const steps = Object.values(jobs).flatMap((j) => j.steps);
+    return {
+      install: [...new Set(steps.filter((s) => s.name === 'Install release-watch').map((s) => s.run))],
+      node: [
+        ...new Set(
+          steps.flatMap((s) => (s.uses?.startsWith('actions/setup-node') ? [s.with!['node-version']] : [])),
+        ),
+      ],
+      diff: steps.find((s) => s.name === 'Diff')!.run!.split(' diff ')[0],
+    };
+  };
+
+  it.each([
+    [
+      'init (no package.json)',
+      `npx --yes release-watch@${version} --version`,
+      `npx --yes release-watch@${version}`,
+    ],
+    ['init (package-lock.json)', 'npm ci', 'npx --no-install release-watch'],
+    [
+      'init (pnpm-lock.yaml)',
+      'corepack enable && pnpm install --frozen-lockfile',
+      'npx --no-install release-watch',
+    ],
+    [
+      'init (yarn.lock)',
+      'corepack enable && yarn install --frozen-lockfile',
+      'npx --no-install release-watch',
+    ],
+    ['.github/workflows/release-watch.yml', 'npm ci && npm run build', 'npx --no-install release-watch'],
+  ])('%s installs with `%s` and runs `%s`, on Node 24', (name, install, run) => {
+    expect(commands(name)).toEqual({ install: [install], node: [24], diff: run });
   });
 });
 
