@@ -1,36 +1,23 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAgentReady, describePath } from '../../src/analysis/agent/preflight.js';
 import { AGENT_FILE } from '../helpers/agent-fixture.js';
 import { runCli } from '../helpers/cli.js';
-import { createFixtureRepo } from '../helpers/git-fixture.js';
-import { type GitHttpServer, startGitHttpServer } from '../helpers/git-http-server.js';
+import { servedUpstream } from '../helpers/served-upstream.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // An agent that cannot start fails the command once, before anything is fetched or diffed.
 
-let root: string;
-let server: GitHttpServer;
+let served: Awaited<ReturnType<typeof servedUpstream>>;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'rw-preflight-'));
-  await mkdir(join(root, 'widget.git'));
-  const upstream = await createFixtureRepo({ dir: join(root, 'widget.git') });
-  await upstream.commit({ 'a.txt': '1' });
-  await upstream.tag('v1.0.0');
-  await upstream.commit({ 'a.txt': '2' });
-  await upstream.tag('v1.1.0');
-  server = await startGitHttpServer(root);
+  served = await servedUpstream();
 });
-afterAll(async () => {
-  await server?.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => served?.close());
 
 async function project(agent: Record<string, unknown>, withAgentFile: boolean): Promise<string> {
   const cwd = await tempDir('rw-preflight-project-');
-  const upstream = { repo: 'acme/widget', tags: 'v*', source: 'git-tags', url: `${server.url}/widget.git` };
+  const upstream = served.config;
   await writeFile(
     join(cwd, 'release-watch.config.json'),
     JSON.stringify({ agent, upstreams: { one: upstream, two: upstream, three: upstream } }),
@@ -45,22 +32,22 @@ async function project(agent: Record<string, unknown>, withAgentFile: boolean): 
 describe('agent preflight', () => {
   it('run: a missing agent file is one error, before any upstream is fetched', async () => {
     const cwd = await project({ kind: 'opencode', model: 'opencode/big-pickle' }, false);
-    const before = server.requests.length;
+    const before = served.server.requests.length;
     const result = await runCli(['run', '--dry-run'], { cwd });
     expect(result.exitCode).toBe(2);
     expect(result.stderr.match(/AGENT_DEFINITION_MISSING/g)).toHaveLength(1);
-    expect(server.requests.length).toBe(before);
+    expect(served.server.requests.length).toBe(before);
     await expect(readdir(join(cwd, '.release-watch'))).rejects.toThrow('ENOENT');
   });
 
   it('analyze: no model configured is refused before the diff it would run', async () => {
     const cwd = await project({ kind: 'opencode' }, true);
-    const before = server.requests.length;
+    const before = served.server.requests.length;
     const result = await runCli(['analyze', '--upstream', 'one'], { cwd });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('AGENT_MODEL_MISSING');
     expect(result.stderr).toContain('agent.model');
-    expect(server.requests.length).toBe(before);
+    expect(served.server.requests.length).toBe(before);
   });
 
   it('--agent none needs none of it', async () => {

@@ -90,6 +90,7 @@ describe('every workflow', () => {
     expect(all.map((w) => w.name)).toEqual([
       '.github/workflows/ci.yml',
       '.github/workflows/release-watch.yml',
+      '.github/workflows/release.yml',
       'init (no package.json)',
       'init (package-lock.json)',
       'init (pnpm-lock.yaml)',
@@ -284,5 +285,67 @@ describe('.github/workflows/release-watch.yml', () => {
     const result = await execa('node', ['scripts/workflow.mjs', '--check'], { cwd: ROOT, reject: false });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
+  });
+});
+
+describe('release.yml', () => {
+  const release = parsed.find((w) => w.name.endsWith('/release.yml'))!.workflow;
+  const { test, publish } = release.jobs as Record<'test' | 'publish', Job>;
+  const runs = (job: Job) => job.steps.map((s) => s.run).filter(Boolean);
+
+  it('runs on a v* tag only, tests on Node 22 and 24, then publishes with provenance', () => {
+    expect(release.on).toEqual({ push: { tags: ['v*'] } });
+    expect(test.strategy!.matrix).toEqual({ node: [22, 24] });
+    expect(runs(test)).toEqual(['npm ci --no-audit --no-fund', 'npm test']);
+    expect(publish.needs).toBe('test');
+    expect(publish.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
+    expect(runs(publish)).toContain('npm publish --provenance --access public');
+    // Trusted publishing (OIDC): no npm token, and no registry written into the workflow.
+    expect(JSON.stringify(publish)).not.toMatch(/NPM_TOKEN|NODE_AUTH_TOKEN|registry-url/);
+  });
+
+  it('refuses a tag that is not package.json’s version, and releases with the changelog section', async () => {
+    const check = publish.steps.find((s) => s.name === 'Check the tag names this version')!;
+    const bash = (run: string, env: Record<string, string>) =>
+      execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, ...env },
+        extendEnv: false,
+        reject: false,
+      });
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+    expect((await bash(check.run!, { TAG: `v${version}` })).exitCode).toBe(0);
+    const wrong = await bash(check.run!, { TAG: 'v9.9.9' });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout).toContain(`does not name package.json's version ${version}`);
+    const notes = await execa('node', ['scripts/release-notes.mjs', version], { cwd: ROOT });
+    expect(notes.stdout).toMatch(/\S/);
+    expect(notes.stdout).not.toContain(`## ${version}`);
+    const create = publish.steps.find((s) => s.name === 'Create the GitHub release')!;
+    expect(create.run).toContain('gh release create "$TAG" --verify-tag');
+    expect(create.env).toEqual({ GH_TOKEN: expr('github.token'), TAG: expr('github.ref_name') });
+  });
+});
+
+describe('changesets', () => {
+  it('keeps CHANGELOG.md: a config for a public package and at least one pending changeset', async () => {
+    const config = JSON.parse(await readFile(join(ROOT, '.changeset/config.json'), 'utf8'));
+    expect(config).toMatchObject({
+      changelog: '@changesets/cli/changelog',
+      access: 'public',
+      baseBranch: 'main',
+    });
+    const pending = (await readdir(join(ROOT, '.changeset'))).filter(
+      (f) => f.endsWith('.md') && f !== 'README.md',
+    );
+    expect(pending.length).toBeGreaterThan(0);
+    for (const file of pending) {
+      expect(await readFile(join(ROOT, '.changeset', file), 'utf8')).toMatch(
+        /^---\n"release-watch": (patch|minor|major)\n---\n/,
+      );
+    }
+    expect(await readFile(join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(
+      /^# release-watch\n\n## \d+\.\d+\.\d+\n/,
+    );
   });
 });
