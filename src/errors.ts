@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'CONFIG_MODULE_MISSING',
   'CONFIG_NOT_FOUND',
   'CONFIG_THREW',
+  'DEMO_DIR_NOT_EMPTY',
   'DEMO_FAILED',
   'DOWNSTREAM_NOT_A_REPOSITORY',
   'DISK_FULL',
@@ -506,6 +507,13 @@ export const Errors = {
       exitCode: ExitCode.external,
       details: { upstream, tag, rawDir },
       cause,
+    }),
+  demoDirNotEmpty: (dir: string, entries: readonly string[]) =>
+    new ReleaseWatchError({
+      code: 'DEMO_DIR_NOT_EMPTY',
+      message: `${dir} is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''}) and holds no earlier demo; the demo builds its files only in an empty folder or over its own earlier run.`,
+      suggestion: 'Pass a new or empty folder to --dir, or leave --dir out for a temp folder.',
+      exitCode: ExitCode.usage,
     }),
   demoFailed: (dir: string) =>
     new ReleaseWatchError({

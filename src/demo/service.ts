@@ -1,10 +1,11 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analysisSchema, type Finding } from '../analysis/schema.js';
 import { artifactPaths } from '../artifacts/paths.js';
 import type { ProgressStream } from '../cli/progress.js';
 import { loadConfig } from '../config/load.js';
+import { Errors } from '../errors.js';
 import { githubEnv } from '../github/env.js';
 import { createRunDeps } from '../run/deps.js';
 import { type RunResult, renderRun, runAll } from '../run/service.js';
@@ -28,6 +29,7 @@ export async function runDemo(
   options: { dir?: string; json?: boolean; stream?: ProgressStream } = {},
 ): Promise<DemoResult> {
   const dir = options.dir ? resolve(options.dir) : await mkdtemp(join(tmpdir(), 'release-watch-demo-'));
+  await claimDemoDir(dir);
   const upstreamDir = await buildSampleUpstream(join(dir, 'upstream'));
   const configFile = join(dir, 'project', 'release-watch.config.json');
   await writeJsonAtomically(configFile, {
@@ -52,6 +54,25 @@ export async function runDemo(
     : undefined;
   const report = sample.report ? await readFile(sample.report, 'utf8') : '';
   return { dir, config: configFile, run, findings: analysis?.findings ?? [], report };
+}
+
+/** Marks a folder as the demo's own: a re-run replaces what it built there. */
+const MARKER = '.release-watch-demo';
+const BUILT = ['upstream', 'project'];
+
+/** An empty (or new) folder, or one an earlier demo built: its upstream/ and project/ are rebuilt. */
+async function claimDemoDir(dir: string): Promise<void> {
+  const entries: string[] = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  if (entries.length > 0 && !entries.includes(MARKER)) throw Errors.demoDirNotEmpty(dir, entries.sort());
+  await Promise.all(BUILT.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, MARKER),
+    'Built by `release-watch demo`; running it again here rebuilds upstream/ and project/.\n',
+  );
 }
 
 /** What `demo` prints: the run table, the findings (with where each one's first evidence is), report.md. */
