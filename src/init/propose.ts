@@ -59,11 +59,15 @@ const RAW_HOSTS = /^(raw\.githubusercontent\.com|github\.com|www\.github\.com)$/
  * extends). Each gets the tag pattern its tags follow and surfaces for the files the project names.
  */
 export async function proposeUpstreams(options: ProposeOptions): Promise<ProposedUpstream[]> {
+  const pkg = await readJson(join(options.dir, 'package.json'));
+  // The project itself, named by the options or by its own package.json, is never its own upstream.
+  const selves = new Set(
+    [options.downstream, githubOf(pkg)?.repo].filter(Boolean).map((r) => r!.toLowerCase()),
+  );
   const found = new Map<string, { reasons: ProposalReason[]; surfaces: Map<string, Set<string>> }>();
   type Entry = typeof found extends Map<string, infer E> ? E : never;
-  const self = options.downstream?.toLowerCase();
   const note = (repo: string, reason: ProposalReason, surface?: [string, string]) => {
-    if (!repoSchema.safeParse(repo).success || repo.toLowerCase() === self) return;
+    if (!repoSchema.safeParse(repo).success || selves.has(repo.toLowerCase())) return;
     const key = [...found.keys()].find((k) => k.toLowerCase() === repo.toLowerCase()) ?? repo;
     const entry: Entry = found.get(key) ?? { reasons: [], surfaces: new Map() };
     found.set(key, entry);
@@ -80,8 +84,11 @@ export async function proposeUpstreams(options: ProposeOptions): Promise<Propose
     if (isReleaseWatchError(error) && error.code === 'DOWNSTREAM_NOT_A_REPOSITORY') return [];
     throw error;
   });
+  // Code names what it uses; docs and notes link to many repositories it only mentions.
+  const inCode = (use: { path: string }) => SCRIPT.test(use.path) && !TOOLING_PATH.test(use.path);
   for (const anchor of anchors) {
-    const where = anchor.uses[0]?.path ?? '';
+    const where = anchor.uses.find(inCode)?.path;
+    if (!where) continue;
     if (anchor.kind === 'upstream-path' && anchor.repo) {
       note(anchor.repo, { kind: 'url', where }, ['files', anchor.value]);
     } else if (anchor.kind === 'url') {
@@ -100,7 +107,7 @@ export async function proposeUpstreams(options: ProposeOptions): Promise<Propose
       )
       .map((a) => packageName(a.value)),
   );
-  const pkg = await readJson(join(options.dir, 'package.json'));
+
   const peers = Object.keys(objectAt(pkg, 'peerDependencies'));
   const declared = new Set([
     ...peers,
@@ -187,7 +194,13 @@ async function dependencyMetadata(options: ProposeOptions, name: string): Promis
   if (installed) return installed;
   if (!options.npm) return undefined;
   try {
-    return await (await options.npm()).document(name);
+    const document = (await (await options.npm()).document(name)) as {
+      'dist-tags'?: { latest?: string };
+      versions?: Record<string, unknown>;
+    };
+    // The document names the repository at the top; some registries only in each version's manifest.
+    const latest = document?.versions?.[document['dist-tags']?.latest ?? ''];
+    return githubOf(document) || !latest ? document : latest;
   } catch {
     return undefined;
   }

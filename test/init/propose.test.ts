@@ -63,9 +63,15 @@ async function plugin(): Promise<string> {
   const repo = await createFixtureRepo({ dir: await tempDir('rw-plugin-') });
   await repo.commit({
     '.gitignore': 'node_modules/\n',
+    // Docs link to repositories the code does not use: not upstreams.
+    'README.md':
+      '[act](https://github.com/nektos/act) runs CI locally; prompts: https://raw.githubusercontent.com/other/prompts/main/a.md\n',
+    'docs/ci.yml': 'url: https://github.com/nektos/act\n',
     'package.json': JSON.stringify({
       name: '@openhax/codex',
       type: 'module',
+      // The project itself: never proposed (also without GITHUB_REPOSITORY or an origin remote).
+      repository: { type: 'git', url: 'git+https://github.com/open-hax/codex.git' },
       peerDependencies: { '@opencode-ai/plugin': '^0.13.7' },
       dependencies: { hono: '^4.10.4', '@acme/sdk': '^1.0.0' },
       devDependencies: { '@opencode-ai/plugin': '^0.13.7', vitest: '^3.2.4', 'left-pad': '^1.3.0' },
@@ -102,7 +108,6 @@ async function plugin(): Promise<string> {
 
 const env = () => ({
   GITHUB_SERVER_URL: server.url,
-  GITHUB_REPOSITORY: 'open-hax/codex',
   npm_config_registry: registry.url,
   HOME: root,
 });
