@@ -164,7 +164,10 @@ describe('action.yml step against the built CLI', () => {
 
   it('passes upstream, tag, dry-run and config as the command takes them', async () => {
     const { run, calls } = await setup();
-    expect((await run({ COMMAND: 'diff', UPSTREAM: 'widget', TAG: 'v1.1.0' })).exitCode).toBe(0);
+    // An upstream the config does not have: refused at once, with the arguments it was given.
+    const diff = await run({ COMMAND: 'diff', UPSTREAM: 'nope', TAG: 'v1.1.0' });
+    expect(diff.exitCode).toBe(2);
+    expect(diff.stderr).toContain('nope');
     const report = await run({ COMMAND: 'report', UPSTREAM: 'widget', TAG: 'v1.1.0', DRY_RUN: 'true' });
     const state = await run({
       COMMAND: 'state show',
@@ -174,7 +177,7 @@ describe('action.yml step against the built CLI', () => {
     expect(state.exitCode, state.stderr).toBe(0);
     expect(state.stdout).toContain('widget');
     expect(await calls()).toEqual([
-      `--yes release-watch@${VERSION} diff --upstream widget --to v1.1.0`,
+      `--yes release-watch@${VERSION} diff --upstream nope --to v1.1.0`,
       `--yes release-watch@${VERSION} report --upstream widget --tag v1.1.0 --dry-run`,
       `--yes release-watch@${VERSION} state show widget --config release-watch.config.json`,
     ]);
