@@ -10,7 +10,7 @@ const config = await loadConfig({ cwd: root });
 // This repository runs its own build instead of installing a published release-watch.
 const rendered = renderWorkflow(
   await readWorkflowTemplate(),
-  workflowValues(config, 'npm ci && npm run build'),
+  workflowValues(config, { install: 'npm ci && npm run build', run: 'npx --no-install release-watch' }),
 );
 if (process.argv.includes('--check')) {
   if (readFileSync(target, 'utf8') !== rendered) {

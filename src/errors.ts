@@ -24,6 +24,7 @@ export const ExitCode = { failure: 1, usage: 2, external: 3 } as const;
 export const ERROR_CODES = [
   'AGENT_DEFINITION_MISSING',
   'AGENT_FAILED',
+  'AGENT_MODEL_MISSING',
   'AGENT_NOT_INSTALLED',
   'AGENT_NOT_LOADED',
   'AGENT_OUTPUT_INVALID',
@@ -37,6 +38,7 @@ export const ERROR_CODES = [
   'CONFIG_MODULE_MISSING',
   'CONFIG_NOT_FOUND',
   'CONFIG_THREW',
+  'DEMO_DIR_NOT_EMPTY',
   'DEMO_FAILED',
   'DOWNSTREAM_NOT_A_REPOSITORY',
   'DISK_FULL',
@@ -506,6 +508,13 @@ export const Errors = {
       details: { upstream, tag, rawDir },
       cause,
     }),
+  demoDirNotEmpty: (dir: string, entries: readonly string[]) =>
+    new ReleaseWatchError({
+      code: 'DEMO_DIR_NOT_EMPTY',
+      message: `${dir} is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''}) and holds no earlier demo; the demo builds its files only in an empty folder or over its own earlier run.`,
+      suggestion: 'Pass a new or empty folder to --dir, or leave --dir out for a temp folder.',
+      exitCode: ExitCode.usage,
+    }),
   demoFailed: (dir: string) =>
     new ReleaseWatchError({
       code: 'DEMO_FAILED',
@@ -513,10 +522,10 @@ export const Errors = {
       suggestion: 'Check that git is installed and on PATH, then run `npm run demo` again.',
       exitCode: ExitCode.failure,
     }),
-  agentNotInstalled: (pathSearched: string) =>
+  agentNotInstalled: (searched: string) =>
     new ReleaseWatchError({
       code: 'AGENT_NOT_INSTALLED',
-      message: `The opencode program was not found on PATH (${pathSearched || 'empty'}) nor in an installed npm package opencode-ai.`,
+      message: `The opencode program was not found (${searched || 'PATH is empty'}), nor in an installed npm package opencode-ai.`,
       suggestion:
         'Install OpenCode (`npm i -D opencode-ai` in this project, or see https://opencode.ai), or pass --agent none to run the scanners alone.',
       exitCode: ExitCode.usage,
@@ -546,12 +555,20 @@ export const Errors = {
       exitCode: ExitCode.external,
       details: { agent, timeoutMs, rawDir },
     }),
+  agentModelMissing: (agent: string) =>
+    new ReleaseWatchError({
+      code: 'AGENT_MODEL_MISSING',
+      message: `No model is configured for the OpenCode agent "${agent}".`,
+      suggestion:
+        "Set agent.model in the config (e.g. 'opencode/big-pickle'; `release-watch init --model` writes it), pass --model, or --agent none for the scanners alone.",
+      exitCode: ExitCode.usage,
+    }),
   agentRunFailed: (agent: string, reason: string, rawDir: string) =>
     new ReleaseWatchError({
       code: 'AGENT_RUN_FAILED',
       message: `The OpenCode agent "${agent}" failed: ${reason}. Raw output: ${rawDir}.`,
       suggestion:
-        'Check the model and its provider credentials (`opencode auth list`, `opencode models`), and the stderr log in the raw output folder.',
+        'Check the model and its provider credentials (`opencode auth list`, `opencode models`), and the file named above.',
       exitCode: ExitCode.external,
       details: { agent, reason, rawDir },
     }),

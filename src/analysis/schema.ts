@@ -60,6 +60,8 @@ export const analysisSchema = z.strictObject({
     durationMs: z.number().nonnegative(),
     tokens: z.number().nonnegative(),
     cost: z.number().nonnegative(),
+    /** What release-watch dropped or filled in the agent's answer (an extra key, a missing excerpt). */
+    adjustments: z.array(z.string()).optional(),
   }),
 });
 

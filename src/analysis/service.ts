@@ -21,6 +21,7 @@ import { type GitRunner, runGit, validateTagName } from '../git/run.js';
 import { writeFileAtomically } from '../util/fs.js';
 import { assertSafeTag } from '../util/safe-tag.js';
 import { formatZodIssues } from '../util/zod.js';
+import { type AgentPreflightInput, agentPreflightInput } from './agent/preflight.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
 import type { Anchor, UpstreamAnchors } from './anchors/types.js';
 import { downstreamReader } from './downstream-files.js';
@@ -47,6 +48,8 @@ export interface AnalyzeDeps {
   prepareWorktree: WorktreeStage;
   /** Runs the agent (kind opencode). */
   agentRunner: AgentRunner;
+  /** Fails fast when the agent cannot start (no opencode, no agent file, no model); called before diffing. */
+  agentPreflight?: (input: AgentPreflightInput) => Promise<unknown>;
   /** Reads upstream files at from/to; default: the upstream cache `<cache>/<id>.git`. */
   reader?: RepoReader;
   /**
@@ -131,6 +134,9 @@ export async function analyzeRelease(
   if (options.tag) await validateTagName(options.tag, git);
   if (options.from) await validateTagName(options.from, git);
 
+  if ((options.agent ?? config.agent.kind) === 'opencode') {
+    await deps.agentPreflight?.(agentPreflightInput(config, options.model));
+  }
   const candidate = options.tag ?? (await newestAnalyzableTag(config, id));
   const producer = (tag?: string) => `diff --upstream ${id}${tag ? ` --to ${tag}` : ''}`;
   const present = candidate ? artifactPaths(config.artifacts, id, candidate) : undefined;
@@ -236,11 +242,9 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
     const stagedContext = join(rawDir, 'context.md');
     await writeFileAtomically(stagedContext, contextText);
     const result = await runAgent(deps, id, tag, rawDir, {
+      ...agentPreflightInput(config, options.model),
       worktree: await deps.prepareWorktree({ config, upstream: id, tag, commit: release.to.commit }),
       contextFile: stagedContext,
-      configDir: join(config.rootDir, '.opencode'),
-      agentName: config.agent.name,
-      model: options.model ?? config.agent.model,
       variant: config.agent.variant,
       timeoutMs: config.agent.timeout,
       rawDir,
@@ -263,7 +267,9 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
       durationMs: result.durationMs,
       tokens: result.tokens,
       cost: result.cost,
+      ...(result.adjustments?.length ? { adjustments: result.adjustments } : {}),
     };
+    for (const adjustment of result.adjustments ?? []) deps.onNote?.(`${id}: agent answer: ${adjustment}`);
   }
 
   // Impact is proven, not claimed: only verified findings count (the agent's own verdict is noted).

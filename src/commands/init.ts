@@ -9,9 +9,10 @@ import { initProject } from '../init/service.js';
 export default class Init extends BaseCommand<typeof Init> {
   static summary = 'Scaffold the config, agent file, workflow and state file in a downstream repository.';
   static description =
-    'Asks for what the flags leave out when run in a terminal; with --yes, or when stdin is not a terminal, it never asks and fails if no upstream is given. Existing files are never overwritten without --force.';
+    'Without --upstream it proposes the upstreams the project names: GitHub repositories in its tracked code (raw/blob URLs, github.com links) and of the packages it imports or peers on, each with the tag pattern its tags follow and surfaces for the files it uses. In a terminal it asks about each; with --yes, or when stdin is not a terminal, it takes them (and fails if there are none). Adds .release-watch/ to .gitignore. Existing files are never overwritten without --force.';
   static examples = [
     '<%= config.bin %> init',
+    '<%= config.bin %> init --yes',
     "<%= config.bin %> init --yes --upstream 'codex=openai/codex:rust-v*' --upstream 'opencode=sst/opencode:v[0-9]*'",
     '<%= config.bin %> init --dir ../my-plugin --downstream me/my-plugin --model anthropic/claude-sonnet-4-5 --yes --json',
   ];

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type GitRunner, runGit } from '../git/run.js';
 
@@ -111,9 +111,11 @@ export async function buildSampleUpstream(dir: string, git: GitRunner = runGit):
     for (const [path, content] of Object.entries(release.files)) {
       const file = join(dir, path);
       await mkdir(dirname(file), { recursive: true });
-      if (content !== null) await writeFile(file, content);
+      if (content === null) await rm(file, { force: true });
+      else await writeFile(file, content);
     }
-    await git(['add', '-A'], { cwd: dir });
+    // Only the files this release wrote or removed: nothing else in the folder is ever committed.
+    await git(['add', '-A', '--', ...Object.keys(release.files)], { cwd: dir });
     await git([...IDENTITY, 'commit', '-q', '-m', release.message], { cwd: dir });
     await git([...IDENTITY, 'tag', '-a', '-m', release.message, release.tag], { cwd: dir });
   }

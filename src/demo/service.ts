@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sortBySeverity } from '../analysis/scanners/index.js';
@@ -6,6 +6,7 @@ import { analysisSchema, type Finding } from '../analysis/schema.js';
 import { artifactPaths } from '../artifacts/paths.js';
 import type { ProgressStream } from '../cli/progress.js';
 import { loadConfig } from '../config/load.js';
+import { Errors } from '../errors.js';
 import { githubEnv } from '../github/env.js';
 import { wouldBeIssues } from '../report/summary.js';
 import { createRunDeps } from '../run/deps.js';
@@ -30,6 +31,7 @@ export async function runDemo(
   options: { dir?: string; json?: boolean; stream?: ProgressStream } = {},
 ): Promise<DemoResult> {
   const dir = options.dir ? resolve(options.dir) : await mkdtemp(join(tmpdir(), 'release-watch-demo-'));
+  await claimDemoDir(dir);
   const upstreamDir = await buildSampleUpstream(join(dir, 'upstream'));
   const configFile = join(dir, 'project', 'release-watch.config.json');
   await writeJsonAtomically(configFile, {
@@ -54,6 +56,25 @@ export async function runDemo(
     : undefined;
   const report = sample.report ? await readFile(sample.report, 'utf8') : '';
   return { dir, config: configFile, run, findings: analysis?.findings ?? [], report };
+}
+
+/** Marks a folder as the demo's own: a re-run replaces what it built there. */
+const MARKER = '.release-watch-demo';
+const BUILT = ['upstream', 'project'];
+
+/** An empty (or new) folder, or one an earlier demo built: its upstream/ and project/ are rebuilt. */
+async function claimDemoDir(dir: string): Promise<void> {
+  const entries: string[] = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  if (entries.length > 0 && !entries.includes(MARKER)) throw Errors.demoDirNotEmpty(dir, entries.sort());
+  await Promise.all(BUILT.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, MARKER),
+    'Built by `release-watch demo`; running it again here rebuilds upstream/ and project/.\n',
+  );
 }
 
 /** What `demo` prints: the run table, the findings most severe first (where each one's evidence starts), and the would-be issues with the first body in full. */

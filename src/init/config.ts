@@ -6,6 +6,8 @@ export interface InitUpstream {
   id: string;
   repo: string;
   tags: string;
+  /** Named globs of the upstream that the project uses (proposed from the files and packages it names). */
+  surfaces?: Record<string, string[]>;
 }
 
 export interface InitAnswers {
@@ -54,7 +56,12 @@ export function configObject(answers: InitAnswers) {
       minSeverity: 'medium' as const,
     },
     agent: { kind: 'opencode' as const, model: answers.model },
-    upstreams: Object.fromEntries(answers.upstreams.map((u) => [u.id, { repo: u.repo, tags: u.tags }])),
+    upstreams: Object.fromEntries(
+      answers.upstreams.map((u) => [
+        u.id,
+        { repo: u.repo, tags: u.tags, ...(u.surfaces ? { surfaces: u.surfaces } : {}) },
+      ]),
+    ),
   };
 }
 
@@ -90,11 +97,23 @@ export function renderConfig(answers: InitAnswers, options: { typed: boolean }):
       `    ${key(upstream.id)}: {`,
       `      repo: ${quote(upstream.repo)},`,
       `      tags: ${quote(upstream.tags)},`,
-      '      // Name the parts of the upstream this repository depends on, so they are read first, e.g.',
-      "      // surfaces: { auth: ['src/auth/**'], api: ['src/client.ts'] },",
-      "      // focus: 'What in this upstream matters to us, in words.',",
-      '    },',
     );
+    if (upstream.surfaces) {
+      lines.push(
+        '      // The parts of the upstream this repository uses (found in its source): they are read first.',
+        '      surfaces: {',
+        ...Object.entries(upstream.surfaces).map(
+          ([name, globs]) => `        ${key(name)}: [${globs.map(quote).join(', ')}],`,
+        ),
+        '      },',
+      );
+    } else {
+      lines.push(
+        '      // Name the parts of the upstream this repository depends on, so they are read first, e.g.',
+        "      // surfaces: { auth: ['src/auth/**'], api: ['src/client.ts'] },",
+      );
+    }
+    lines.push("      // focus: 'What in this upstream matters to us, in words.',", '    },');
   }
   lines.push('  },', options.typed ? '});' : '};', '');
   return lines.join('\n');

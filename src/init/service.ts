@@ -5,6 +5,7 @@ import { configSchema, repoSchema } from '../config/schema.js';
 import { Errors, isReleaseWatchError } from '../errors.js';
 import { type GitRunner, runGit } from '../git/run.js';
 import { githubEnv } from '../github/env.js';
+import type { NpmRegistry } from '../sources/types.js';
 import { readState, type State, writeState } from '../state/store.js';
 import { readTextIfExists, writeFileAtomically } from '../util/fs.js';
 import { packageFile, packageVersion } from '../util/package.js';
@@ -15,8 +16,10 @@ import {
   parseUpstreamSpec,
   renderConfig,
 } from './config.js';
+import { type ProposedUpstream, proposeUpstreams } from './propose.js';
 import {
   DEFAULT_MODEL,
+  lockfileInstall,
   modelKeyFor,
   readWorkflowTemplate,
   renderWorkflow,
@@ -51,6 +54,8 @@ export interface InitOptions {
   prompter?: InitPrompter;
   env?: NodeJS.ProcessEnv;
   git?: GitRunner;
+  /** The registry asked for a dependency's repository when node_modules does not have it. */
+  npm?: () => Promise<NpmRegistry>;
 }
 
 export interface InitFile {
@@ -70,6 +75,8 @@ export interface InitResult {
   dir: string;
   files: InitFile[];
   upstreams: InitUpstream[];
+  /** What the project named, when no --upstream was given: each with where it was found. */
+  proposed: ProposedUpstream[];
   downstream?: string;
   model: string;
   secrets: InitSecret[];
@@ -126,8 +133,12 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
   const agentSource = packageFile('.opencode', 'agent', `${agentName}.md`);
   const agentText = await readTextIfExists(agentSource);
   if (agentText === undefined) throw Errors.packageFileMissing(agentSource);
-  const workflow = renderWorkflow(await readWorkflowTemplate(), workflowValues(config, project.install));
+  const workflow = renderWorkflow(await readWorkflowTemplate(), workflowValues(config, project.runner));
+  // An unreadable state refuses before anything is written: its tags are never replaced.
   const state = await initialState(stateFile, answers.upstreams);
+  const artifactsTop = relative(dir, config.artifacts).split(sep)[0]!;
+  const gitignore = join(dir, '.gitignore');
+  const ignoreText = await readTextIfExists(gitignore);
 
   await writeFileAtomically(configFile.file, renderConfig(answers, { typed: project.hasPackageJson }));
   await writeFileAtomically(agentFile.file, agentText);
@@ -141,6 +152,18 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
       action: !p.exists ? 'created' : p === stateFile ? 'updated' : 'overwritten',
     }),
   );
+  if (!ignores(ignoreText ?? '', artifactsTop)) {
+    const separator = ignoreText && !ignoreText.endsWith('\n') ? '\n' : '';
+    await writeFileAtomically(
+      gitignore,
+      `${ignoreText ?? ''}${separator}# release-watch: local artifacts and the upstream cache\n${artifactsTop}/\n`,
+    );
+    files.push({
+      path: '.gitignore',
+      file: gitignore,
+      action: ignoreText === undefined ? 'created' : 'updated',
+    });
+  }
   const modelKey = modelKeyFor(answers.model);
   const secrets: InitSecret[] = [
     { name: modelKey, required: true, purpose: `API key of the model provider for ${answers.model}` },
@@ -154,10 +177,11 @@ export async function initProject(options: InitOptions): Promise<InitResult> {
     dir,
     files,
     upstreams: answers.upstreams,
+    proposed: answers.proposed,
     ...(answers.downstream ? { downstream: answers.downstream } : {}),
     model: answers.model,
     secrets,
-    nextSteps: nextSteps(answers, project, modelKey, relative(dir, config.artifacts).split(sep)[0]!),
+    nextSteps: nextSteps(answers, project, modelKey),
   };
 }
 
@@ -177,8 +201,13 @@ async function refuseOtherConfigs(dir: string): Promise<void> {
   }
 }
 
-async function gatherAnswers(dir: string, options: InitOptions): Promise<InitAnswers> {
+async function gatherAnswers(
+  dir: string,
+  options: InitOptions,
+): Promise<InitAnswers & { proposed: ProposedUpstream[] }> {
   const { prompter } = options;
+  const env = options.env ?? process.env;
+  const git = options.git ?? runGit;
   const upstreams: InitUpstream[] = [];
   const add = (spec: string) => {
     const upstream = parseUpstreamSpec(spec);
@@ -188,33 +217,64 @@ async function gatherAnswers(dir: string, options: InitOptions): Promise<InitAns
     upstreams.push(upstream);
   };
   for (const spec of options.upstreams ?? []) add(spec);
-  if (upstreams.length === 0) {
-    if (!prompter)
-      throw Errors.initInputMissing('at least one upstream to watch', '--upstream ID=OWNER/NAME:TAG-PATTERN');
-    for (;;) {
-      const answer = await prompter.ask({
-        message:
-          upstreams.length === 0
-            ? 'Upstream to watch, as ID=OWNER/NAME:TAG-PATTERN (e.g. codex=openai/codex:rust-v*)'
-            : 'Another upstream (leave empty when done)',
-        validate: (text) => {
-          if (!text.trim()) return upstreams.length > 0 || 'at least one upstream is needed';
-          try {
-            const id = parseUpstreamSpec(text).id;
-            return upstreams.some((u) => u.id === id) ? `the ID "${id}" is already used` : true;
-          } catch (error) {
-            return (error as Error).message;
-          }
-        },
-      });
-      if (!answer.trim()) break;
-      add(answer);
-    }
-  }
 
   let downstream = options.downstream;
+  const detected = downstream === undefined ? await detectDownstream(dir, env, git) : undefined;
+  let proposed: ProposedUpstream[] = [];
+  if (upstreams.length === 0) {
+    proposed = await proposeUpstreams({
+      dir,
+      downstream: downstream ?? detected,
+      serverUrl: githubEnv(env).serverUrl,
+      git,
+      // npm's client is loaded only when a dependency is not installed.
+      npm:
+        options.npm ??
+        (() => import('../sources/npm-registry.js').then((m) => m.createNpmRegistry({ cwd: dir, env }))),
+    });
+    for (const proposal of proposed) {
+      const take =
+        !prompter ||
+        /^y/i.test(
+          (
+            await prompter.ask({
+              message: `Watch ${proposal.repo} (tags ${proposal.tags}; named by ${describeReasons(proposal)})? [Y/n]`,
+              default: 'y',
+              validate: (text) => /^(y|yes|n|no)?$/i.test(text.trim()) || 'answer y or n',
+            })
+          ).trim() || 'y',
+        );
+      if (take) upstreams.push(withoutReasons(proposal));
+    }
+  }
+  if (upstreams.length === 0 && !prompter) {
+    throw Errors.initInputMissing(
+      'at least one upstream to watch (the project names none: no GitHub URL in its tracked source, no dependency it imports whose package names a GitHub repository)',
+      '--upstream ID=OWNER/NAME:TAG-PATTERN',
+    );
+  }
+  // Without --upstream flags a terminal may add upstreams the project does not name.
+  while (prompter && (options.upstreams ?? []).length === 0) {
+    const answer = await prompter.ask({
+      message:
+        upstreams.length === 0
+          ? 'Upstream to watch, as ID=OWNER/NAME:TAG-PATTERN (e.g. codex=openai/codex:rust-v*)'
+          : 'Another upstream (leave empty when done)',
+      validate: (text) => {
+        if (!text.trim()) return upstreams.length > 0 || 'at least one upstream is needed';
+        try {
+          const id = parseUpstreamSpec(text).id;
+          return upstreams.some((u) => u.id === id) ? `the ID "${id}" is already used` : true;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    });
+    if (!answer.trim()) break;
+    add(answer);
+  }
+
   if (downstream === undefined) {
-    const detected = await detectDownstream(dir, options.env ?? process.env, options.git ?? runGit);
     downstream = prompter
       ? await prompter.ask({
           message: 'Repository to file issues in, as OWNER/NAME (empty: the repository the workflow runs in)',
@@ -236,7 +296,20 @@ async function gatherAnswers(dir: string, options: InitOptions): Promise<InitAns
             /^[^/\s]+\/\S+$/.test(text.trim()) || 'expected PROVIDER/MODEL, like opencode/big-pickle',
         })
       : DEFAULT_MODEL);
-  return { upstreams, downstream: downstream?.trim() || undefined, model: model.trim() };
+  return { upstreams, downstream: downstream?.trim() || undefined, model: model.trim(), proposed };
+}
+
+function withoutReasons({
+  reasons: _reasons,
+  tagsFrom: _tagsFrom,
+  ...upstream
+}: ProposedUpstream): InitUpstream {
+  return upstream;
+}
+
+/** `lib/prompts/codex.ts, package @opencode-ai/plugin` */
+export function describeReasons(proposal: ProposedUpstream): string {
+  return proposal.reasons.map((r) => (r.kind === 'url' ? r.where : `package ${r.where}`)).join(', ');
 }
 
 /** GITHUB_REPOSITORY in Actions, else the `origin` remote when it points at the GitHub server. */
@@ -268,9 +341,8 @@ export function repoFromRemote(url: string, serverUrl: string): string | undefin
 interface ProjectFacts {
   hasPackageJson: boolean;
   dependsOnReleaseWatch: boolean;
-  /** How the workflow installs release-watch. */
-  install: string;
-  ignoresArtifacts: (topFolder: string) => boolean;
+  /** How the workflow installs and starts release-watch. */
+  runner: { install: string; run: string };
 }
 
 async function readPackageJson(file: string): Promise<Record<string, unknown> | undefined> {
@@ -282,43 +354,45 @@ async function readPackageJson(file: string): Promise<Record<string, unknown> | 
   }
 }
 
+const LOCKFILES = ['pnpm-lock.yaml', 'yarn.lock', 'package-lock.json', 'npm-shrinkwrap.json'];
+
 async function inspectProject(dir: string): Promise<ProjectFacts> {
   const pkg = await readPackageJson(join(dir, 'package.json'));
   const deps = { ...(pkg?.dependencies as object), ...(pkg?.devDependencies as object) };
-  const gitignore = (await readTextIfExists(join(dir, '.gitignore'))) ?? '';
+  const version = packageVersion();
+  const install = pkg
+    ? lockfileInstall(pkg, new Set(LOCKFILES.filter((name) => existsSync(join(dir, name)))))
+    : undefined;
   return {
     hasPackageJson: pkg !== undefined,
     dependsOnReleaseWatch: 'release-watch' in deps,
-    // With a lockfile release-watch is (to be) one of its devDependencies; otherwise install this version.
-    install: existsSync(join(dir, 'package-lock.json'))
-      ? 'npm ci'
-      : `npm install --no-save --no-audit --no-fund release-watch@${packageVersion()}`,
-    ignoresArtifacts: (top) =>
-      gitignore.split(/\r?\n/).some((line) => line.trim().replace(/^\//, '').replace(/\/$/, '') === top),
+    runner: !pkg
+      ? // Not a Node project: the published release of this very version, fetched once by npx.
+        { install: `npx --yes release-watch@${version} --version`, run: `npx --yes release-watch@${version}` }
+      : install
+        ? // From the lockfile, with the project's own package manager: release-watch is (to be) a devDependency.
+          { install, run: 'npx --no-install release-watch' }
+        : {
+            install: `npm install --no-save --no-audit --no-fund release-watch@${version}`,
+            run: 'npx --no-install release-watch',
+          },
   };
 }
 
-/** Every configured upstream starts unreviewed; with --force, tags already recorded are kept. */
-async function initialState(stateFile: PlannedFile, upstreams: InitUpstream[]): Promise<State> {
-  let state: State = { version: 1, upstreams: {} };
-  if (stateFile.exists) {
-    try {
-      state = await readState(stateFile.file);
-    } catch {
-      // Unreadable and --force given: start over.
-    }
-  }
-  const entries = { ...state.upstreams };
-  for (const { id } of upstreams) entries[id] ??= { lastReviewed: null };
-  return { version: 1, upstreams: entries };
+/** Whether .gitignore already ignores the top folder (`name`, `/name`, `name/`, `/name/`). */
+function ignores(gitignore: string, top: string): boolean {
+  return gitignore.split(/\r?\n/).some((line) => line.trim().replace(/^\//, '').replace(/\/$/, '') === top);
 }
 
-function nextSteps(
-  answers: InitAnswers,
-  project: ProjectFacts,
-  modelKey: string,
-  artifactsTop: string,
-): string[] {
+/** Every configured upstream starts unreviewed; with --force, every entry already recorded is kept. */
+async function initialState(stateFile: PlannedFile, upstreams: InitUpstream[]): Promise<State> {
+  const state: State = stateFile.exists ? await readState(stateFile.file) : { version: 1, upstreams: {} };
+  const entries = { ...state.upstreams };
+  for (const { id } of upstreams) entries[id] ??= { lastReviewed: null };
+  return { ...state, upstreams: entries };
+}
+
+function nextSteps(answers: InitAnswers, project: ProjectFacts, modelKey: string): string[] {
   const steps: string[] = [];
   if (project.hasPackageJson && !project.dependsOnReleaseWatch) {
     steps.push(
@@ -331,9 +405,6 @@ function nextSteps(
     `If the default branch is protected, add the secret ${PUSH_TOKEN_SECRET}: a fine-grained token with "Contents: read and write" on this repository; the report job uses it only to push the state file.`,
     `Name what this repository depends on in each upstream: \`surfaces\` (and \`focus\`) in ${CONFIG_FILE}.`,
   );
-  if (!project.ignoresArtifacts(artifactsTop)) {
-    steps.push(`Add ${artifactsTop}/ to .gitignore: local artifacts and the upstream cache go there.`);
-  }
   steps.push(
     'Try it locally with `npx release-watch check`, commit the new files, then run the workflow by hand (Actions → release-watch → Run workflow, with dry-run) before its daily schedule.',
   );

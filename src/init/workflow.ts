@@ -8,8 +8,10 @@ import { packageFile } from '../util/package.js';
 export const WORKFLOW_TEMPLATE = packageFile('templates', 'release-watch.yml');
 
 export interface WorkflowValues {
-  /** Shell command that makes `npx --no-install release-watch` work in a fresh checkout. */
+  /** Shell command that makes `run` work in a fresh checkout. */
   install: string;
+  /** The command that starts release-watch: `npx --no-install release-watch`, or `npx --yes release-watch@<version>`. */
+  run: string;
   /** Environment variable (and secret) holding the model provider's key, e.g. OPENCODE_API_KEY. */
   modelKey: string;
   /** Repository-relative paths of the state file, the artifacts folder and the upstream cache. */
@@ -20,6 +22,7 @@ export interface WorkflowValues {
 
 const PLACEHOLDERS: Record<string, keyof WorkflowValues> = {
   __INSTALL__: 'install',
+  __RUN__: 'run',
   __MODEL_KEY__: 'modelKey',
   __STATE__: 'state',
   __ARTIFACTS__: 'artifacts',
@@ -40,7 +43,11 @@ export function renderWorkflow(template: string, values: WorkflowValues): string
   return template.replace(/__[A-Z_]+?__/g, (token) => {
     const key = PLACEHOLDERS[token];
     if (!key) throw new Error(`unknown placeholder ${token} in the workflow template`);
-    return key === 'modelKey' ? values.modelKey : yamlScalar(values[key]);
+    if (key === 'modelKey') return values.modelKey;
+    // Also used inside block scalars, where quotes would be part of the command.
+    if (key === 'run' && !PLAIN_SCALAR.test(values.run))
+      throw new Error(`not a plain command: ${values.run}`);
+    return yamlScalar(values[key]);
   });
 }
 
@@ -73,13 +80,48 @@ export function modelKeyFor(model: string | undefined): string {
 }
 
 /** Workflow values from a config: its paths relative to the repository root (the config's folder). */
-export function workflowValues(config: ResolvedConfig, install: string): WorkflowValues {
+export function workflowValues(
+  config: ResolvedConfig,
+  runner: Pick<WorkflowValues, 'install' | 'run'>,
+): WorkflowValues {
   const rel = (path: string) => relative(config.rootDir, path).split(sep).join('/');
   return {
-    install,
+    ...runner,
     modelKey: modelKeyFor(config.agent.model),
     state: rel(config.state),
     artifacts: rel(config.artifacts),
     cache: rel(config.cache),
   };
+}
+
+/** How a Node project installs its dependencies from its lockfile, with the package manager it uses. */
+export function lockfileInstall(
+  pkg: { packageManager?: unknown } | undefined,
+  files: ReadonlySet<string>,
+): string | undefined {
+  const declared = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
+  const manager =
+    declared ??
+    (files.has('pnpm-lock.yaml')
+      ? 'pnpm'
+      : files.has('yarn.lock')
+        ? 'yarn'
+        : files.has('package-lock.json') || files.has('npm-shrinkwrap.json')
+          ? 'npm'
+          : undefined);
+  const version = typeof pkg?.packageManager === 'string' ? pkg.packageManager.split('@')[1] : undefined;
+  switch (manager) {
+    // corepack (shipped with Node) provides the version packageManager names, or its default.
+    case 'pnpm':
+      return files.has('pnpm-lock.yaml') ? 'corepack enable && pnpm install --frozen-lockfile' : undefined;
+    case 'yarn':
+      if (!files.has('yarn.lock')) return undefined;
+      return version && !version.startsWith('1.')
+        ? 'corepack enable && yarn install --immutable'
+        : 'corepack enable && yarn install --frozen-lockfile';
+    case 'npm':
+      return files.has('package-lock.json') || files.has('npm-shrinkwrap.json') ? 'npm ci' : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -35,7 +35,12 @@ export function createRunDeps(config: ResolvedConfig, options: RunDepsOptions = 
 /** The real stages analyze calls: the diff stage (src/diff/), worktrees (src/git/), the OpenCode runner. */
 export function createAnalyzeDeps(
   sources: SourceDeps,
-): Pick<AnalyzeDeps, 'runDiffStage' | 'prepareWorktree' | 'agentRunner' | 'git' | 'onNote' | 'anchors'> {
+): Pick<
+  AnalyzeDeps,
+  'runDiffStage' | 'prepareWorktree' | 'agentRunner' | 'agentPreflight' | 'git' | 'onNote' | 'anchors'
+> {
+  // Once per command: every upstream's analyze asks, the first answer (or error) stands.
+  let preflight: Promise<unknown> | undefined;
   return {
     git: sources.git,
     onNote: sources.onNote,
@@ -61,5 +66,9 @@ export function createAnalyzeDeps(
       return ensureWorktree(cache, { tag, commit });
     },
     agentRunner: async (input) => (await import('../analysis/agent/opencode.js')).openCodeRunner(input),
+    agentPreflight: (input) =>
+      (preflight ??= import('../analysis/agent/preflight.js').then(({ checkAgentReady }) =>
+        checkAgentReady(input),
+      )),
   };
 }

@@ -1,3 +1,4 @@
+import { agentPreflightInput } from '../analysis/agent/preflight.js';
 import type { AnalyzeDeps } from '../analysis/service.js';
 import type { Progress } from '../cli/progress.js';
 import type { ResolvedConfig } from '../config/load.js';
@@ -86,6 +87,10 @@ async function runLocked(config: ResolvedConfig, options: RunOptions, deps: RunD
     report: deps.stages?.report ?? (await import('../report/service.js')).reportRelease,
   };
   const { progress } = deps;
+  // An agent that cannot start fails the run once, before anything is fetched.
+  if ((options.agent ?? config.agent.kind) === 'opencode') {
+    await deps.analyze.agentPreflight?.(agentPreflightInput(config, options.model));
+  }
   const checks = await progress.step('check: newest releases', () =>
     checkUpstreams(config, deps.sources, { upstreams: options.upstreams }),
   );

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import Config from '@npmcli/config';
-import { definitions, flatten, shorthands } from '@npmcli/config/lib/definitions/index.js';
+// CommonJS whose exports Node cannot list for a named import: read them off the default export.
+import npmDefinitions from '@npmcli/config/lib/definitions/index.js';
 import registryFetch from 'npm-registry-fetch';
 import type { NpmRegistry } from './types.js';
 
@@ -21,6 +22,7 @@ export interface NpmRegistryOptions {
  */
 export async function createNpmRegistry(options: NpmRegistryOptions): Promise<NpmRegistry> {
   const env = { ...options.env };
+  const { definitions, flatten, shorthands } = npmDefinitions;
   const config = new Config({
     definitions,
     shorthands,
@@ -36,16 +38,18 @@ export async function createNpmRegistry(options: NpmRegistryOptions): Promise<Np
   });
   await config.load();
   const flat = config.flat;
+  const fetchDocument = (name: string, accept: string) =>
+    registryFetch.json(`/${name.replace('/', '%2f')}`, {
+      ...flat,
+      spec: name,
+      // Revalidate the cached copy (a 304 when unchanged) instead of trusting it for max-age.
+      preferOnline: true,
+      headers: { accept },
+    });
   return {
     registryFor: (name) => withoutCredentials(registryFetch.pickRegistry(name, flat)),
-    packument: (name) =>
-      registryFetch.json(`/${name.replace('/', '%2f')}`, {
-        ...flat,
-        spec: name,
-        // Revalidate the cached copy (a 304 when unchanged) instead of trusting it for max-age.
-        preferOnline: true,
-        headers: { accept: CORGI },
-      }),
+    packument: (name) => fetchDocument(name, CORGI),
+    document: (name) => fetchDocument(name, 'application/json'),
   };
 }
 

@@ -20,6 +20,8 @@ export interface NpmRegistry {
   registryFor(name: string): string;
   /** The package document (abbreviated metadata is enough). */
   packument(name: string): Promise<unknown>;
+  /** The full package document (with `repository`, `homepage`, `bugs`). */
+  document(name: string): Promise<unknown>;
 }
 
 /** What a release source needs; constructed once in the command (see deps.ts) and injected. */

@@ -21,9 +21,8 @@ declare module '@npmcli/config' {
 }
 
 declare module '@npmcli/config/lib/definitions/index.js' {
-  export const definitions: unknown;
-  export const shorthands: unknown;
-  export const flatten: unknown;
+  const npmDefinitions: { definitions: unknown; shorthands: unknown; flatten: unknown };
+  export default npmDefinitions;
 }
 
 declare module 'npm-registry-fetch' {

@@ -12,6 +12,10 @@ export interface FakePackage {
   distTags?: Record<string, string>;
   /** Version → publish time; omitted from abbreviated documents like the real registry does. */
   time?: Record<string, string>;
+  /** Top-level metadata of full documents (left out of abbreviated ones, like the real registry does). */
+  repository?: string | { type?: string; url: string; directory?: string };
+  homepage?: string;
+  bugs?: string | { url: string };
 }
 
 export interface NpmRequest {
@@ -48,7 +52,9 @@ export async function startNpmRegistry(options: { token?: string } = {}): Promis
       versions: Object.fromEntries(
         pkg.versions.map((v) => [v, { name, version: v, dist: { tarball: `/${name}/-/${v}.tgz` } }]),
       ),
-      ...(abbreviated ? { modified: '2026-01-01T00:00:00.000Z' } : { time: pkg.time ?? {} }),
+      ...(abbreviated
+        ? { modified: '2026-01-01T00:00:00.000Z' }
+        : { time: pkg.time ?? {}, repository: pkg.repository, homepage: pkg.homepage, bugs: pkg.bugs }),
     };
     const body = JSON.stringify(document);
     const etag = `"${createHash('sha1').update(body).digest('hex')}"`;

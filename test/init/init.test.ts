@@ -13,7 +13,12 @@ import {
   type Question,
   repoFromRemote,
 } from '../../src/init/service.js';
-import { modelKeyFor, readWorkflowTemplate, renderWorkflow } from '../../src/init/workflow.js';
+import {
+  lockfileInstall,
+  modelKeyFor,
+  readWorkflowTemplate,
+  renderWorkflow,
+} from '../../src/init/workflow.js';
 import { readState } from '../../src/state/store.js';
 import { packageVersion } from '../../src/util/package.js';
 import { parseJson, runCli } from '../helpers/cli.js';
@@ -122,8 +127,10 @@ describe('initProject', () => {
       downstream: 'open-hax/codex',
       model: 'anthropic/claude-sonnet-4-5',
     });
-    expect(result.files.map((f) => [f.path, f.action])).toEqual(ALL.map((p) => [p, 'created']));
-    expect(await listFiles(dir)).toEqual([...ALL].sort());
+    expect(result.files.map((f) => [f.path, f.action])).toEqual(
+      [...ALL, '.gitignore'].map((p) => [p, 'created']),
+    );
+    expect(await listFiles(dir)).toEqual([...ALL, '.gitignore'].sort());
 
     // The config as written is the config that was validated.
     const loaded = await loadConfig({ cwd: dir });
@@ -144,7 +151,8 @@ describe('initProject', () => {
     const workflow = await readFile(join(dir, WORKFLOW), 'utf8');
     expect(workflow).toBe(
       renderWorkflow(await readWorkflowTemplate(), {
-        install: `npm install --no-save --no-audit --no-fund release-watch@${packageVersion()}`,
+        install: `npx --yes release-watch@${packageVersion()} --version`,
+        run: `npx --yes release-watch@${packageVersion()}`,
         modelKey: 'ANTHROPIC_API_KEY',
         state: STATE,
         artifacts: '.release-watch/artifacts',
@@ -152,14 +160,31 @@ describe('initProject', () => {
       }),
     );
     expect(workflow).toContain(`ANTHROPIC_API_KEY: ${expr('secrets.ANTHROPIC_API_KEY')}`);
-    expect(workflow).toMatch(/run: npm install --no-save --no-audit --no-fund release-watch@\d+\.\d+\.\d+\n/);
+    // Not a Node project: the published release of this version, through npx, on Node 24.
+    expect(workflow).toContain(`run: npx --yes release-watch@${packageVersion()} diff `);
+    expect(workflow).not.toContain('--no-install');
+    expect(workflow.match(/node-version: (\d+)/g)).toEqual(Array(3).fill('node-version: 24'));
     expect(workflow).not.toMatch(/__[A-Z_]+__/);
 
     expect(result.secrets.map((s) => [s.name, s.required])).toEqual([
       ['ANTHROPIC_API_KEY', true],
       ['RELEASE_WATCH_PUSH_TOKEN', false],
     ]);
-    expect(result.nextSteps.join('\n')).toContain('.release-watch/ to .gitignore');
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe(
+      '# release-watch: local artifacts and the upstream cache\n.release-watch/\n',
+    );
+  });
+
+  it('adds .release-watch/ to an existing .gitignore once, and --force keeps it so', async () => {
+    const dir = await tempProject({ '.gitignore': 'node_modules' });
+    await init(dir, { upstreams: [CODEX] });
+    const once = await readFile(join(dir, '.gitignore'), 'utf8');
+    expect(once).toBe(
+      'node_modules\n# release-watch: local artifacts and the upstream cache\n.release-watch/\n',
+    );
+    const again = await init(dir, { upstreams: [CODEX], force: true });
+    expect(again.files.map((f) => f.path)).not.toContain('.gitignore');
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe(once);
   });
 
   it('in a Node project with a lockfile: typed config, `npm ci` in the workflow, and a hint to add the dependency', async () => {
@@ -213,12 +238,45 @@ describe('initProject', () => {
       [AGENT]: 'created',
       [WORKFLOW]: 'overwritten',
       [STATE]: 'updated',
+      '.gitignore': 'created',
     });
     expect(await readFile(join(dir, WORKFLOW), 'utf8')).toContain('name: release-watch');
     expect((await readState(join(dir, STATE))).upstreams).toEqual({
       codex: { lastReviewed: 'rust-v0.139.0' },
       opencode: { lastReviewed: null },
     });
+  });
+
+  it('--force keeps every state entry (also of upstreams no longer configured) and adds the new ones', async () => {
+    const entries = {
+      codex: {
+        lastReviewed: 'rust-v0.139.0',
+        reviewedAt: '2026-11-23T09:00:00Z',
+        impact: 'medium',
+        issues: [41],
+      },
+      gone: { lastReviewed: 'v9.0.0' },
+    };
+    const dir = await tempProject({ [STATE]: JSON.stringify({ version: 1, upstreams: entries }) });
+    await init(dir, { upstreams: ['sst/opencode'], force: true });
+    expect((await readState(join(dir, STATE))).upstreams).toEqual({
+      ...entries,
+      opencode: { lastReviewed: null },
+    });
+  });
+
+  it.each([
+    ['a syntax error', '{"version":1,"upstreams":{"codex":{"lastReviewed":"rust-v0.139.0"}'],
+    ['unexpected content', '{"version":1,"upstreams":{"codex":{"lastReviewed":7}}}'],
+  ])('--force refuses a state with %s and changes nothing', async (_what, text) => {
+    const dir = await tempProject({ [WORKFLOW]: 'name: mine\n', [STATE]: text });
+    const before = await listFiles(dir);
+    const error = await rejection(init(dir, { upstreams: [CODEX], force: true }));
+    expect(error.code).toBe('STATE_UNREADABLE');
+    expect(error.message).toContain(join(dir, STATE));
+    expect(await listFiles(dir)).toEqual(before);
+    expect(await readFile(join(dir, STATE), 'utf8')).toBe(text);
+    expect(await readFile(join(dir, WORKFLOW), 'utf8')).toBe('name: mine\n');
   });
 
   it('without a way to ask, a missing upstream is an error naming the flag', async () => {
@@ -304,7 +362,7 @@ describe('release-watch init (CLI)', () => {
     const json = parseJson<{ files: { path: string; action: string }[]; secrets: { name: string }[] }>(
       result,
     );
-    expect(json.files.map((f) => f.path)).toEqual(ALL);
+    expect(json.files.map((f) => f.path)).toEqual([...ALL, '.gitignore']);
     expect(json.secrets[0]!.name).toBe('OPENCODE_API_KEY');
   });
 
@@ -353,5 +411,25 @@ describe('release-watch init (CLI)', () => {
     expect(await readFile(join(dir, WORKFLOW), 'utf8')).toContain(
       `OPENAI_API_KEY: ${expr('secrets.OPENAI_API_KEY')}`,
     );
+  });
+});
+
+describe('lockfileInstall', () => {
+  it.each([
+    [
+      { packageManager: 'pnpm@10.20.0' },
+      ['pnpm-lock.yaml'],
+      'corepack enable && pnpm install --frozen-lockfile',
+    ],
+    [{}, ['pnpm-lock.yaml'], 'corepack enable && pnpm install --frozen-lockfile'],
+    [{ packageManager: 'yarn@4.5.0' }, ['yarn.lock'], 'corepack enable && yarn install --immutable'],
+    [{ packageManager: 'yarn@1.22.22' }, ['yarn.lock'], 'corepack enable && yarn install --frozen-lockfile'],
+    [{}, ['package-lock.json'], 'npm ci'],
+    [{}, ['npm-shrinkwrap.json'], 'npm ci'],
+    // packageManager names the tool, the lockfile must be there to install from it.
+    [{ packageManager: 'pnpm@10.20.0' }, ['package-lock.json'], undefined],
+    [{}, [], undefined],
+  ])('%j with %j → %s', (pkg, files, expected) => {
+    expect(lockfileInstall(pkg, new Set(files))).toBe(expected);
   });
 });

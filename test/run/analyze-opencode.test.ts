@@ -26,7 +26,9 @@ describe('analyze --agent opencode', () => {
     await mkdir(join(cwd, '.opencode', 'agent'), { recursive: true });
     await copyFile(AGENT_FILE, join(cwd, '.opencode', 'agent', 'release-impact.md'));
     const worktree = join(cwd, '.release-watch', 'cache', 'worktrees', 'sample', 'v1.1.0');
+    // Models copy analysis.json's schemaVersion: dropped and noted, not a failed run.
     const answer = {
+      schemaVersion: 1,
       impact: 'high',
       summary: 'v1.1.0 drops --print-logs, which the plugin passes when it spawns the host.',
       findings: [
@@ -71,6 +73,7 @@ describe('analyze --agent opencode', () => {
     );
     expect(analysis.agent).toMatchObject({ kind: 'opencode', model: setup.model(scenario) });
     expect(analysis.agent.tokens).toBeGreaterThan(0);
+    expect(analysis.agent.adjustments).toEqual(['dropped the top-level key "schemaVersion"']);
     expect(analysis.summary).toContain('--print-logs');
     // The agent's finding about the removed flag merged with the scanner's, evidence verified.
     const flag = analysis.findings.find((f) => f.title === 'The --print-logs flag is gone');

@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/schema.js';
 import { analyzeRelease } from '../../src/analysis/service.js';
@@ -164,5 +165,37 @@ describe('release-watch demo', () => {
     expect(first).toContain('git diff v1.0.0 v1.1.0 -- src/cli.ts');
     expect(first).toContain('### What to do');
     expect(result.stdout).toMatch(/sample\s+dry-run\s+v1\.0\.0\s+v1\.1\.0/);
+  });
+
+  it('run twice in one --dir rebuilds its own files and ends the same', async () => {
+    const dir = await tempDir('rw-demo-');
+    const first = await runCli(['demo', '--dir', dir, '--json'], { cwd: dir });
+    const again = await runCli(['demo', '--dir', dir, '--json'], { cwd: dir });
+    expect(again.exitCode, again.stderr).toBe(0);
+    const findings = (r: typeof first) =>
+      parseJson<{ findings: { id: string }[] }>(r).findings.map((f) => f.id);
+    expect(findings(again)).toEqual(findings(first));
+    // One commit per release, not a second history on top of the first.
+    const log = await execa('git', ['log', '--format=%s', 'main'], { cwd: join(dir, 'upstream') });
+    expect(log.stdout.split('\n')).toHaveLength(2);
+  });
+
+  it('refuses a folder that holds something else, and changes nothing in it', async () => {
+    const dir = await tempDir('rw-demo-');
+    await writeFile(join(dir, 'notes.txt'), 'mine');
+    const result = await runCli(['demo', '--dir', dir], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('DEMO_DIR_NOT_EMPTY');
+    expect(result.stderr).toContain('notes.txt');
+    expect(await readdir(dir)).toEqual(['notes.txt']);
+  });
+
+  it('commits only the files each sample release wrote', async () => {
+    const dir = await tempDir('rw-sample-');
+    await writeFile(join(dir, 'stray.txt'), 'not the demo’s');
+    await buildSampleUpstream(dir);
+    const tracked = (await execa('git', ['ls-files'], { cwd: dir })).stdout.split('\n');
+    expect(tracked).not.toContain('stray.txt');
+    expect(tracked.length).toBeGreaterThan(0);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -55,14 +56,21 @@ async function workflows(): Promise<{ name: string; text: string }[]> {
     own.map(async (f) => ({ name: `.github/workflows/${f}`, text: await readFile(join(dir, f), 'utf8') })),
   );
   // Rendered once for the whole file (describe.each needs them before any test runs).
-  const plain = await mkdtemp(join(tmpdir(), 'rw-init-'));
-  const node = await mkdtemp(join(tmpdir(), 'rw-init-'));
-  afterAll(() => Promise.all([plain, node].map((d) => rm(d, { recursive: true, force: true }))));
-  await writeFile(join(node, 'package.json'), '{"name":"plugin"}');
-  await writeFile(join(node, 'package-lock.json'), '{}');
+  const [plain, node, pnpm, yarn] = await Promise.all(
+    [1, 2, 3, 4].map(() => mkdtemp(join(tmpdir(), 'rw-init-'))),
+  );
+  afterAll(() => Promise.all([plain, node, pnpm, yarn].map((d) => rm(d!, { recursive: true, force: true }))));
+  await writeFile(join(node!, 'package.json'), '{"name":"plugin"}');
+  await writeFile(join(node!, 'package-lock.json'), '{}');
+  await writeFile(join(pnpm!, 'package.json'), '{"name":"plugin","packageManager":"pnpm@10.20.0"}');
+  await writeFile(join(pnpm!, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+  await writeFile(join(yarn!, 'package.json'), '{"name":"plugin"}');
+  await writeFile(join(yarn!, 'yarn.lock'), '');
   for (const [label, project, model] of [
-    ['init (no package.json)', plain, 'opencode/big-pickle'],
-    ['init (package-lock.json)', node, 'anthropic/claude-sonnet-4-5'],
+    ['init (no package.json)', plain!, 'opencode/big-pickle'],
+    ['init (package-lock.json)', node!, 'anthropic/claude-sonnet-4-5'],
+    ['init (pnpm-lock.yaml)', pnpm!, 'opencode/big-pickle'],
+    ['init (yarn.lock)', yarn!, 'opencode/big-pickle'],
   ] as const) {
     await initProject({ dir: project, upstreams: ['codex=openai/codex:rust-v*'], model, env: {} });
     found.push({
@@ -82,8 +90,11 @@ describe('every workflow', () => {
     expect(all.map((w) => w.name)).toEqual([
       '.github/workflows/ci.yml',
       '.github/workflows/release-watch.yml',
+      '.github/workflows/release.yml',
       'init (no package.json)',
       'init (package-lock.json)',
+      'init (pnpm-lock.yaml)',
+      'init (yarn.lock)',
     ]);
   });
 
@@ -146,7 +157,9 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
   });
 
   it('fans out one analyze job per upstream from the check job’s matrix', () => {
-    expect(step(check, 'Check for new releases').run).toContain('release-watch check --github-output');
+    expect(step(check, 'Check for new releases').run).toMatch(
+      /release-watch(@[\d.]+)? check --github-output/,
+    );
     expect(check.outputs).toEqual({
       'has-updates': expr('steps.check.outputs.has-updates'),
       matrix: expr('steps.check.outputs.matrix'),
@@ -195,7 +208,7 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
       String(upload.with!.name).split(EXPR_START)[0],
     );
     expect(report.needs).toEqual(['check', 'analyze']);
-    expect(step(report, 'Report').run).toContain(`release-watch "\${args[@]}"`);
+    expect(step(report, 'Report').run).toMatch(/release-watch(@[\d.]+)? "\$\{args\[@\]\}"/);
   });
 
   it('commits the state as github-actions[bot], only when it changed', () => {
@@ -209,6 +222,45 @@ describe.each(releaseWatch)('$name', ({ workflow }) => {
       "git config user.email '41898283+github-actions[bot]@users.noreply.github.com'",
     );
     expect(commit.run).toContain('git add -- "$STATE_FILE"');
+  });
+});
+
+describe('what the rendered workflows install and run', () => {
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+  const commands = (name: string) => {
+    const { jobs } = parsed.find((w) => w.name === name)!.workflow;
+    const steps = Object.values(jobs).flatMap((j) => j.steps);
+    return {
+      install: [...new Set(steps.filter((s) => s.name === 'Install release-watch').map((s) => s.run))],
+      node: [
+        ...new Set(
+          steps.flatMap((s) => (s.uses?.startsWith('actions/setup-node') ? [s.with!['node-version']] : [])),
+        ),
+      ],
+      diff: steps.find((s) => s.name === 'Diff')!.run!.split(' diff ')[0],
+    };
+  };
+
+  it.each([
+    [
+      'init (no package.json)',
+      `npx --yes release-watch@${version} --version`,
+      `npx --yes release-watch@${version}`,
+    ],
+    ['init (package-lock.json)', 'npm ci', 'npx --no-install release-watch'],
+    [
+      'init (pnpm-lock.yaml)',
+      'corepack enable && pnpm install --frozen-lockfile',
+      'npx --no-install release-watch',
+    ],
+    [
+      'init (yarn.lock)',
+      'corepack enable && yarn install --frozen-lockfile',
+      'npx --no-install release-watch',
+    ],
+    ['.github/workflows/release-watch.yml', 'npm ci && npm run build', 'npx --no-install release-watch'],
+  ])('%s installs with `%s` and runs `%s`, on Node 24', (name, install, run) => {
+    expect(commands(name)).toEqual({ install: [install], node: [24], diff: run });
   });
 });
 
@@ -233,5 +285,67 @@ describe('.github/workflows/release-watch.yml', () => {
     const result = await execa('node', ['scripts/workflow.mjs', '--check'], { cwd: ROOT, reject: false });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
+  });
+});
+
+describe('release.yml', () => {
+  const release = parsed.find((w) => w.name.endsWith('/release.yml'))!.workflow;
+  const { test, publish } = release.jobs as Record<'test' | 'publish', Job>;
+  const runs = (job: Job) => job.steps.map((s) => s.run).filter(Boolean);
+
+  it('runs on a v* tag only, tests on Node 22 and 24, then publishes with provenance', () => {
+    expect(release.on).toEqual({ push: { tags: ['v*'] } });
+    expect(test.strategy!.matrix).toEqual({ node: [22, 24] });
+    expect(runs(test)).toEqual(['npm ci --no-audit --no-fund', 'npm test']);
+    expect(publish.needs).toBe('test');
+    expect(publish.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
+    expect(runs(publish)).toContain('npm publish --provenance --access public');
+    // Trusted publishing (OIDC): no npm token, and no registry written into the workflow.
+    expect(JSON.stringify(publish)).not.toMatch(/NPM_TOKEN|NODE_AUTH_TOKEN|registry-url/);
+  });
+
+  it('refuses a tag that is not package.json’s version, and releases with the changelog section', async () => {
+    const check = publish.steps.find((s) => s.name === 'Check the tag names this version')!;
+    const bash = (run: string, env: Record<string, string>) =>
+      execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, ...env },
+        extendEnv: false,
+        reject: false,
+      });
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+    expect((await bash(check.run!, { TAG: `v${version}` })).exitCode).toBe(0);
+    const wrong = await bash(check.run!, { TAG: 'v9.9.9' });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout).toContain(`does not name package.json's version ${version}`);
+    const notes = await execa('node', ['scripts/release-notes.mjs', version], { cwd: ROOT });
+    expect(notes.stdout).toMatch(/\S/);
+    expect(notes.stdout).not.toContain(`## ${version}`);
+    const create = publish.steps.find((s) => s.name === 'Create the GitHub release')!;
+    expect(create.run).toContain('gh release create "$TAG" --verify-tag');
+    expect(create.env).toEqual({ GH_TOKEN: expr('github.token'), TAG: expr('github.ref_name') });
+  });
+});
+
+describe('changesets', () => {
+  it('keeps CHANGELOG.md: a config for a public package and at least one pending changeset', async () => {
+    const config = JSON.parse(await readFile(join(ROOT, '.changeset/config.json'), 'utf8'));
+    expect(config).toMatchObject({
+      changelog: '@changesets/cli/changelog',
+      access: 'public',
+      baseBranch: 'main',
+    });
+    const pending = (await readdir(join(ROOT, '.changeset'))).filter(
+      (f) => f.endsWith('.md') && f !== 'README.md',
+    );
+    expect(pending.length).toBeGreaterThan(0);
+    for (const file of pending) {
+      expect(await readFile(join(ROOT, '.changeset', file), 'utf8')).toMatch(
+        /^---\n"release-watch": (patch|minor|major)\n---\n/,
+      );
+    }
+    expect(await readFile(join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(
+      /^# release-watch\n\n## \d+\.\d+\.\d+\n/,
+    );
   });
 });

@@ -8,7 +8,12 @@ import { type AgentOutput, agentOutputSchema } from '../schema.js';
  */
 
 export type Extraction =
-  | { ok: true; output: AgentOutput }
+  | {
+      ok: true;
+      output: AgentOutput;
+      /** What was dropped or filled to make the answer fit, one sentence each (empty when nothing). */
+      adjustments: string[];
+    }
   | {
       ok: false;
       /** `no-json`: nothing parsed as a JSON object; `invalid`: objects found, none fit the schema. */
@@ -81,8 +86,9 @@ export function extractAgentOutput(texts: readonly string[]): Extraction {
     const objects = candidates(text);
     for (const object of [...objects].reverse()) {
       sawJson = true;
-      const parsed = agentOutputSchema.safeParse(object);
-      if (parsed.success) return { ok: true, output: parsed.data };
+      const { value, adjustments } = tolerate(object);
+      const parsed = agentOutputSchema.safeParse(value);
+      if (parsed.success) return { ok: true, output: parsed.data, adjustments };
       // The biggest object is the likeliest attempt at the answer; report its problems.
       const size = JSON.stringify(object).length;
       if (!best || size > best.size) best = { problems: formatZodIssues(parsed.error), size };
@@ -91,4 +97,39 @@ export function extractAgentOutput(texts: readonly string[]): Extraction {
   return sawJson && best
     ? { ok: false, reason: 'invalid', problems: best.problems }
     : { ok: false, reason: 'no-json', problems: ['no JSON object found in the final answer'] };
+}
+
+const TOP_LEVEL = new Set(Object.keys(agentOutputSchema.shape));
+
+/**
+ * What models do that changes nothing, undone: top-level keys the answer does not have (models copy
+ * `schemaVersion` and other analysis.json keys) are dropped, a missing evidence `excerpt` is filled
+ * with an empty one (path and lines are still verified). Everything that decides the verdict is
+ * left for the schema to judge.
+ */
+export function tolerate(object: object): { value: object; adjustments: string[] } {
+  const adjustments: string[] = [];
+  const value: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(object)) {
+    if (TOP_LEVEL.has(key)) value[key] = inner;
+    else adjustments.push(`dropped the top-level key "${key}"`);
+  }
+  if (Array.isArray(value.findings)) {
+    value.findings = value.findings.map((finding: unknown, i: number) => {
+      const evidence = (finding as { evidence?: unknown })?.evidence;
+      if (!Array.isArray(evidence)) return finding;
+      return {
+        ...(finding as object),
+        evidence: evidence.map((item: unknown, j: number) => {
+          if (!item || typeof item !== 'object' || 'excerpt' in item) return item;
+          const where = (item as { path?: unknown }).path;
+          adjustments.push(
+            `filled the missing excerpt of findings[${i}].evidence[${j}]${typeof where === 'string' ? ` (${where})` : ''}`,
+          );
+          return { ...item, excerpt: '' };
+        }),
+      };
+    });
+  }
+  return { value, adjustments };
 }

@@ -8,6 +8,7 @@ import { resolveOpenCodeBinary } from './binary.js';
 import { openCodeEnv } from './env.js';
 import { EventStream, type EventSummary } from './events.js';
 import { extractAgentOutput } from './extract.js';
+import { describePath } from './preflight.js';
 import { type ProcessResult, type ProcessRunner, runProcess } from './process.js';
 import type { AgentRunInput, AgentRunner, AgentRunResult } from './types.js';
 
@@ -156,7 +157,7 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
     const deadline = started + input.timeoutMs;
     const env = input.env ?? process.env;
     const binary = options.binary ?? (await resolveOpenCodeBinary(env.PATH ?? ''));
-    if (!binary) throw Errors.agentNotInstalled(env.PATH ?? '');
+    if (!binary) throw Errors.agentNotInstalled(describePath(env.PATH ?? ''));
     const rawDir = input.rawDir;
     await mkdir(rawDir, { recursive: true });
     const configDir = await prepareConfigDir({
@@ -255,6 +256,7 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
         cost: turns.reduce((sum, t) => sum + t.events.cost, 0),
         sessionId: first.events.sessionId,
         repaired,
+        ...(extraction.adjustments.length > 0 ? { adjustments: extraction.adjustments } : {}),
       };
     } finally {
       await restore();
@@ -276,21 +278,24 @@ function checkTurn(turn: Turn, input: AgentRunInput, rawDir: string): void {
   if (fallback) throw Errors.agentNotLoaded(fallback[1] ?? input.agentName, rawDir);
   if (result.timedOut) throw Errors.agentTimeout(input.agentName, input.timeoutMs, rawDir);
   if (result.exitCode !== 0) {
-    const why = events.errors.at(-1) ?? lastLines(result.stderr) ?? 'no error message';
     throw Errors.agentRunFailed(
       input.agentName,
-      `opencode exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`} (${why}); see ${turn.stderrFile}`,
+      `opencode exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}: ${cause(turn)}`,
       rawDir,
     );
   }
   if (events.texts.length === 0) {
-    const why = events.errors.at(-1) ?? lastLines(result.stderr);
-    throw Errors.agentRunFailed(
-      input.agentName,
-      `it gave no text answer${why ? ` (${why})` : ''}; see ${turn.eventsFile}`,
-      rawDir,
-    );
+    throw Errors.agentRunFailed(input.agentName, `it gave no text answer: ${cause(turn)}`, rawDir);
   }
+}
+
+/** The error quoted from the file that holds it: OpenCode reports most errors as events, not on stderr. */
+function cause({ events, result, eventsFile, stderrFile }: Turn): string {
+  const event = events.errors.at(-1);
+  if (event) return `"${event}" (in ${eventsFile})`;
+  const stderr = lastLines(result.stderr);
+  if (stderr) return `"${stderr}" (in ${stderrFile})`;
+  return `no error message in ${eventsFile} or ${stderrFile}`;
 }
 
 const lastLines = (text: string): string | undefined => {

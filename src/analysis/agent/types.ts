@@ -32,6 +32,8 @@ export interface AgentRunResult {
   sessionId?: string;
   /** True when the first answer did not fit the schema and a repair turn produced this one. */
   repaired?: boolean;
+  /** Harmless deviations that were dropped or filled (an extra top-level key, a missing excerpt). */
+  adjustments?: string[];
 }
 
 export type AgentRunner = (input: AgentRunInput) => Promise<AgentRunResult>;

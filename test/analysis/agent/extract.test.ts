@@ -24,22 +24,22 @@ describe('candidates', () => {
 
 describe('extractAgentOutput', () => {
   it('accepts a bare JSON answer', () => {
-    expect(extractAgentOutput([json(VALID)])).toEqual({ ok: true, output: VALID });
+    expect(extractAgentOutput([json(VALID)])).toEqual({ ok: true, output: VALID, adjustments: [] });
   });
 
   it('accepts a fenced answer with prose around it', () => {
     const text = `Here is my assessment.\n\n\`\`\`json\n${json(VALID, 2)}\n\`\`\`\n\nHope this helps!`;
-    expect(extractAgentOutput([text])).toEqual({ ok: true, output: VALID });
+    expect(extractAgentOutput([text])).toEqual({ ok: true, output: VALID, adjustments: [] });
   });
 
   it('picks the object that validates, the last one first', () => {
     const draft = { ...VALID, summary: 'draft' };
     const text = `Plan: ${json({ step: 1 })}\nDraft: ${json(draft)}\nFinal:\n\`\`\`json\n${json(VALID)}\n\`\`\`\nExample of a finding id: ${json({ id: 'x' })}`;
-    expect(extractAgentOutput([text])).toEqual({ ok: true, output: VALID });
+    expect(extractAgentOutput([text])).toEqual({ ok: true, output: VALID, adjustments: [] });
   });
 
   it('looks in earlier texts when the last one has no answer', () => {
-    expect(extractAgentOutput([json(VALID), 'Done.'])).toEqual({ ok: true, output: VALID });
+    expect(extractAgentOutput([json(VALID), 'Done.'])).toEqual({ ok: true, output: VALID, adjustments: [] });
   });
 
   it('reports the schema problems of the likeliest candidate', () => {
@@ -56,9 +56,10 @@ describe('extractAgentOutput', () => {
           recommendation: '',
           confidence: 2,
           evidence: [],
+          // release-watch sets this, never the agent: still refused inside a finding.
+          verified: true,
         },
       ],
-      verified: true,
     };
     const result = extractAgentOutput([`small ${json({ a: 1 })} big ${json(bad)}`]);
     expect(result.ok).toBe(false);
@@ -78,5 +79,56 @@ describe('extractAgentOutput', () => {
       reason: 'no-json',
       problems: ['no JSON object found in the final answer'],
     });
+  });
+});
+
+describe('what models do that changes nothing', () => {
+  const finding = {
+    id: 'default-changed',
+    title: 'A default changed',
+    severity: 'medium',
+    surface: 'auth',
+    description: 'd',
+    recommendation: 'r',
+    confidence: 0.7,
+    evidence: [
+      { path: 'src/a.ts', ref: 'to', startLine: 3, endLine: 4 },
+      { path: 'lib/b.ts', ref: 'downstream', startLine: 1, endLine: 1, excerpt: 'x' },
+    ],
+  };
+
+  it('drops an extra top-level key and fills a missing excerpt, saying so', () => {
+    const answer = { schemaVersion: 1, ...VALID, findings: [finding] };
+    expect(extractAgentOutput([json(answer)])).toEqual({
+      ok: true,
+      output: {
+        ...VALID,
+        findings: [{ ...finding, evidence: [{ ...finding.evidence[0], excerpt: '' }, finding.evidence[1]] }],
+      },
+      adjustments: [
+        'dropped the top-level key "schemaVersion"',
+        'filled the missing excerpt of findings[0].evidence[0] (src/a.ts)',
+      ],
+    });
+  });
+
+  it.each([
+    ['impact', { impact: 'severe' }, 'impact'],
+    ['severity', { findings: [{ ...finding, severity: 'huge' }] }, 'findings.0.severity'],
+    [
+      'evidence lines',
+      { findings: [{ ...finding, evidence: [{ path: 'a', ref: 'to', startLine: 0, endLine: 1 }] }] },
+      'findings.0.evidence.0.startLine',
+    ],
+    [
+      'evidence path',
+      { findings: [{ ...finding, evidence: [{ ref: 'to', startLine: 1, endLine: 1, excerpt: '' }] }] },
+      'findings.0.evidence.0.path',
+    ],
+    ['an extra key in a finding', { findings: [{ ...finding, extra: true }] }, 'findings.0'],
+  ])('stays strict about %s', (_what, change, path) => {
+    const result = extractAgentOutput([json({ schemaVersion: 1, ...VALID, ...change })]);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.join('\n')).toContain(path);
   });
 });

@@ -164,5 +164,11 @@ describe('OpenCode runner failures (real opencode, scripted model)', () => {
     expect(error.code).toBe('AGENT_RUN_FAILED');
     expect(error.message).toContain('Incorrect API key provided');
     expect(error.message).toContain(fixture.rawDir);
+    // It names the file that holds the cause, the event stream (stderr stays empty), and quotes it.
+    const file = /\(in ([^)]+)\)/.exec(error.message)?.[1];
+    expect(file).toBe(join(fixture.rawDir, 'opencode-events.jsonl'));
+    expect(await readFile(file!, 'utf8')).toContain('Incorrect API key provided');
+    expect(error.message).not.toContain('stderr.log');
+    expect(error.suggestion).not.toContain('stderr');
   });
 });

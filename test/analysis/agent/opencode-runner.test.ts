@@ -253,3 +253,29 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
     expect(events.tools.filter((t) => t.status === 'completed')).toEqual([]);
   });
 });
+
+describe('an answer with harmless deviations (real opencode, scripted model)', () => {
+  it('drops schemaVersion and fills a missing excerpt without a repair turn, and says so', async () => {
+    const fixture = await agentFixture();
+    const { excerpt: _excerpt, ...noExcerpt } = FINDING.evidence[0]!;
+    const scenario = server.scenario([
+      {
+        text: JSON.stringify({
+          schemaVersion: 1,
+          impact: 'breaking',
+          summary: 'Moved.',
+          findings: [{ ...FINDING, evidence: [noExcerpt] }],
+        }),
+      },
+    ]);
+    const setup = await isolatedOpenCode(server, [scenario]);
+    const result = await createOpenCodeRunner({ binary: setup.binary })(fixture.input(setup, scenario));
+    expect(result.repaired).toBe(false);
+    expect(turnsOf(scenario)).toHaveLength(1);
+    expect(result.output.findings[0]!.evidence[0]).toEqual({ ...noExcerpt, excerpt: '' });
+    expect(result.adjustments).toEqual([
+      'dropped the top-level key "schemaVersion"',
+      'filled the missing excerpt of findings[0].evidence[0] (src/auth.ts)',
+    ]);
+  });
+});
