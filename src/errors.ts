@@ -128,6 +128,13 @@ export const isReleaseWatchError = (error: unknown): error is ReleaseWatchError 
 
 const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : '(none)');
 
+const SEEN_SHOWN = 5;
+/** A few of the tags a source listed, so a wrong pattern shows what it should have matched. */
+const tagsSeen = (seen: readonly string[]) =>
+  seen.length === 0
+    ? 'The source listed no tags at all.'
+    : `Tags seen (${seen.length}): ${seen.slice(0, SEEN_SHOWN).join(', ')}${seen.length > SEEN_SHOWN ? ', …' : ''}.`;
+
 interface ReleasesRequestFailure {
   during: 'releases';
   id: string;
@@ -230,10 +237,12 @@ export const Errors = {
       exitCode: ExitCode.usage,
       details: { id, known },
     }),
-  tagMatchesNoUpstream: (tag: string, known: readonly string[]) =>
+  tagMatchesNoUpstream: (tag: string, patterns: Readonly<Record<string, string>>) =>
     new ReleaseWatchError({
       code: 'TAG_MATCHES_NO_UPSTREAM',
-      message: `Tag "${tag}" matches no upstream's tag pattern (upstreams: ${list(known)}).`,
+      message: `Tag "${tag}" matches no upstream's tag pattern (${list(
+        Object.entries(patterns).map(([id, pattern]) => `${id}: ${pattern}`),
+      )}).`,
       suggestion: 'Pass --upstream ID, or check the tag name.',
       exitCode: ExitCode.usage,
     }),
@@ -337,13 +346,13 @@ export const Errors = {
       exitCode: ExitCode.usage,
       details: { upstream: id, pattern },
     }),
-  noReleases: (id: string, where: string, pattern: string, prereleases: boolean) =>
+  noReleases: (id: string, where: string, pattern: string, prereleases: boolean, seen: readonly string[]) =>
     new ReleaseWatchError({
       code: 'NO_RELEASES',
-      message: `No release of ${where} (upstream "${id}") matches tag pattern ${pattern}${prereleases ? '' : ' (prereleases excluded)'}.`,
+      message: `No release of ${where} (upstream "${id}") matches tag pattern ${pattern}${prereleases ? '' : ' (prereleases excluded)'}. ${tagsSeen(seen)}`,
       suggestion: `Check upstreams.${id}.tags and upstreams.${id}.source${prereleases ? '' : ', or set prereleases: true'}.`,
       exitCode: ExitCode.usage,
-      details: { upstream: id, pattern },
+      details: { upstream: id, pattern, seen: seen.slice(0, SEEN_SHOWN) },
     }),
   lastReviewedMismatch: (id: string, tag: string, pattern: string) =>
     new ReleaseWatchError({

@@ -1,14 +1,16 @@
 import { format } from 'node:util';
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
+import type { InferredArgs, InferredFlags } from '@oclif/core/interfaces';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { codedFileError, isReleaseWatchError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { installInterruptHandlers, interruptedBy } from '../util/shutdown.js';
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+export type CommandFlags<T extends typeof Command> = InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
 >;
-export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+export type CommandArgs<T extends typeof Command> = InferredArgs<T['args']>;
 
 /** Shared flags, config loading (once) and the one place where errors are rendered. */
 export abstract class BaseCommand<T extends typeof Command> extends Command {

@@ -3,11 +3,11 @@ import { Errors } from '../errors.js';
 import { remoteOf } from '../git/remote.js';
 import { redactSecrets } from '../util/redact.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
-import { selectReleases, unsafeTagNote } from './select.js';
+import { selectReleases, sourceHooks } from './select.js';
 import type { ReleaseSource } from './types.js';
 
 /** `git ls-remote --tags --refs <url>`: no token, no API rate limit. */
-export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
+export const gitTagsSource: ReleaseSource = async (id, upstream, deps, options) => {
   // Credentials in the URL reach git through its environment, never argv or a message.
   const { url, config } = remoteOf(cloneUrl(upstream, deps.env));
   let stdout: string;
@@ -36,7 +36,7 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps) => {
   return selectReleases(
     upstream,
     tags.map((tag) => ({ tag, prerelease: false })),
-    (tag) => deps.onNote?.(unsafeTagNote(id, tag)),
+    sourceHooks(id, upstream, deps, options),
   );
 };
 

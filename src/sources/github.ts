@@ -9,7 +9,7 @@ import { isHttpTimeout } from '../github/fetch.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
 import { redactSecrets } from '../util/redact.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
-import { selectReleases, unsafeTagNote } from './select.js';
+import { selectReleases, sourceHooks } from './select.js';
 import type { ListOptions, ReleaseSource, SourceDeps } from './types.js';
 
 const PER_PAGE = 100;
@@ -255,8 +255,10 @@ export const githubReleasesSource: ReleaseSource = async (id, upstream, deps, op
       deps.onNote?.(`Could not keep the ETag cache ${cacheFile}: ${(error as Error).message}`);
     }
   }
-  return selectReleases(upstream, candidatesOf(pages.flatMap((page) => page.releases)), (tag) =>
-    deps.onNote?.(unsafeTagNote(id, tag)),
+  return selectReleases(
+    upstream,
+    candidatesOf(pages.flatMap((page) => page.releases)),
+    sourceHooks(id, upstream, deps, options),
   );
 };
 
