@@ -83,6 +83,9 @@ export const ERROR_CODES = [
   'ARTIFACTS_LOCKED',
   'LOCK_LOST',
   'TAG_UNSAFE_CHARACTERS',
+  'USAGE_INVALID',
+  'COMMAND_NOT_FOUND',
+  'NETWORK_UNREACHABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -575,6 +578,32 @@ export const Errors = {
         'Try a stronger model (--model), or check the output section of the agent file against schema/agent-output.schema.json.',
       exitCode: ExitCode.external,
       details: { agent, problems, rawDir },
+    }),
+  /** oclif refused the command line (unknown flag, missing argument, value not among the options). */
+  usageInvalid: (command: string, reason: string, meant?: string) =>
+    new ReleaseWatchError({
+      code: 'USAGE_INVALID',
+      message: `${command}: ${reason}`,
+      suggestion: `${meant ? `Did you mean ${meant}? ` : ''}See \`${command} --help\` for its flags and arguments.`,
+      exitCode: ExitCode.usage,
+    }),
+  commandNotFound: (bin: string, id: string, meant: string | undefined) =>
+    new ReleaseWatchError({
+      code: 'COMMAND_NOT_FOUND',
+      message: `"${id}" is not a ${bin} command.`,
+      suggestion: `${meant ? `Did you mean \`${bin} ${meant}\`? ` : ''}\`${bin} --help\` lists the commands.`,
+      exitCode: ExitCode.usage,
+      details: { command: id, ...(meant ? { didYouMean: meant } : {}) },
+    }),
+  /** The host did not answer at all (DNS, refused connection, TLS): not an HTTP status from it. */
+  networkUnreachable: (options: { host: string; what: string; reason: string; attempts: number; cause?: unknown }) =>
+    new ReleaseWatchError({
+      code: 'NETWORK_UNREACHABLE',
+      message: `Cannot reach ${options.host} while ${options.what}: ${options.reason} (after ${options.attempts} attempts).`,
+      suggestion: `Check the network, GITHUB_API_URL / GITHUB_SERVER_URL (they name the host), and a proxy (HTTPS_PROXY) if one is needed; then try again.`,
+      exitCode: ExitCode.external,
+      details: { host: options.host, reason: options.reason, attempts: options.attempts },
+      cause: options.cause,
     }),
   /** Anything that is not a ReleaseWatchError: a bug or an unforeseen failure, kept with its message. */
   unexpected: (error: unknown) =>

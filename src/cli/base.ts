@@ -3,9 +3,10 @@ import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import type { InferredArgs, InferredFlags } from '@oclif/core/interfaces';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
-import { codedFileError, isReleaseWatchError } from '../errors.js';
+import { codedFileError, Errors, isReleaseWatchError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { installInterruptHandlers, interruptedBy } from '../util/shutdown.js';
+import { printError, usageError } from './render-error.js';
 
 export type CommandFlags<T extends typeof Command> = InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -68,19 +69,26 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) this.logToStderr(message);
   }
 
-  protected async catch(caught: Error & { exitCode?: number }): Promise<unknown> {
+  protected async catch(caught: Error & { exitCode?: number; code?: string }): Promise<unknown> {
     // The interrupt handler is ending the process and says so itself.
     if (interruptedBy()) return new Promise(() => {});
-    const error = codedFileError(caught) ?? caught;
-    if (!isReleaseWatchError(error)) return super.catch(error);
-    process.exitCode = error.exitCode;
-    if (this.jsonEnabled()) {
-      this.logJson({ error: error.toJSON() });
-    } else {
-      const lines = [`Error [${error.code}]: ${error.message}`];
-      if (error.suggestion) lines.push(`  → ${error.suggestion}`);
-      process.stderr.write(`${redactSecrets(lines.join('\n'))}\n`);
+    const command = `${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''}`.trim();
+    let error = codedFileError(caught) ?? usageError(caught, command, this.knownFlags()) ?? caught;
+    // oclif's exit (this.exit) passes through; under --json anything else is still one coded error.
+    if (!isReleaseWatchError(error) && this.jsonEnabled() && caught.code !== 'EEXIT') {
+      error = Errors.unexpected(caught);
     }
+    if (!isReleaseWatchError(error)) return super.catch(error);
+    printError(error, this.jsonEnabled());
     return undefined;
+  }
+
+  /** Every flag this command takes, as typed (`--name`, `-c`), for "did you mean". */
+  private knownFlags(): string[] {
+    const flags = { ...this.ctor.flags, ...(this.ctor as typeof BaseCommand).baseFlags, json: {} };
+    return Object.entries(flags).flatMap(([name, flag]) => {
+      const { char, aliases } = flag as { char?: string; aliases?: string[] };
+      return [`--${name}`, ...(char ? [`-${char}`] : []), ...(aliases ?? []).map((alias) => `--${alias}`)];
+    });
   }
 }

@@ -2,8 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { Errors, isReleaseWatchError } from '../errors.js';
+import { didYouMean } from '../util/near.js';
 import { formatZodIssues } from '../util/zod.js';
-import { type Config, configSchema } from './schema.js';
+import { type Config, configKeysAt, configSchema } from './schema.js';
 import { configSyntaxError } from './syntax.js';
 
 const MODULE = 'release-watch';
@@ -121,7 +122,10 @@ export function parseConfig(raw: unknown, file: string): ResolvedConfig {
   const value =
     raw && typeof raw === 'object' && 'default' in raw && Object.keys(raw).length === 1 ? raw.default : raw;
   const parsed = configSchema.safeParse(value ?? {});
-  if (!parsed.success) throw Errors.configInvalid(file, formatZodIssues(parsed.error));
+  if (!parsed.success) {
+    const suggest = (path: readonly PropertyKey[], key: string) => didYouMean(key, configKeysAt(path));
+    throw Errors.configInvalid(file, formatZodIssues(parsed.error, value ?? {}, suggest));
+  }
   const rootDir = dirname(file);
   const artifacts = resolve(rootDir, parsed.data.artifacts);
   return {

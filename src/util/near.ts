@@ -9,11 +9,11 @@ export function nearest(word: string, candidates: readonly string[], limit = 5):
     .map((entry) => entry.candidate);
 }
 
-/** The one candidate a mistyped word most likely meant: within a third of its length in edits. */
+/** The one candidate a mistyped word most likely meant: within two edits, or a third of its length. */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const [best] = nearest(word, candidates, 1);
   if (best === undefined) return undefined;
-  return distance(word, best) <= Math.max(1, Math.floor(Math.max(word.length, best.length) / 3))
+  return distance(word, best) <= Math.max(2, Math.floor(Math.max(word.length, best.length) / 3))
     ? best
     : undefined;
 }
