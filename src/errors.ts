@@ -596,11 +596,17 @@ export const Errors = {
       details: { command: id, ...(meant ? { didYouMean: meant } : {}) },
     }),
   /** The host did not answer at all (DNS, refused connection, TLS): not an HTTP status from it. */
-  networkUnreachable: (options: { host: string; what: string; reason: string; attempts: number; cause?: unknown }) =>
+  networkUnreachable: (options: {
+    host: string;
+    what: string;
+    reason: string;
+    attempts: number;
+    cause?: unknown;
+  }) =>
     new ReleaseWatchError({
       code: 'NETWORK_UNREACHABLE',
-      message: `Cannot reach ${options.host} while ${options.what}: ${options.reason} (after ${options.attempts} attempts).`,
-      suggestion: `Check the network, GITHUB_API_URL / GITHUB_SERVER_URL (they name the host), and a proxy (HTTPS_PROXY) if one is needed; then try again.`,
+      message: `cannot reach ${options.host} (check the network, GITHUB_API_URL, proxy): ${options.reason} while ${options.what}, ${options.attempts === 1 ? 'no retry (it would fail the same way)' : `${options.attempts} attempts`}.`,
+      suggestion: `Check the network and DNS, that GITHUB_API_URL / GITHUB_SERVER_URL name the right host, and the proxy (HTTPS_PROXY) if one is needed; then try again.`,
       exitCode: ExitCode.external,
       details: { host: options.host, reason: options.reason, attempts: options.attempts },
       cause: options.cause,

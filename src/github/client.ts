@@ -31,6 +31,8 @@ export interface CreateClientOptions {
   notifyingWriteGapMs?: number;
   /** Bound of one HTTP request, body included (default: RELEASE_WATCH_HTTP_TIMEOUT, else 30 s). */
   requestTimeoutMs?: number;
+  /** Waits between attempts when the host cannot be reached at all (DNS, refused); tests shorten them. */
+  networkRetryDelaysMs?: readonly number[];
   /** Notes such as "rate limited, retrying in 3s"; never given the token. */
   onNote?: (message: string) => void;
 }
@@ -60,7 +62,12 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
     auth: env.token,
     baseUrl: env.apiUrl,
     userAgent: 'release-watch',
-    request: { fetch: timedFetch(options.requestTimeoutMs ?? timeoutSetting('http')) },
+    request: {
+      fetch: timedFetch(options.requestTimeoutMs ?? timeoutSetting('http'), globalThis.fetch, {
+        delaysMs: options.networkRetryDelaysMs,
+        onNote: options.onNote,
+      }),
+    },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     retry: { retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: {

@@ -5,7 +5,7 @@ import type { UpstreamConfig } from '../config/schema.js';
 import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
-import { isHttpTimeout } from '../github/fetch.js';
+import { isHostUnreachable, isHttpTimeout } from '../github/fetch.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
 import { redactSecrets } from '../util/redact.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
@@ -174,6 +174,15 @@ function describeInvalid(data: unknown, error?: z.ZodError): string {
 }
 
 function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: unknown): unknown {
+  if (isHostUnreachable(error)) {
+    return Errors.networkUnreachable({
+      host: error.host,
+      what: `listing the releases of ${upstream.repo} (upstream "${id}")`,
+      reason: error.reason,
+      attempts: error.attempts,
+      cause: error,
+    });
+  }
   if (isHttpTimeout(error)) {
     return Errors.networkTimeout({
       upstream: id,

@@ -4,7 +4,7 @@ import { didYouMean } from '../../util/near.js';
 import { printError } from '../render-error.js';
 
 /** An unknown command: COMMAND_NOT_FOUND with the command it most likely meant (exit 2, JSON under --json). */
-const hook: Hook<'command_not_found'> = async function (options) {
+const hook: Hook<'command_not_found'> = async (options) => {
   const typed = options.id.replaceAll(':', ' ');
   const commands = options.config.commandIDs.map((id) => id.replaceAll(':', ' '));
   printError(
