@@ -6,6 +6,7 @@ import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { codedFileError, Errors, isReleaseWatchError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { installInterruptHandlers, interruptedBy } from '../util/shutdown.js';
+import { createProgress, type Progress } from './progress.js';
 import { printError, usageError } from './render-error.js';
 
 export type CommandFlags<T extends typeof Command> = InferredFlags<
@@ -35,7 +36,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.init();
     const { args, flags } = await this.parse({
       flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
@@ -62,6 +63,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public logJson(json: unknown): void {
     super.logJson(redactDeep(json));
+  }
+
+  private shownProgress?: Progress;
+
+  /** Progress of a long step on stderr (spinner, log lines or Actions groups; silent under --json). */
+  protected progress(): Progress {
+    this.shownProgress ??= createProgress({ json: this.jsonEnabled() });
+    return this.shownProgress;
   }
 
   /** Human-only progress and notes: stderr, silent under --json so stdout stays machine-readable. */

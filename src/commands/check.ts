@@ -27,8 +27,15 @@ export default class Check extends BaseCommand<typeof Check> {
     const config = await this.projectConfig();
     const env = githubEnv();
     if (this.flags['github-output'] && !env.output) throw Errors.githubOutputMissing();
-    const deps = createSourceDeps({ env, cacheDir: config.cache, onNote: (message) => this.note(message) });
-    const results = await checkUpstreams(config, deps, { upstreams: this.flags.upstream });
+    const progress = this.progress();
+    const deps = createSourceDeps({
+      env,
+      cacheDir: config.cache,
+      onNote: (message) => progress.note(message),
+    });
+    const results = await progress.step('check: newest releases', () =>
+      checkUpstreams(config, deps, { upstreams: this.flags.upstream }),
+    );
     if (env.output) {
       const outputs = checkOutputs(results);
       await appendGitHubOutput(env.output, outputs);

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base.js';
-import { modelFlag } from '../cli/flags.js';
 import { terminalPrompter } from '../init/prompt.js';
 import { renderInitResult } from '../init/render.js';
 import { initProject } from '../init/service.js';
 
 export default class Init extends BaseCommand<typeof Init> {
+  // init writes a config; it reads none.
+  static baseFlags = {} as typeof BaseCommand.baseFlags;
   static summary = 'Scaffold the config, agent file, workflow and state file in a downstream repository.';
   static description =
     'Asks for what the flags leave out when run in a terminal; with --yes, or when stdin is not a terminal, it never asks and fails if no upstream is given. Existing files are never overwritten without --force.';
@@ -28,7 +29,10 @@ export default class Init extends BaseCommand<typeof Init> {
       description:
         'Default: GITHUB_REPOSITORY, else the "origin" remote; left out, issues go to the repository the workflow runs in.',
     }),
-    model: modelFlag,
+    model: Flags.string({
+      char: 'm',
+      summary: 'Model for the agent, as provider/model: written to agent.model in the config.',
+    }),
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask; use flags and defaults.' }),
     force: Flags.boolean({
       summary: 'Overwrite existing files (the state file keeps its last-reviewed tags).',
