@@ -30,7 +30,7 @@ export function sourceHooks(
       deps.onNote?.(
         `warning: ${id}: ${tags.length === 1 ? 'tag' : `${tags.length} tags`} ${tags
           .slice(0, 3)
-          .map((tag) => `"${escapeUnsafe(tag)}"`)
+          .map((tag) => escapeUnsafe(tag))
           .join(
             ', ',
           )}${tags.length > 3 ? ', …' : ''} ${tags.length === 1 ? 'matches' : 'match'} the tag pattern ${
