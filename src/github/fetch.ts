@@ -4,8 +4,25 @@
  * body included, and is handed to Octokit as `request.fetch`.
  */
 
-/** A request that got no (complete) answer in time. Named AbortError so Octokit's retry plugin passes it on as is. */
-export class HttpTimeoutError extends Error {
+/**
+ * A failure with no HTTP answer behind it. Named AbortError so @octokit/request and the retry plugin
+ * pass it on as is (other errors become "500" and are retried again).
+ */
+abstract class NoAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AbortError';
+  }
+
+  // @octokit/request sets `status = 500` on an AbortError; there was no answer, so no status.
+  get status(): undefined {
+    return undefined;
+  }
+  set status(_ignored: unknown) {}
+}
+
+/** A request that got no (complete) answer in time. */
+export class HttpTimeoutError extends NoAnswerError {
   readonly code = 'HTTP_TIMEOUT';
   constructor(
     readonly method: string,
@@ -13,14 +30,7 @@ export class HttpTimeoutError extends Error {
     readonly timeoutMs: number,
   ) {
     super(`no answer to ${method} ${url} within ${Math.round(timeoutMs / 1000)}s`);
-    this.name = 'AbortError';
   }
-
-  // @octokit/request sets `status = 500` on an AbortError; a timeout has no status.
-  get status(): undefined {
-    return undefined;
-  }
-  set status(_ignored: unknown) {}
 }
 
 export const isHttpTimeout = (error: unknown): error is HttpTimeoutError =>
@@ -40,11 +50,8 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * The host did not answer (DNS, refused, TLS): not an HTTP status. Named AbortError, like the
- * timeout, so Octokit passes it on as is instead of turning it into "500" and retrying it again.
- */
-export class HostUnreachableError extends Error {
+/** The host did not answer at all (DNS, refused, TLS): not "GitHub answered 500". */
+export class HostUnreachableError extends NoAnswerError {
   readonly code = 'HOST_UNREACHABLE';
   constructor(
     readonly host: string,
@@ -52,13 +59,7 @@ export class HostUnreachableError extends Error {
     readonly attempts: number,
   ) {
     super(`cannot reach ${host}: ${reason}`);
-    this.name = 'AbortError';
   }
-
-  get status(): undefined {
-    return undefined;
-  }
-  set status(_ignored: unknown) {}
 }
 
 export const isHostUnreachable = (error: unknown): error is HostUnreachableError =>
