@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fastImport, run as runCommand } from './lib.mjs';
+import { fastImport, median, run as runCommand } from './lib.mjs';
 
 const FILES = Number(process.env.BENCH_FILES ?? 3_000);
 const RUST_EVERY = 5; // 3 of 5 files are Rust
@@ -130,8 +130,6 @@ let lines = 0;
 for await (const chunk of createReadStream(process.argv[1])) for (const b of chunk) if (b === 10) lines++;
 console.log(lines);
 `;
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export default async function analyzeBench({ tmp, root }) {
   const upstream = join(tmp, 'upstream.git');

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateUpstream } from './analyze.bench.mjs';
-import { run as runCommand } from './lib.mjs';
+import { median, run as runCommand } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -39,8 +39,6 @@ function downstream(dir) {
   ])
     run('git', args, dir);
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export default async function anchorsBench({ tmp, root }) {
   const upstream = join(tmp, 'upstream.git');

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BENCH_ENV } from './lib.mjs';
+import { BENCH_ENV, median } from './lib.mjs';
 
 const FILES = 10_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -18,12 +18,6 @@ const GIT_ENV = {
 };
 const git = (dir, args) =>
   execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8', maxBuffer: 1 << 28 });
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 function tsFile(i, rev = 0) {
   const body = Array.from(

@@ -6,15 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { tsImport } from 'tsx/esm/api';
+import { median } from './lib.mjs';
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function timed(file, args, options) {
   const started = performance.now();

@@ -8,7 +8,7 @@
 // and reports medians, cold/raw, warm minus git's own diff time, and the CLI's peak memory.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fastImport, run as runCommand } from './lib.mjs';
+import { fastImport, median, run as runCommand } from './lib.mjs';
 
 const FILES = 20_000;
 const BEFORE_V1 = 2_000;
@@ -169,8 +169,6 @@ function rawRecipe(dir, url, filter) {
   git(dir, 'log', '--oneline', 'v1.0.0..v1.1.0');
   return { seconds: (performance.now() - started) / 1000, patchBytes: patch.length };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export default async function bench({ tmp, root }) {
   // Time the CLI as npm ships it: with oclif.manifest.json (prepack writes it), so startup does not

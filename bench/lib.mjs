@@ -12,6 +12,13 @@ export const BENCH_ENV = {
 };
 delete BENCH_ENV.COLUMNS;
 
+/** The median of a list of numbers (timings are compared as medians of interleaved runs). */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** Runs a command to completion (throwing with its stderr when it fails) and times it. */
 export function run(cmd, args, options = {}) {
   const started = performance.now();

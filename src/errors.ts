@@ -85,6 +85,9 @@ export const ERROR_CODES = [
   'ARTIFACTS_LOCKED',
   'LOCK_LOST',
   'TAG_UNSAFE_CHARACTERS',
+  'USAGE_INVALID',
+  'COMMAND_NOT_FOUND',
+  'NETWORK_UNREACHABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -129,6 +132,13 @@ export const isReleaseWatchError = (error: unknown): error is ReleaseWatchError 
   error instanceof ReleaseWatchError;
 
 const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : '(none)');
+
+const SEEN_SHOWN = 5;
+/** A few of the tags a source listed, so a wrong pattern shows what it should have matched. */
+const tagsSeen = (seen: readonly string[]) =>
+  seen.length === 0
+    ? 'The source listed no tags at all.'
+    : `Tags seen (${seen.length}): ${seen.slice(0, SEEN_SHOWN).join(', ')}${seen.length > SEEN_SHOWN ? ', …' : ''}.`;
 
 interface ReleasesRequestFailure {
   during: 'releases';
@@ -232,10 +242,12 @@ export const Errors = {
       exitCode: ExitCode.usage,
       details: { id, known },
     }),
-  tagMatchesNoUpstream: (tag: string, known: readonly string[]) =>
+  tagMatchesNoUpstream: (tag: string, patterns: Readonly<Record<string, string>>) =>
     new ReleaseWatchError({
       code: 'TAG_MATCHES_NO_UPSTREAM',
-      message: `Tag "${tag}" matches no upstream's tag pattern (upstreams: ${list(known)}).`,
+      message: `Tag "${tag}" matches no upstream's tag pattern (${list(
+        Object.entries(patterns).map(([id, pattern]) => `${id}: ${pattern}`),
+      )}).`,
       suggestion: 'Pass --upstream ID, or check the tag name.',
       exitCode: ExitCode.usage,
     }),
@@ -339,13 +351,13 @@ export const Errors = {
       exitCode: ExitCode.usage,
       details: { upstream: id, pattern },
     }),
-  noReleases: (id: string, where: string, pattern: string, prereleases: boolean) =>
+  noReleases: (id: string, where: string, pattern: string, prereleases: boolean, seen: readonly string[]) =>
     new ReleaseWatchError({
       code: 'NO_RELEASES',
-      message: `No release of ${where} (upstream "${id}") matches tag pattern ${pattern}${prereleases ? '' : ' (prereleases excluded)'}.`,
+      message: `No release of ${where} (upstream "${id}") matches tag pattern ${pattern}${prereleases ? '' : ' (prereleases excluded)'}. ${tagsSeen(seen)}`,
       suggestion: `Check upstreams.${id}.tags and upstreams.${id}.source${prereleases ? '' : ', or set prereleases: true'}.`,
       exitCode: ExitCode.usage,
-      details: { upstream: id, pattern },
+      details: { upstream: id, pattern, seen: seen.slice(0, SEEN_SHOWN) },
     }),
   lastReviewedMismatch: (id: string, tag: string, pattern: string) =>
     new ReleaseWatchError({
@@ -583,6 +595,38 @@ export const Errors = {
         'Try a stronger model (--model), or check the output section of the agent file against schema/agent-output.schema.json.',
       exitCode: ExitCode.external,
       details: { agent, problems, rawDir },
+    }),
+  /** oclif refused the command line (unknown flag, missing argument, value not among the options). */
+  usageInvalid: (command: string, reason: string, meant?: string) =>
+    new ReleaseWatchError({
+      code: 'USAGE_INVALID',
+      message: `${command}: ${reason}`,
+      suggestion: `${meant ? `Did you mean ${meant}? ` : ''}See \`${command} --help\` for its flags and arguments.`,
+      exitCode: ExitCode.usage,
+    }),
+  commandNotFound: (bin: string, id: string, meant: string | undefined) =>
+    new ReleaseWatchError({
+      code: 'COMMAND_NOT_FOUND',
+      message: `"${id}" is not a ${bin} command.`,
+      suggestion: `${meant ? `Did you mean \`${bin} ${meant}\`? ` : ''}\`${bin} --help\` lists the commands.`,
+      exitCode: ExitCode.usage,
+      details: { command: id, ...(meant ? { didYouMean: meant } : {}) },
+    }),
+  /** The host did not answer at all (DNS, refused connection, TLS): not an HTTP status from it. */
+  networkUnreachable: (options: {
+    host: string;
+    what: string;
+    reason: string;
+    attempts: number;
+    cause?: unknown;
+  }) =>
+    new ReleaseWatchError({
+      code: 'NETWORK_UNREACHABLE',
+      message: `cannot reach ${options.host} (check the network, GITHUB_API_URL, proxy): ${options.reason} while ${options.what}, ${options.attempts === 1 ? 'no retry (it would fail the same way)' : `${options.attempts} attempts`}.`,
+      suggestion: `Check the network and DNS, that GITHUB_API_URL / GITHUB_SERVER_URL name the right host, and the proxy (HTTPS_PROXY) if one is needed; then try again.`,
+      exitCode: ExitCode.external,
+      details: { host: options.host, reason: options.reason, attempts: options.attempts },
+      cause: options.cause,
     }),
   /** Anything that is not a ReleaseWatchError: a bug or an unforeseen failure, kept with its message. */
   unexpected: (error: unknown) =>

@@ -1,14 +1,18 @@
 import { format } from 'node:util';
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
+import type { InferredArgs, InferredFlags } from '@oclif/core/interfaces';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
-import { codedFileError, isReleaseWatchError } from '../errors.js';
+import { codedFileError, Errors, isReleaseWatchError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { installInterruptHandlers, interruptedBy } from '../util/shutdown.js';
+import { createProgress, type Progress } from './progress.js';
+import { printError, usageError } from './render-error.js';
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+export type CommandFlags<T extends typeof Command> = InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
 >;
-export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+export type CommandArgs<T extends typeof Command> = InferredArgs<T['args']>;
 
 /** Shared flags, config loading (once) and the one place where errors are rendered. */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
@@ -32,7 +36,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.init();
     const { args, flags } = await this.parse({
       flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
@@ -61,24 +65,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     super.logJson(redactDeep(json));
   }
 
+  private shownProgress?: Progress;
+
+  /** Progress of a long step on stderr (spinner, log lines or Actions groups; silent under --json). */
+  protected progress(): Progress {
+    this.shownProgress ??= createProgress({ json: this.jsonEnabled() });
+    return this.shownProgress;
+  }
+
   /** Human-only progress and notes: stderr, silent under --json so stdout stays machine-readable. */
   protected note(message: string): void {
     if (!this.jsonEnabled()) this.logToStderr(message);
   }
 
-  protected async catch(caught: Error & { exitCode?: number }): Promise<unknown> {
+  protected async catch(caught: Error & { exitCode?: number; code?: string }): Promise<unknown> {
     // The interrupt handler is ending the process and says so itself.
     if (interruptedBy()) return new Promise(() => {});
-    const error = codedFileError(caught) ?? caught;
-    if (!isReleaseWatchError(error)) return super.catch(error);
-    process.exitCode = error.exitCode;
-    if (this.jsonEnabled()) {
-      this.logJson({ error: error.toJSON() });
-    } else {
-      const lines = [`Error [${error.code}]: ${error.message}`];
-      if (error.suggestion) lines.push(`  → ${error.suggestion}`);
-      process.stderr.write(`${redactSecrets(lines.join('\n'))}\n`);
+    const command = `${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''}`.trim();
+    let error = codedFileError(caught) ?? usageError(caught, command, this.knownFlags()) ?? caught;
+    // oclif's exit (this.exit) passes through; under --json anything else is still one coded error.
+    if (!isReleaseWatchError(error) && this.jsonEnabled() && caught.code !== 'EEXIT') {
+      error = Errors.unexpected(caught);
     }
+    if (!isReleaseWatchError(error)) return super.catch(error);
+    printError(error, this.jsonEnabled());
     return undefined;
+  }
+
+  /** Every flag this command takes, as typed (`--name`, `-c`), for "did you mean". */
+  private knownFlags(): string[] {
+    const flags = { ...this.ctor.flags, ...(this.ctor as typeof BaseCommand).baseFlags, json: {} };
+    return Object.entries(flags).flatMap(([name, flag]) => {
+      const { char, aliases } = flag as { char?: string; aliases?: string[] };
+      return [`--${name}`, ...(char ? [`-${char}`] : []), ...(aliases ?? []).map((alias) => `--${alias}`)];
+    });
   }
 }

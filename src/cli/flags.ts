@@ -1,11 +1,14 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 /** Flags shared by several commands, defined once. */
-export const upstreamFlag = Flags.string({
-  char: 'u',
-  summary: 'Upstream ID from the config.',
-  description: "May be left out when --tag matches exactly one upstream's tag pattern.",
-});
+/** `--upstream`, which may be left out when the command's tag flag names one upstream's tag. */
+export const upstreamFlagFor = (tagFlag: '--tag' | '--to') =>
+  Flags.string({
+    char: 'u',
+    summary: 'Upstream ID from the config.',
+    description: `May be left out when ${tagFlag} matches exactly one upstream's tag pattern.`,
+  });
+export const upstreamFlag = upstreamFlagFor('--tag');
 export const upstreamsFlag = Flags.string({
   char: 'u',
   summary: 'Only these upstreams (repeatable).',

@@ -109,18 +109,24 @@ export function createProgress(options: ProgressOptions = {}): Progress {
 
   if (mode === 'github') {
     const say = (text: string) => line(defuseCommands(text));
+    const sayStep = lineStep(say);
+    let open = 0;
+    // Groups do not nest in the Actions log, so only the outermost one folds.
+    const group = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      line(`::group::${escapeData(name)}`);
+      open++;
+      try {
+        return await fn();
+      } finally {
+        open--;
+        line('::endgroup::');
+      }
+    };
     return {
       mode,
-      step: lineStep(say),
-      // Groups do not nest in the Actions log, so only the outermost one folds.
-      group: async (name, fn) => {
-        line(`::group::${escapeData(name)}`);
-        try {
-          return await fn();
-        } finally {
-          line('::endgroup::');
-        }
-      },
+      // A step outside any group (a single command's) folds as its own group, notes and all.
+      step: (label, fn) => (open > 0 ? sayStep(label, fn) : group(label, () => sayStep(label, fn))),
+      group,
       note: say,
       warn: (message) => line(`::warning::${escapeData(message)}`),
       error: (message) => line(`::error::${escapeData(message)}`),

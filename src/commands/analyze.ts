@@ -5,12 +5,15 @@ import { severityCountLine } from '../config/severity.js';
 import { githubEnv } from '../github/env.js';
 import { createAnalyzeDeps } from '../run/deps.js';
 import { createSourceDeps } from '../sources/deps.js';
+import { plural } from '../util/plural.js';
 
 /** Findings named on the terminal; the rest are counted. */
 const MAX_LISTED = 20;
 
 export default class Analyze extends BaseCommand<typeof Analyze> {
   static summary = 'Run the scanners and the agent on a release diff and write analysis.json.';
+  static description =
+    "Runs `diff` first when the release has no diff artifacts yet. The scanners read the diff and the downstream checkout; then the OpenCode agent (the opencode program, from the opencode-ai package, and a provider with a model: agent.model or --model) judges the release with context.md. Every finding's evidence is checked against the upstream and downstream files. --agent none runs the scanners alone (no OpenCode, no provider).";
   static examples = [
     '<%= config.bin %> analyze --tag rust-v0.139.0',
     '<%= config.bin %> analyze --upstream opencode --agent none --json',
@@ -20,15 +23,18 @@ export default class Analyze extends BaseCommand<typeof Analyze> {
   async run() {
     const { upstream, tag, from, agent, model } = this.flags;
     const config = await this.projectConfig();
+    const progress = this.progress();
     const sources = createSourceDeps({
       env: githubEnv(),
       cacheDir: config.cache,
-      onNote: (m) => this.note(m),
+      onNote: (m) => progress.note(m),
     });
-    const result = await analyzeRelease(
-      config,
-      { upstream, tag, from, agent: agent as 'opencode' | 'none' | undefined, model },
-      createAnalyzeDeps(sources),
+    const result = await progress.step(`analyze (${agent ?? config.agent.kind})`, () =>
+      analyzeRelease(
+        config,
+        { upstream, tag, from, agent: agent as 'opencode' | 'none' | undefined, model },
+        createAnalyzeDeps(sources),
+      ),
     );
     const counts = severityCountLine(result.findings.bySeverity);
     const { coverage } = result;
@@ -41,7 +47,7 @@ export default class Analyze extends BaseCommand<typeof Analyze> {
     if (result.findings.total > MAX_LISTED)
       this.log(`  … and ${result.findings.total - MAX_LISTED} more in analysis.json`);
     this.log(
-      `  context: ${coverage.filesInContext} of ${coverage.filesChanged} changed files${coverage.truncated ? ' (truncated)' : ''}`,
+      `  context: ${coverage.filesInContext} of ${plural(coverage.filesChanged, 'changed file')}${coverage.truncated ? ' (truncated)' : ''}`,
     );
     this.log(`  wrote ${result.path}`);
     return result;

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { renderAnchors } from '../analysis/anchors/render.js';
 import { listAnchors } from '../analysis/anchors/service.js';
 import type { UpstreamAnchors } from '../analysis/anchors/types.js';

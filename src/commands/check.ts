@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base.js';
 import { upstreamsFlag } from '../cli/flags.js';
 import { Errors } from '../errors.js';
@@ -27,8 +27,15 @@ export default class Check extends BaseCommand<typeof Check> {
     const config = await this.projectConfig();
     const env = githubEnv();
     if (this.flags['github-output'] && !env.output) throw Errors.githubOutputMissing();
-    const deps = createSourceDeps({ env, cacheDir: config.cache, onNote: (message) => this.note(message) });
-    const results = await checkUpstreams(config, deps, { upstreams: this.flags.upstream });
+    const progress = this.progress();
+    const deps = createSourceDeps({
+      env,
+      cacheDir: config.cache,
+      onNote: (message) => progress.note(message),
+    });
+    const results = await progress.step('check: newest releases', () =>
+      checkUpstreams(config, deps, { upstreams: this.flags.upstream }),
+    );
     if (env.output) {
       const outputs = checkOutputs(results);
       await appendGitHubOutput(env.output, outputs);

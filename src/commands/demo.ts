@@ -1,9 +1,11 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base.js';
 import { renderDemo, runDemo } from '../demo/service.js';
 import { Errors } from '../errors.js';
 
 export default class Demo extends BaseCommand<typeof Demo> {
+  // The demo builds its own config in its folder.
+  static baseFlags = {} as typeof BaseCommand.baseFlags;
   static summary = 'Run the whole pipeline offline on a built-in sample upstream (no token, no network).';
   static description =
     'Builds a sample upstream with two releases (v1.1.0 removes a CLI flag and changes an exported hook), ' +

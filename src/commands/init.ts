@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base.js';
-import { modelFlag } from '../cli/flags.js';
 import { terminalPrompter } from '../init/prompt.js';
 import { renderInitResult } from '../init/render.js';
 import { initProject } from '../init/service.js';
 
 export default class Init extends BaseCommand<typeof Init> {
+  // init writes a config; it reads none.
+  static baseFlags = {} as typeof BaseCommand.baseFlags;
   static summary = 'Scaffold the config, agent file, workflow and state file in a downstream repository.';
   static description =
     'Without --upstream it proposes the upstreams the project names: GitHub repositories in its tracked code (raw/blob URLs, github.com links) and of the packages it imports or peers on, each with the tag pattern its tags follow and surfaces for the files it uses. In a terminal it asks about each; with --yes, or when stdin is not a terminal, it takes them (and fails if there are none). Adds .release-watch/ to .gitignore. Existing files are never overwritten without --force.';
@@ -29,7 +30,10 @@ export default class Init extends BaseCommand<typeof Init> {
       description:
         'Default: GITHUB_REPOSITORY, else the "origin" remote; left out, issues go to the repository the workflow runs in.',
     }),
-    model: modelFlag,
+    model: Flags.string({
+      char: 'm',
+      summary: 'Model for the agent, as provider/model: written to agent.model in the config.',
+    }),
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask; use flags and defaults.' }),
     force: Flags.boolean({
       summary: 'Overwrite existing files (the state file keeps its last-reviewed tags).',

@@ -27,16 +27,20 @@ export default class Report extends BaseCommand<typeof Report> {
     const env = githubEnv();
     // Imported here: oclif loads every command to list them, and only report needs Octokit at once.
     const { createGitHubClient } = await import('../github/client.js');
-    const github = createGitHubClient({ env, onNote: (message) => this.note(message) });
-    const result = await reportRelease(
-      config,
-      { github, env, onNote: (message) => this.note(message) },
-      {
-        upstream: this.flags.upstream,
-        tag: this.flags.tag,
-        dryRun: this.flags['dry-run'],
-        includeUnverified: this.flags['include-unverified'],
-      },
+    const progress = this.progress();
+    const onNote = (message: string) => progress.note(message);
+    const github = createGitHubClient({ env, onNote });
+    const result = await progress.step(this.flags['dry-run'] ? 'report (dry run)' : 'report', () =>
+      reportRelease(
+        config,
+        { github, env, onNote },
+        {
+          upstream: this.flags.upstream,
+          tag: this.flags.tag,
+          dryRun: this.flags['dry-run'],
+          includeUnverified: this.flags['include-unverified'],
+        },
+      ),
     );
     if (!this.jsonEnabled()) this.log(reportLines(result, config.downstream.maxIssuesPerRun));
     return result;

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
-import { TypeScriptLoader } from 'cosmiconfig-typescript-loader';
+import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { Errors, isReleaseWatchError } from '../errors.js';
+import { didYouMean } from '../util/near.js';
 import { formatZodIssues } from '../util/zod.js';
-import { type Config, configSchema } from './schema.js';
+import { type Config, configKeysAt, configSchema } from './schema.js';
+import { configSyntaxError } from './syntax.js';
 
 const MODULE = 'release-watch';
 
@@ -46,8 +47,13 @@ export interface LoadConfigOptions {
   file?: string;
 }
 
+/** The TypeScript loader (jiti) is imported only when a TS config is found: JSON configs start faster. */
+const typescript: Loader = async (file, content) => {
+  const { TypeScriptLoader } = await import('cosmiconfig-typescript-loader');
+  return TypeScriptLoader()(file, content);
+};
+
 function explorer() {
-  const typescript = TypeScriptLoader();
   return cosmiconfig(MODULE, {
     searchPlaces: SEARCH_PLACES,
     searchStrategy: 'global',
@@ -70,7 +76,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   } catch (error) {
     if (isReleaseWatchError(error)) throw error;
     const failing = (error as { filepath?: string }).filepath ?? file ?? cwd;
-    throw loadFailure(failing, error);
+    throw loadFailure(failing, error, await configSyntaxError(failing));
   }
   if (!found)
     throw Errors.configNotFound({
@@ -84,19 +90,27 @@ const TS_LOADER_PREFIX = /^TypeScriptLoader failed to compile TypeScript:\s*/;
 const CODE_CONFIG = /\.(?:[cm]?[jt]s)$/;
 
 /**
- * Why a config did not load, with the cause the loader wraps: a module it imports that is missing,
- * code in it that threw, or (otherwise) a syntax error.
+ * Why a config did not load, with the cause the loader wraps: a syntax error (where, as the parser
+ * says it), a module it imports that is missing, or code in it that threw.
  */
-function loadFailure(file: string, error: unknown) {
+function loadFailure(file: string, error: unknown, syntax: string | undefined) {
   const raw = String((error as Error)?.message ?? error);
-  const wrapped = TS_LOADER_PREFIX.test(raw);
   const reason = raw.replace(TS_LOADER_PREFIX, '');
+  if (syntax) return Errors.configLoad(file, `syntax error at ${syntax}`, error);
   const missing = /Cannot find (?:module|package) '([^']+)'/.exec(reason);
   if (missing) return Errors.configModuleMissing(file, missing[1]!, error);
-  const syntax = /^(ParseError|SyntaxError)\b/.test(reason) || error instanceof SyntaxError;
-  if (!syntax && (wrapped || CODE_CONFIG.test(file)))
-    return Errors.configThrew(file, firstLine(reason), error);
+  // jiti compiles a TS config, so positions in its stack are in jiti's output; a JS config's are real.
+  if (TS_LOADER_PREFIX.test(raw)) return Errors.configThrew(file, firstLine(reason), error);
+  if (CODE_CONFIG.test(file)) return Errors.configThrew(file, thrownAt(file, error, reason), error);
   return Errors.configLoad(file, firstLine(reason), error);
+}
+
+/** What a JS config threw, with the line of the config that threw it when the stack names one. */
+function thrownAt(file: string, error: unknown, reason: string): string {
+  const stack = String((error as Error)?.stack ?? '');
+  const frame = stack.split('\n').find((line) => line.includes(`${file}:`));
+  const at = frame && /:(\d+):(\d+)\)?$/.exec(frame.trim());
+  return `${firstLine(reason)}${at ? ` (at ${file}:${at[1]}:${at[2]})` : ''}`;
 }
 
 function firstLine(text: string): string {
@@ -108,7 +122,10 @@ export function parseConfig(raw: unknown, file: string): ResolvedConfig {
   const value =
     raw && typeof raw === 'object' && 'default' in raw && Object.keys(raw).length === 1 ? raw.default : raw;
   const parsed = configSchema.safeParse(value ?? {});
-  if (!parsed.success) throw Errors.configInvalid(file, formatZodIssues(parsed.error));
+  if (!parsed.success) {
+    const suggest = (path: readonly PropertyKey[], key: string) => didYouMean(key, configKeysAt(path));
+    throw Errors.configInvalid(file, formatZodIssues(parsed.error, value ?? {}, suggest));
+  }
   const rootDir = dirname(file);
   const artifacts = resolve(rootDir, parsed.data.artifacts);
   return {

@@ -25,7 +25,7 @@ const globSchema = z.string().check((ctx) => {
 });
 
 const tagPatternSchema = z.custom<string | RegExp>().check((ctx) => {
-  const problem = tagPatternProblem(ctx.value);
+  const problem = ctx.value === undefined ? 'required' : tagPatternProblem(ctx.value);
   if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
 });
 
@@ -47,7 +47,11 @@ export const upstreamSchema = z
     url: z.string().min(1).optional(),
     prereleases: z.boolean().default(false),
     /** Named areas of the upstream the downstream depends on: name → globs. */
-    surfaces: z.record(z.string().min(1), z.array(globSchema).min(1)).default({}),
+    surfaces: z
+      .record(z.string().min(1), z.array(globSchema).min(1), {
+        error: 'expected an object of name → globs, like { auth: ["src/auth/**"] }',
+      })
+      .default({}),
     ignore: z.array(globSchema).default([]),
     /** What the agent should look at first, in words. */
     focus: z.string().optional(),
@@ -120,4 +124,33 @@ export type UpstreamConfig = z.output<typeof upstreamSchema>;
 /** Typed identity: gives editors the schema's types in release-watch.config.ts. */
 export function defineConfig(config: ConfigInput): ConfigInput {
   return config;
+}
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  valueType?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+}
+
+/** The keys the config schema knows at a path (for "did you mean" on an unknown key). */
+export function configKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = configSchema;
+  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
+    let current = s;
+    for (let def = current?._zod.def as SchemaDef | undefined; def; def = current?._zod.def as SchemaDef) {
+      const inner: z.ZodType | undefined = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+      if (!inner) break;
+      current = inner;
+    }
+    return current;
+  };
+  for (const key of path) {
+    const def = unwrap(schema)?._zod.def as SchemaDef | undefined;
+    schema =
+      def?.type === 'object' ? def.shape?.[String(key)] : def?.type === 'record' ? def.valueType : undefined;
+  }
+  const def = unwrap(schema)?._zod.def as SchemaDef | undefined;
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }

@@ -41,7 +41,12 @@ export function selectUpstream(
     const tag = options.tag;
     const matches = ids.filter((id) => tagPatternOf(getUpstream(config, id)).matches(tag));
     if (matches.length === 1) return matches[0]!;
-    if (matches.length === 0) throw Errors.tagMatchesNoUpstream(tag, ids);
+    if (matches.length === 0) {
+      const patterns = Object.fromEntries(
+        ids.map((id) => [id, tagPatternOf(getUpstream(config, id)).display]),
+      );
+      throw Errors.tagMatchesNoUpstream(tag, patterns);
+    }
     // Prefer the pattern that also yields a version (`v*` matches `vscode-v0.0.1` without one).
     const versioned = matches.filter((id) => tagPatternOf(getUpstream(config, id)).versionOf(tag));
     if (versioned.length === 1) return versioned[0]!;

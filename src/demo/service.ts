@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { sortBySeverity } from '../analysis/scanners/index.js';
 import { analysisSchema, type Finding } from '../analysis/schema.js';
 import { artifactPaths } from '../artifacts/paths.js';
-import type { ProgressStream } from '../cli/progress.js';
+import { createProgress, type ProgressStream } from '../cli/progress.js';
 import { loadConfig } from '../config/load.js';
 import { Errors } from '../errors.js';
 import { githubEnv } from '../github/env.js';
@@ -32,7 +32,10 @@ export async function runDemo(
 ): Promise<DemoResult> {
   const dir = options.dir ? resolve(options.dir) : await mkdtemp(join(tmpdir(), 'release-watch-demo-'));
   await claimDemoDir(dir);
-  const upstreamDir = await buildSampleUpstream(join(dir, 'upstream'));
+  const progress = createProgress({ json: options.json, stream: options.stream });
+  const upstreamDir = await progress.step('demo: building the sample upstream', () =>
+    buildSampleUpstream(join(dir, 'upstream')),
+  );
   const configFile = join(dir, 'project', 'release-watch.config.json');
   await writeJsonAtomically(configFile, {
     downstream: { labels: ['release-watch'], minSeverity: 'medium' },
@@ -44,11 +47,7 @@ export async function runDemo(
   const config = await loadConfig({ file: configFile });
   // No token and no downstream repository: the dry run never reaches GitHub.
   const env = githubEnv({});
-  const run = await runAll(
-    config,
-    { dryRun: true, agent: 'none' },
-    createRunDeps(config, { json: options.json, env, stream: options.stream }),
-  );
+  const run = await runAll(config, { dryRun: true, agent: 'none' }, createRunDeps(config, { env, progress }));
   const sample = run.upstreams[0]!;
   const paths = artifactPaths(config.artifacts, 'sample', sample.to ?? 'v1.1.0');
   const analysis = sample.to

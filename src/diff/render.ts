@@ -1,3 +1,4 @@
+import { plural } from '../util/plural.js';
 import type { DiffResult } from './service.js';
 
 /** What `diff` prints: the range, the counts, the surfaces touched and where the artifacts are. */
@@ -9,8 +10,8 @@ export function renderDiff(result: DiffResult): string {
   ].filter(Boolean);
   const surfaces = result.surfacesTouched.map((name) => `${name} (${result.surfaceFiles[name]})`);
   return [
-    `${result.upstream}: ${result.from.tag} → ${result.to.tag}: ${counts.commits} commits, ${counts.releases} release${counts.releases === 1 ? '' : 's'}`,
-    `  ${counts.files} files changed (+${counts.additions} −${counts.deletions})${extra.length > 0 ? `, ${extra.join(', ')}` : ''}`,
+    `${result.upstream}: ${result.from.tag} → ${result.to.tag}: ${plural(counts.commits, 'commit')}, ${plural(counts.releases, 'release')}`,
+    `  ${plural(counts.files, 'file')} changed (+${counts.additions} −${counts.deletions})${extra.length > 0 ? `, ${extra.join(', ')}` : ''}`,
     `  surfaces touched: ${surfaces.length > 0 ? surfaces.join(', ') : 'none'}`,
     `  artifacts: ${result.dir}`,
   ].join('\n');

@@ -30,11 +30,12 @@ import { listReleases, pendingReleases } from '../sources/index.js';
 import type { Release, SourceDeps } from '../sources/types.js';
 import { readState, upstreamState } from '../state/store.js';
 import { readTextIfExists } from '../util/fs.js';
+import { nearest } from '../util/near.js';
+import { plural } from '../util/plural.js';
 import { redactSecrets } from '../util/redact.js';
 import { assertSafeTag } from '../util/safe-tag.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { type ChangeTotals, changeTotals, fileClassifier } from './classify.js';
-import { nearestTags } from './near.js';
 
 export interface DiffOptions {
   upstream?: string;
@@ -115,7 +116,7 @@ export async function diffRelease(
       held: opened.created ? new Map<string, string>() : await localTagCommits(opened),
     })),
   ]);
-  const range = resolveRange(id, upstream, releases, lastReviewed, options);
+  const range = resolveRange(id, upstream, releases, lastReviewed, options, shownUrl);
   await Promise.all([range.from, range.to].map(validate));
 
   note(`fetching ${range.from} and ${range.to} into ${cache.dir}`);
@@ -126,7 +127,7 @@ export async function diffRelease(
   if (cache.created && prefetched.trees === 0) {
     note(`${shownUrl} ignored the partial-clone filter: the cache holds full history and contents`);
   }
-  if (prefetched.blobs > 0) note(`fetched ${prefetched.blobs} changed files`);
+  if (prefetched.blobs > 0) note(`fetched ${plural(prefetched.blobs, 'changed file')} (blobs)`);
 
   const paths = artifactPaths(config.artifacts, id, to.tag);
   const warnings = await movedTagWarnings(config.artifacts, id, fetched, [from, to]);
@@ -197,7 +198,7 @@ export async function fetchReleaseTags(
       cache.id,
       tag,
       url,
-      nearestTags(
+      nearest(
         tag,
         releases.map((release) => release.tag),
       ),
@@ -218,12 +219,13 @@ export async function fetchReleaseTags(
 }
 
 /** `--from`/`--to` with their defaults filled in from the state and the upstream's releases. */
-export function resolveRange(
+function resolveRange(
   id: string,
   upstream: UpstreamConfig,
   releases: readonly Release[],
   lastReviewed: string | null,
   options: Pick<DiffOptions, 'from' | 'to'>,
+  url: string,
 ): { from: string; to: string } {
   let to = options.to;
   if (to === undefined) {
@@ -233,7 +235,21 @@ export function resolveRange(
   }
   const from =
     options.from ?? reviewedBefore(upstream, lastReviewed, to) ?? releaseBefore(upstream, releases, to)?.tag;
-  if (from === undefined) throw Errors.noBaseRelease(id, to);
+  if (from === undefined) {
+    // No release before it because it is no release at all: a mistyped --to, named as such.
+    if (!releases.some((release) => release.tag === to)) {
+      throw Errors.tagNotFound(
+        id,
+        to,
+        url,
+        nearest(
+          to,
+          releases.map((release) => release.tag),
+        ),
+      );
+    }
+    throw Errors.noBaseRelease(id, to);
+  }
   if (from === to) throw Errors.emptyRange(id, to);
   return { from, to };
 }

@@ -33,6 +33,8 @@ export interface CreateClientOptions {
   requestTimeoutMs?: number;
   /** Counts the requests made (see {@link meteredFetch}); a fresh one when left out. */
   meter?: RequestMeter;
+  /** Waits between attempts when the host cannot be reached at all (DNS, refused); tests shorten them. */
+  networkRetryDelaysMs?: readonly number[];
   /** Notes such as "rate limited, retrying in 3s"; never given the token. */
   onNote?: (message: string) => void;
 }
@@ -64,7 +66,10 @@ export function createGitHubClient(options: CreateClientOptions): GitHubClient {
     userAgent: 'release-watch',
     request: {
       fetch: meteredFetch(
-        timedFetch(options.requestTimeoutMs ?? timeoutSetting('http')),
+        timedFetch(options.requestTimeoutMs ?? timeoutSetting('http'), globalThis.fetch, {
+          delaysMs: options.networkRetryDelaysMs,
+          onNote: options.onNote,
+        }),
         options.meter ?? newRequestMeter(),
         maxWait * 1000,
       ),

@@ -6,8 +6,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * body included, and is handed to Octokit as `request.fetch`.
  */
 
-/** A request that got no (complete) answer in time. Named AbortError so Octokit's retry plugin passes it on as is. */
-export class HttpTimeoutError extends Error {
+/**
+ * A failure with no HTTP answer behind it. Named AbortError so @octokit/request and the retry plugin
+ * pass it on as is (other errors become "500" and are retried again).
+ */
+abstract class NoAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AbortError';
+  }
+
+  // @octokit/request sets `status = 500` on an AbortError; there was no answer, so no status.
+  get status(): undefined {
+    return undefined;
+  }
+  set status(_ignored: unknown) {}
+}
+
+/** A request that got no (complete) answer in time. */
+export class HttpTimeoutError extends NoAnswerError {
   readonly code = 'HTTP_TIMEOUT';
   constructor(
     readonly method: string,
@@ -15,23 +32,81 @@ export class HttpTimeoutError extends Error {
     readonly timeoutMs: number,
   ) {
     super(`no answer to ${method} ${url} within ${Math.round(timeoutMs / 1000)}s`);
-    this.name = 'AbortError';
   }
-
-  // @octokit/request sets `status = 500` on an AbortError; a timeout has no status.
-  get status(): undefined {
-    return undefined;
-  }
-  set status(_ignored: unknown) {}
 }
 
 export const isHttpTimeout = (error: unknown): error is HttpTimeoutError =>
   (error as { code?: unknown })?.code === 'HTTP_TIMEOUT' && error instanceof Error;
 
+/** Errors of a connection that never carried the request: the name resolution or the connect failed. */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** TLS failures: the request was not sent either, but trying again changes nothing. */
+const TLS = /^(?:CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/;
+
+/** The errno-like code of a failed fetch (undici puts it on `cause`, sometimes one level deeper). */
+function networkCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && (UNREACHABLE.has(e.code) || TLS.test(e.code))) return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+/** The host did not answer at all (DNS, refused, TLS): not "GitHub answered 500". */
+export class HostUnreachableError extends NoAnswerError {
+  readonly code = 'HOST_UNREACHABLE';
+  constructor(
+    readonly host: string,
+    readonly reason: string,
+    readonly attempts: number,
+  ) {
+    super(`cannot reach ${host}: ${reason}`);
+  }
+}
+
+export const isHostUnreachable = (error: unknown): error is HostUnreachableError =>
+  (error as { code?: unknown })?.code === 'HOST_UNREACHABLE' && error instanceof Error;
+
+export interface NetworkRetry {
+  /** Waits before the 2nd, 3rd, … attempt (ms); a short, bounded retry. */
+  delaysMs?: readonly number[];
+  onNote?: (message: string) => void;
+}
+
+const DEFAULT_DELAYS = [500, 1500];
+
 /** Statuses whose response has no body (the Response constructor refuses one). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-export function timedFetch(timeoutMs: number, inner: typeof fetch = globalThis.fetch): typeof fetch {
+export function timedFetch(
+  timeoutMs: number,
+  inner: typeof fetch = globalThis.fetch,
+  retry: NetworkRetry = {},
+): typeof fetch {
+  const once = boundedFetch(timeoutMs, inner);
+  const delays = retry.delaysMs ?? DEFAULT_DELAYS;
+  return async (input, init) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(input, init);
+      } catch (error) {
+        const code = networkCode(error);
+        if (!code) throw error;
+        const url = new URL(
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+        );
+        const delay = delays[attempt - 1];
+        if (TLS.test(code) || delay === undefined) throw new HostUnreachableError(url.host, code, attempt);
+        retry.onNote?.(
+          `cannot reach ${url.host} (${code}); retrying… (attempt ${attempt + 1} of ${delays.length + 1})`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+}
+
+function boundedFetch(timeoutMs: number, inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;

@@ -1,5 +1,5 @@
 import type { AnalyzeDeps } from '../analysis/service.js';
-import { createProgress, type ProgressStream } from '../cli/progress.js';
+import { createProgress, type Progress, type ProgressStream } from '../cli/progress.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { type GitHubEnv, githubEnv } from '../github/env.js';
 import { createSourceDeps } from '../sources/deps.js';
@@ -11,12 +11,14 @@ export interface RunDepsOptions {
   /** Default: the process environment (GitHub Actions conventions). */
   env?: GitHubEnv;
   stream?: ProgressStream;
+  /** One already shown by the caller (the demo's); otherwise one is made from json and stream. */
+  progress?: Progress;
 }
 
 /** The real I/O of the whole pipeline, built once per command and shared by every stage. */
 export function createRunDeps(config: ResolvedConfig, options: RunDepsOptions = {}): RunDeps {
   const env = options.env ?? githubEnv();
-  const progress = createProgress({ json: options.json, stream: options.stream });
+  const progress = options.progress ?? createProgress({ json: options.json, stream: options.stream });
   const sources = createSourceDeps({
     env,
     cacheDir: config.cache,

@@ -79,9 +79,16 @@ async function checkUpstream(
     if (lastReviewed !== null && !pattern.versionOf(lastReviewed)) {
       throw Errors.lastReviewedMismatch(id, lastReviewed, pattern.display);
     }
-    const releases = await listReleases(id, upstream, deps, { since: lastReviewed });
+    const seen: string[] = [];
+    const releases = await listReleases(id, upstream, deps, { since: lastReviewed, seen });
     if (releases.length === 0) {
-      throw Errors.noReleases(id, describeSource(upstream, deps), pattern.display, upstream.prereleases);
+      throw Errors.noReleases(
+        id,
+        describeSource(upstream, deps),
+        pattern.display,
+        upstream.prereleases,
+        seen,
+      );
     }
     const pending = pendingReleases(releases, lastReviewed, upstream);
     const status: CheckStatus =

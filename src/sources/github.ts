@@ -5,11 +5,11 @@ import type { UpstreamConfig } from '../config/schema.js';
 import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
 import type { GitHubClient } from '../github/client.js';
-import { isHttpTimeout } from '../github/fetch.js';
+import { isHostUnreachable, isHttpTimeout } from '../github/fetch.js';
 import { rateLimitWaitSeconds } from '../github/rate-limit.js';
 import { readTextIfExists, writeJsonAtomically } from '../util/fs.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
-import { selectReleases, unsafeTagNote } from './select.js';
+import { selectReleases, sourceHooks } from './select.js';
 import type { ListOptions, ReleaseSource, SourceDeps } from './types.js';
 
 const PER_PAGE = 100;
@@ -174,6 +174,15 @@ function describeInvalid(data: unknown, error?: z.ZodError): string {
 }
 
 function toError(id: string, upstream: UpstreamConfig, deps: SourceDeps, error: unknown): unknown {
+  if (isHostUnreachable(error)) {
+    return Errors.networkUnreachable({
+      host: error.host,
+      what: `listing the releases of ${upstream.repo} (upstream "${id}")`,
+      reason: error.reason,
+      attempts: error.attempts,
+      cause: error,
+    });
+  }
   if (isHttpTimeout(error)) {
     return Errors.networkTimeout({
       upstream: id,
@@ -251,8 +260,10 @@ export const githubReleasesSource: ReleaseSource = async (id, upstream, deps, op
       deps.onNote?.(`Could not keep the ETag cache ${cacheFile}: ${(error as Error).message}`);
     }
   }
-  return selectReleases(upstream, candidatesOf(pages.flatMap((page) => page.releases)), (tag) =>
-    deps.onNote?.(unsafeTagNote(id, tag)),
+  return selectReleases(
+    upstream,
+    candidatesOf(pages.flatMap((page) => page.releases)),
+    sourceHooks(id, upstream, deps, options),
   );
 };
 

@@ -2,7 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { tagPatternOf } from '../config/upstreams.js';
 import { Errors } from '../errors.js';
-import { selectReleases, unsafeTagNote } from './select.js';
+import { selectReleases, sourceHooks } from './select.js';
 import type { ReleaseSource } from './types.js';
 
 const packumentSchema = z.object({
@@ -16,7 +16,7 @@ const packumentSchema = z.object({
  * (`0.139.0` → `rust-v0.139.0`). Versions above `dist-tags.latest` are not released to everyone
  * yet (`next`, `beta`), so they count as prereleases.
  */
-export const npmSource: ReleaseSource = async (id, upstream, deps) => {
+export const npmSource: ReleaseSource = async (id, upstream, deps, options) => {
   const name = upstream.npm!;
   const pattern = tagPatternOf(upstream);
   if (pattern.kind !== 'glob') throw Errors.npmTagPatternNotInvertible(id, pattern.display);
@@ -41,5 +41,5 @@ export const npmSource: ReleaseSource = async (id, upstream, deps) => {
     const unreleased = latest !== undefined && semver.valid(version) !== null && semver.gt(version, latest);
     return [{ tag, prerelease: unreleased, date: packument.time?.[version] }];
   });
-  return selectReleases(upstream, candidates, (tag) => deps.onNote?.(unsafeTagNote(id, tag)));
+  return selectReleases(upstream, candidates, sourceHooks(id, upstream, deps, options));
 };

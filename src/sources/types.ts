@@ -43,6 +43,8 @@ export interface ListOptions {
    * reviewed) needs only the newest release; left out, every release is listed.
    */
   since?: string | null;
+  /** Filled with every tag the source listed, before the pattern filtered them. */
+  seen?: string[];
 }
 
 export type ReleaseSource = (

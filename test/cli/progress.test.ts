@@ -125,6 +125,24 @@ describe('GitHub Actions annotations', () => {
     ]);
   });
 
+  it('folds a step outside any group (a single command) as its own group, its notes inside', async () => {
+    const out = recorder();
+    const progress = createProgress({
+      stream: out.stream,
+      env: { GITHUB_ACTIONS: 'true' },
+      now: clock('2026-11-23T09:00:00Z', 250),
+    });
+    await progress.step('check: newest releases', async () => progress.note('codex: 2 pages'));
+    expect(out.raw().split('\n')).toEqual([
+      '::group::check: newest releases',
+      'check: newest releases …',
+      'codex: 2 pages',
+      'check: newest releases: done in 0.3s',
+      '::endgroup::',
+      '',
+    ]);
+  });
+
   it('closes the group when its body fails', async () => {
     const out = recorder();
     const progress = createProgress({ stream: out.stream, env: { GITHUB_ACTIONS: 'true' } });

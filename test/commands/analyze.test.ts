@@ -9,8 +9,12 @@ describe('release-watch analyze', () => {
   it('--agent none --tag picks the upstream by tag pattern and writes a schema-valid analysis.json', async () => {
     const { root, config } = await analyzeProject();
     const human = await runCli(['analyze', '--agent', 'none', '--tag', 'v2'], { cwd: root });
-    // The only note: no downstream checkout to mine anchors from (analyze goes on without them).
-    expect(human.stderr).toMatch(/^(?:up: no anchors from .*; scanning without them)?\s*$/);
+    // Progress in log lines (stderr is no terminal), and one note: no downstream checkout to mine anchors
+    // from (analyze goes on without them).
+    const lines = human.stderr.split('\n').map((line) => line.replace(/^\[[^\]]+\] /, ''));
+    expect(lines[0]).toBe('analyze (none) …');
+    expect(lines.at(-1)).toMatch(/^analyze \(none\): done in \d+\.\ds$/);
+    expect(lines.slice(1, -1).join('\n')).toMatch(/^(?:up: no anchors from .*; scanning without them)?$/);
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toContain('up v1 → v2: impact medium');
     expect(human.stdout).toContain('findings: 1 (1 medium), 0 unverified');
@@ -49,6 +53,9 @@ describe('release-watch analyze', () => {
       cwd: root,
     });
     expect(result.exitCode).toBe(2);
-    expect(parseJson(result)).toMatchObject({ error: { code: 'TAG_MATCHES_NO_UPSTREAM' } });
+    const { error } = parseJson<{ error: { code: string; message: string } }>(result);
+    expect(error.code).toBe('TAG_MATCHES_NO_UPSTREAM');
+    // Names each upstream with its pattern.
+    expect(error.message).toMatch(/matches no upstream's tag pattern \(up: [^)]+\)/);
   });
 });

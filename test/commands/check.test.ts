@@ -51,6 +51,18 @@ describe('release-watch check', () => {
     expect(result.stderr).toMatch(/GitHub answers sst\/opencode as anomalyco\/opencode/);
   });
 
+  it('shows its progress: log lines in CI, a folded group in GitHub Actions, nothing under --json', async () => {
+    await project(TWO, { codex: 'rust-v0.138.0', opencode: null });
+    const ci = await check([], { CI: 'true' });
+    expect(ci.stderr).toMatch(/^\[\d{4}-[^\]]+\] check: newest releases …$/m);
+    expect(ci.stderr).toMatch(/^\[[^\]]+\] check: newest releases: done in \d+\.\ds$/m);
+    const actions = await check([], { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: join(dir, 'out.txt') });
+    expect(actions.stderr.split('\n')[0]).toBe('::group::check: newest releases');
+    expect(actions.stderr).toContain('::endgroup::');
+    const json = await check(['--json']);
+    expect(json.stderr).toBe('');
+  });
+
   it('--json prints the same rows as an array, and nothing else on stdout', async () => {
     await project(TWO, { codex: null, opencode: 'v1.2.3' });
     const result = await check(['--json']);

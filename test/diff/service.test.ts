@@ -246,6 +246,29 @@ describe('diffRelease', () => {
     expect(error.details?.near).toEqual(['v1.1.0', 'v1.2.0', 'v1.0.0', 'v0.9.0']);
   });
 
+  it('--to a tag that does not exist is TAG_NOT_FOUND, not "no release before it"', async () => {
+    const { repo } = fixture();
+    const config = await projectConfig(repo.url);
+    const error = await rejection(diffRelease(config, { to: 'v0.1.0' }, diffDeps(countingGit().git)));
+    expect(error.code).toBe('TAG_NOT_FOUND');
+    expect(error.message).toContain('Tag "v0.1.0" does not exist in upstream "widget"');
+    expect(error.details?.near).toContain('v0.9.0');
+    // The oldest release that does exist still says what is missing: a release before it.
+    const oldest = await rejection(diffRelease(config, { to: 'v0.9.0' }, diffDeps(countingGit().git)));
+    expect(oldest.code).toBe('NO_BASE_RELEASE');
+  });
+
+  it('notes tags that match the pattern but are not versions', async () => {
+    const { repo } = await createReleaseFixture();
+    await repo.git('tag', 'vnext');
+    const config = await projectConfig(repo.url);
+    const notes: string[] = [];
+    await diffRelease(config, { from: 'v1.0.0', to: 'v1.1.0' }, diffDeps(countingGit().git, notes));
+    expect(notes).toContain(
+      'warning: widget: tag "vnext" matches the tag pattern v* but is not a version; skipped (use a RegExp with a (?<version>) group to say where the version is)',
+    );
+  });
+
   it('warns when a tag moved since the cache or an earlier release.json saw it', async () => {
     const { repo } = await createReleaseFixture();
     const config = await projectConfig(repo.url);

@@ -144,6 +144,9 @@ describe('checkUpstreams', () => {
       newest: null,
       error: { code: 'NO_RELEASES', message: expect.stringContaining('openai/codex') },
     });
+    // The pattern and a few of the tags that were there, so the mismatch shows.
+    expect(result!.error!.message).toContain('matches tag pattern codex-v*');
+    expect(result!.error!.message).toMatch(/Tags seen \(\d+\): rust-v/);
   });
 
   it('checks only the upstreams asked for and rejects unknown IDs before any request', async () => {

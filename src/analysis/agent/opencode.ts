@@ -12,6 +12,8 @@ import { describePath } from './preflight.js';
 import { type ProcessResult, type ProcessRunner, runProcess } from './process.js';
 import type { AgentRunInput, AgentRunner, AgentRunResult } from './types.js';
 
+const HEARTBEAT_MS = 15_000;
+
 /**
  * The OpenCode runner (`agent.kind: opencode`): `opencode run --format json` in the checkout of the
  * `to` tag, with our agent from a private config folder, read-only permissions injected last, and
@@ -190,6 +192,16 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
       let stderrSeen = '';
       const eventsFile = join(rawDir, `${label}-events.jsonl`);
       const stderrFile = join(rawDir, `${label}-stderr.log`);
+      const started = performance.now();
+      // A run takes minutes: say every so often that it is alive, and what it did so far.
+      const heartbeat = setInterval(() => {
+        const { tools, tokens } = stream.summary;
+        const seconds = Math.round((performance.now() - started) / 1000);
+        input.onNote?.(
+          `${label}: agent still working, ${seconds >= 60 ? `${Math.floor(seconds / 60)}m ${seconds % 60}s` : `${seconds}s`}, ${tools.length} tool call${tools.length === 1 ? '' : 's'}, ${tokens} tokens so far`,
+        );
+      }, input.heartbeatMs ?? HEARTBEAT_MS);
+      heartbeat.unref();
       const result = await run({
         command: binary,
         args,
@@ -210,7 +222,7 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
             input.onNote?.(`${label}: ${event.part.tool} ${what}`.trim());
           }
         },
-      });
+      }).finally(() => clearInterval(heartbeat));
       const turn = { label, result, events: stream.summary, eventsFile, stderrFile };
       turns.push(turn);
       await writeRunRecord(rawDir, binary, turns);

@@ -19,6 +19,8 @@ export interface AgentRunInput {
   /** Environment to pass through the allow-list (default: process.env). */
   env?: NodeJS.ProcessEnv;
   onNote?: (message: string) => void;
+  /** How often a long run says it is still going, with its tool calls and tokens so far (default 15 s). */
+  heartbeatMs?: number;
 }
 
 export interface AgentRunResult {

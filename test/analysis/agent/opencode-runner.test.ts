@@ -104,7 +104,10 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
     const notes: string[] = [];
     const run = createOpenCodeRunner({ binary: setup.binary });
 
-    const result = await run(fixture.input(setup, scenario, { onNote: (n) => notes.push(n) }));
+    // A short heartbeat, so this run (which takes seconds) shows some: in use it is every 15 s.
+    const result = await run(
+      fixture.input(setup, scenario, { onNote: (n) => notes.push(n), heartbeatMs: 100 }),
+    );
 
     expect(result.output).toEqual({
       impact: 'breaking',
@@ -126,6 +129,10 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
       ['grep', 'completed'],
     ]);
     expect(notes.some((n) => n.includes('read') && n.includes('src/auth.ts'))).toBe(true);
+    const beats = notes.filter((n) => n.startsWith('opencode: agent still working'));
+    expect(beats.length).toBeGreaterThan(0);
+    for (const beat of beats)
+      expect(beat).toMatch(/^opencode: agent still working, \d+s, \d+ tool calls?, \d+ tokens so far$/);
 
     const turns = turnsOf(scenario);
     expect(turns).toHaveLength(3);
