@@ -201,12 +201,18 @@ async function findInTree(
     })),
   );
   const pathsOf = new Map<string, string[]>();
-  for (const entry of entries) pathsOf.set(entry.id, [...(pathsOf.get(entry.id) ?? []), entry.path]);
+  for (const entry of entries) {
+    const paths = pathsOf.get(entry.id);
+    if (paths) paths.push(entry.path);
+    else pathsOf.set(entry.id, [entry.path]);
+  }
   const hits = new Map<string, string[]>();
   await forEachBlob(cache, [...pathsOf.keys()], (id, content) => {
     if (content.subarray(0, BINARY_SNIFF).includes(0)) return;
     for (const key of finder.find(content)) {
-      hits.set(key, [...(hits.get(key) ?? []), ...pathsOf.get(id)!]);
+      const paths = hits.get(key);
+      if (paths) paths.push(...pathsOf.get(id)!);
+      else hits.set(key, [...pathsOf.get(id)!]);
     }
   });
   return hits;
