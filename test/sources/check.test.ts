@@ -58,12 +58,17 @@ describe('checkUpstreams', () => {
     const config = configIn(dir, upstreams);
     let now = 0;
     let most = 0;
+    let started = 0;
     const real = deps();
     const counted = {
       ...real,
+      // Each listing is held until the bound is reached (or every one has started): the count then
+      // shows the bound whatever the machine's load, and 30 at once without one.
       git: async () => {
+        started++;
         most = Math.max(most, ++now);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        while (now < CHECK_CONCURRENCY && started < 30)
+          await new Promise((resolve) => setTimeout(resolve, 2));
         now--;
         return { stdout: 'abc\trefs/tags/v1.0.0\n', exitCode: 0 };
       },
