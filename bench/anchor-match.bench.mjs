@@ -25,13 +25,16 @@ function rustFile(i) {
 function tsFile(i) {
   return `${Array.from(
     { length: 250 },
-    (_, l) => `export const route${l} = fetch(\`\${base}/v1/items/${(i + l) % 300}\`, { effort: '${WORDS[l % 3]}' });`,
+    (_, l) =>
+      `export const route${l} = fetch(\`\${base}/v1/items/${(i + l) % 300}\`, { effort: '${WORDS[l % 3]}' });`,
   ).join('\n')}\n`;
 }
 
 async function generate(dir) {
   const stream = fastImport(dir);
-  await stream.write('commit refs/heads/main\ncommitter bench <b@example.test> 1700000000 +0000\ndata 2\nv1\n');
+  await stream.write(
+    'commit refs/heads/main\ncommitter bench <b@example.test> 1700000000 +0000\ndata 2\nv1\n',
+  );
   for (let i = 0; i < FILES; i++) {
     const path = i % 3 === 0 ? `sdk/src/f${i}.ts` : `core/src/m${i % 40}/f${i}.rs`;
     const content = Buffer.from(i % 3 === 0 ? tsFile(i) : rustFile(i));

@@ -65,9 +65,9 @@ export async function createEngineUpstream(): Promise<FixtureRepo> {
     'core/src/headers.rs':
       'pub const BETA: &str = "Engine-Beta";\npub const ACCOUNT: &str = "Engine-Account-Id";\n',
     'core/src/models.rs': `pub const PRESETS: &[Preset] = &[
-    Preset { id: "engine-large", effort: Effort::Low },
-    Preset { id: "engine-mini", effort: Effort::Low },
-    Preset { id: "engine-max", effort: Effort::XHigh },
+    Preset { id: "engine-large", model: "engine-large", effort: Effort::Low },
+    Preset { id: "engine-mini", model: "engine-mini", effort: Effort::Low },
+    Preset { id: "engine-max", model: "engine-max", effort: Effort::XHigh },
 ];
 `,
     'core/src/effort.rs':

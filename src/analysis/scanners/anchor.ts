@@ -310,6 +310,7 @@ export const anchorRule: Rule<'anchor'> = {
       const [before, after] = await Promise.all([read('from', meta.path), read('to', meta.path)]);
       if (!before || !after) return;
       const old = new Map((await containersOf(meta.path, before.text)).map((c) => [c.key, c]));
+      const seen = new Set<string>();
       for (const container of await containersOf(meta.path, after.text)) {
         const previous = old.get(container.key);
         if (!previous || inTestModule(container)) continue;
@@ -320,11 +321,12 @@ export const anchorRule: Rule<'anchor'> = {
             if (!named.has(a)) named.set(a, v.line);
         }
         if (!namesEnough(container, [...named.keys()])) continue;
-        const seen = new Set<string>();
         for (const value of container.values) {
           const key = normal(value.value, container.fuzzy);
-          if (was.has(key) || seen.has(key)) continue;
-          seen.add(key);
+          // One new struct literal is one option, whichever of its fields (`id`, `model`, `display_name`) name it.
+          const once = `${container.key.replace(/\[\]\..*$/, '[]')}\0${key}`;
+          if (was.has(key) || seen.has(once)) continue;
+          seen.add(once);
           // A value the downstream already names is one it already supports.
           if (siblingAnchors.has(`${container.fuzzy}\0${key}`)) continue;
           const siblings = [...named.keys()];

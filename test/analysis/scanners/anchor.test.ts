@@ -39,10 +39,10 @@ const RELEASES: Record<string, Record<string, string | null>> = {
   // (d) a fourth model beside the three it maps, in a Rust array of struct literals
   'v1.1.4': {
     'core/src/models.rs': `pub const PRESETS: &[Preset] = &[
-    Preset { id: "engine-large", effort: Effort::Low },
-    Preset { id: "engine-mini", effort: Effort::Low },
-    Preset { id: "engine-max", effort: Effort::XHigh },
-    Preset { id: "engine-ultra", effort: Effort::XHigh },
+    Preset { id: "engine-large", model: "engine-large", effort: Effort::Low },
+    Preset { id: "engine-mini", model: "engine-mini", effort: Effort::Low },
+    Preset { id: "engine-max", model: "engine-max", effort: Effort::XHigh },
+    Preset { id: "engine-ultra", model: "engine-ultra", effort: Effort::XHigh },
 ];
 `,
   },
