@@ -1,14 +1,10 @@
+import { renderAnalyze } from '../analysis/render.js';
 import { analyzeRelease } from '../analysis/service.js';
 import { BaseCommand } from '../cli/base.js';
 import { agentFlag, fromFlag, modelFlag, tagFlag, upstreamFlag } from '../cli/flags.js';
-import { severityCountLine } from '../config/severity.js';
 import { githubEnv } from '../github/env.js';
 import { createAnalyzeDeps } from '../run/deps.js';
 import { createSourceDeps } from '../sources/deps.js';
-import { plural } from '../util/plural.js';
-
-/** Findings named on the terminal; the rest are counted. */
-const MAX_LISTED = 20;
 
 export default class Analyze extends BaseCommand<typeof Analyze> {
   static summary = 'Run the scanners and the agent on a release diff and write analysis.json.';
@@ -36,20 +32,7 @@ export default class Analyze extends BaseCommand<typeof Analyze> {
         createAnalyzeDeps(sources),
       ),
     );
-    const counts = severityCountLine(result.findings.bySeverity);
-    const { coverage } = result;
-    this.log(`${result.upstream} ${result.from} → ${result.tag}: impact ${result.impact}`);
-    this.log(
-      `  findings: ${result.findings.total}${counts ? ` (${counts})` : ''}, ${result.findings.unverified} unverified`,
-    );
-    for (const f of result.findings.list.slice(0, MAX_LISTED))
-      this.log(`  ${f.severity.padEnd(8)}${f.title}${f.verified ? '' : ' (unverified)'}`);
-    if (result.findings.total > MAX_LISTED)
-      this.log(`  … and ${result.findings.total - MAX_LISTED} more in analysis.json`);
-    this.log(
-      `  context: ${coverage.filesInContext} of ${plural(coverage.filesChanged, 'changed file')}${coverage.truncated ? ' (truncated)' : ''}`,
-    );
-    this.log(`  wrote ${result.path}`);
+    this.log(renderAnalyze(result));
     return result;
   }
 }

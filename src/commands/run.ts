@@ -1,8 +1,7 @@
 import { BaseCommand } from '../cli/base.js';
 import { agentFlag, dryRunFlag, includeUnverifiedFlag, modelFlag, upstreamsFlag } from '../cli/flags.js';
-import { wouldBeIssues } from '../report/summary.js';
 import { createRunDeps } from '../run/deps.js';
-import { renderRun, renderRunFailures, runAll } from '../run/service.js';
+import { renderRun, renderRunFailures, renderRunIssues, runAll } from '../run/service.js';
 import { renderTable } from '../util/table.js';
 
 export default class Run extends BaseCommand<typeof Run> {
@@ -37,9 +36,7 @@ export default class Run extends BaseCommand<typeof Run> {
       createRunDeps(config, { json: this.jsonEnabled() }),
     );
     this.log(renderTable(renderRun(result)));
-    if (result.dryRun)
-      for (const r of result.upstreams)
-        if (r.planned) this.log(['', ...wouldBeIssues({ created: r.planned })].join('\n'));
+    for (const line of renderRunIssues(result)) this.log(line);
     for (const line of renderRunFailures(result)) this.logToStderr(line);
     if (result.failed > 0) process.exitCode = 1;
     return result;

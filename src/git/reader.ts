@@ -221,16 +221,13 @@ export async function readFilesAtRef(
     // A folder that was asked for and also leads to another asked path lists its whole content.
     if (match?.[2] === 'blob' && asked.has(match[4]!)) blobs.set(match[4]!, match[3]!);
   }
-  await fetchMissingObjects(cache, [...new Set(blobs.values())]);
-  const batch = new CatFileBatch(cache.dir);
-  try {
-    for (const path of wanted) {
-      const id = blobs.get(path);
-      const content = id ? await batch.read(id) : undefined;
-      if (content) contents.set(path, content.toString('utf8'));
-    }
-  } finally {
-    batch.close();
+  const ids = [...new Set(blobs.values())];
+  await fetchMissingObjects(cache, ids);
+  const texts = new Map<string, string>();
+  await forEachBlob(cache, ids, (id, content) => texts.set(id, content.toString('utf8')));
+  for (const path of wanted) {
+    const text = texts.get(blobs.get(path) ?? '');
+    if (text) contents.set(path, text);
   }
   return contents;
 }

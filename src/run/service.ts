@@ -6,6 +6,7 @@ import type { Severity } from '../config/schema.js';
 import type { DiffDeps } from '../diff/service.js';
 import { codedFileError, Errors, isReleaseWatchError, type ReleaseWatchError } from '../errors.js';
 import type { GitHubClient, GitHubEnv } from '../github/client.js';
+import { wouldBeIssues } from '../report/summary.js';
 import type { ReportResult } from '../report/types.js';
 import { checkUpstreams, type UpstreamCheck } from '../sources/check.js';
 import type { SourceDeps } from '../sources/types.js';
@@ -181,6 +182,12 @@ function summarizeIssues(report: ReportResult): NonNullable<UpstreamRun['issues'
     skipped: report.skipped.length,
     wouldCreate: report.created.filter((i) => i.action === 'would-create').length,
   };
+}
+
+/** A dry run's would-be issues per upstream, printed after the table. */
+export function renderRunIssues(result: RunResult): string[] {
+  if (!result.dryRun) return [];
+  return result.upstreams.flatMap((r) => (r.planned ? ['', ...wouldBeIssues({ created: r.planned })] : []));
 }
 
 /** One stderr line (and its suggestion) per failed upstream, printed after the table. */
