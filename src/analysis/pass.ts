@@ -5,7 +5,7 @@ import type { Anchor } from './anchors/types.js';
 import { ContextBuilder } from './context.js';
 import { classify } from './patch/classify.js';
 import { streamPatch } from './patch/patch.js';
-import { parseBudget } from './scanners/budget.js';
+import { type ParseBudget, parseBudget } from './scanners/budget.js';
 import { type AnyRule, createScanners, RULES } from './scanners/index.js';
 import type { Finding } from './schema.js';
 
@@ -20,6 +20,33 @@ export interface DiffPassInput {
   rules?: readonly AnyRule[];
   /** Source characters the parsing rules may read outside the surfaces (default: OUTSIDE_SURFACES_PARSE_CHARS). */
   parseChars?: number;
+}
+
+/** Files read ahead of the one being scanned: fewer than the reader keeps (its cache holds 64 sides). */
+const READ_AHEAD = 12;
+
+/**
+ * Asks the reader for the sides of the next few changed source files while the current one is
+ * scanned, so `git cat-file` answers them meanwhile (in its own process) instead of each rule waiting
+ * a round trip per file. Only files a parsing rule reads: code, not excluded, not a test; the `to`
+ * side only while the file gets parsed (in a surface, or parse budget left).
+ */
+function readAhead(files: readonly ChangedFile[], reader: RepoReader, budget: ParseBudget) {
+  const index = new Map(files.map((f, i) => [f.path, i]));
+  let next = 0;
+  return (path: string) => {
+    const at = index.get(path);
+    if (at === undefined) return;
+    next = Math.max(next, at + 1);
+    for (; next <= at + READ_AHEAD && next < files.length; next++) {
+      const meta = files[next]!;
+      const cls = classify(meta);
+      if (!cls.code || cls.excluded || cls.test) continue;
+      const read = (ref: 'from' | 'to', p: string) => void reader.readFile(ref, p).catch(() => undefined);
+      if (meta.status !== 'added' && meta.status !== 'copied') read('from', meta.oldPath ?? meta.path);
+      if (meta.status !== 'deleted' && budget.left(meta)) read('to', meta.path);
+    }
+  };
 }
 
 /**
@@ -43,9 +70,11 @@ export async function scanDiff(
     const meta = byPath.get(path);
     return meta !== undefined && classify(meta).excluded !== undefined;
   };
+  const prefetch = readAhead(input.files, input.reader, budget);
   for await (const diff of streamPatch(input.patchFile, { skip })) {
     const { meta } = context.slotOf(diff);
     seen.add(meta.path);
+    prefetch(meta.path);
     context.add(diff);
     await scanners.file({ meta, class: classify(meta), diff });
   }

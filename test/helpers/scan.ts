@@ -16,6 +16,26 @@ import { writeDiffArtifacts } from './diff-artifacts.js';
 import type { FixtureRepo } from './git-fixture.js';
 import { tempDir } from './tmp.js';
 
+/** Diff artifacts for `from..to` of a fixture repo, and a reader of its two sides (closed after the test). */
+export async function diffFixture(
+  repo: FixtureRepo,
+  options: { from: string; to: string; surfaces?: Record<string, string[]>; ignore?: string[] },
+) {
+  const gitDir = join(repo.dir, '.git');
+  const paths = await writeDiffArtifacts({
+    gitDir,
+    artifacts: await tempDir('rw-artifacts-'),
+    id: 'up',
+    repo: 'owner/up',
+    ...options,
+  });
+  const release = JSON.parse(await readFile(paths.release, 'utf8')) as ReleaseArtifact;
+  const files = JSON.parse(await readFile(paths.files, 'utf8')) as FilesArtifact;
+  const reader = gitRepoReader(gitDir, { from: release.from.commit, to: release.to.commit });
+  onTestFinished(() => reader.close());
+  return { paths, release, files, reader };
+}
+
 /** Diff artifacts for `from..to` of a fixture repo, then one scan pass (with the given rules) and verification. */
 export async function scanFixture(
   repo: FixtureRepo,
@@ -31,18 +51,7 @@ export async function scanFixture(
     downstream?: DownstreamReader;
   },
 ) {
-  const gitDir = join(repo.dir, '.git');
-  const paths = await writeDiffArtifacts({
-    gitDir,
-    artifacts: await tempDir('rw-artifacts-'),
-    id: 'up',
-    repo: 'owner/up',
-    ...options,
-  });
-  const release = JSON.parse(await readFile(paths.release, 'utf8')) as ReleaseArtifact;
-  const files = JSON.parse(await readFile(paths.files, 'utf8')) as FilesArtifact;
-  const reader = gitRepoReader(gitDir, { from: release.from.commit, to: release.to.commit });
-  onTestFinished(() => reader.close());
+  const { paths, release, files, reader } = await diffFixture(repo, options);
   const upstream = upstreamSchema.parse({
     repo: 'owner/up',
     tags: 'v*',

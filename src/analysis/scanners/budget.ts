@@ -14,6 +14,8 @@ export interface ParseBudget {
   open(meta: ChangedFile): boolean;
   /** Takes `chars` for the file; false (and the file noted as skipped) when they do not fit. */
   take(meta: ChangedFile, chars: number): boolean;
+  /** Whether the file would be parsed now (a question only: nothing is taken or noted). */
+  left(meta: ChangedFile): boolean;
   /** Changed files a parsing rule left unread, in order. */
   readonly skipped: readonly string[];
 }
@@ -28,6 +30,7 @@ export function parseBudget(limit = OUTSIDE_SURFACES_PARSE_CHARS): ParseBudget {
       skipped.add(meta.path);
       return false;
     },
+    left: (meta) => !outside(meta) || used < limit,
     take(meta, chars) {
       if (!outside(meta)) return true;
       if (used + chars > limit) {

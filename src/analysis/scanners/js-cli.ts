@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import { type TS, ts } from '../parse/typescript.js';
 import { parseSource } from './ts-api.js';
 import type { CliDefinitions, CliName } from './types.js';
 
@@ -6,8 +6,8 @@ import type { CliDefinitions, CliName } from './types.js';
 export function jsCliNames(text: string, fileName: string): CliDefinitions {
   const sf = parseSource(fileName, text);
   const names: CliName[] = [];
-  const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-  const add = (kindOf: CliName['kind'], spellings: string[], node: ts.Node) => {
+  const lineOf = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  const add = (kindOf: CliName['kind'], spellings: string[], node: TS.Node) => {
     const primary = spellings.find((s) => s.startsWith('--')) ?? spellings[0];
     if (!primary) return;
     const line = lineOf(node);
@@ -24,10 +24,10 @@ export function jsCliNames(text: string, fileName: string): CliDefinitions {
     }
   };
   const flag = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
-  const aliasesOf = (options: ts.Expression | undefined): string[] => {
+  const aliasesOf = (options: TS.Expression | undefined): string[] => {
     if (!options || !ts.isObjectLiteralExpression(options)) return [];
     const alias = options.properties.find(
-      (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sf) === 'alias',
+      (p): p is TS.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText(sf) === 'alias',
     )?.initializer;
     if (!alias) return [];
     if (ts.isStringLiteralLike(alias)) return [alias.text];
@@ -37,7 +37,7 @@ export function jsCliNames(text: string, fileName: string): CliDefinitions {
   };
   // The program's own name, when the file gives it (commander `.name('x')`, yargs `.scriptName('x')`).
   let program: string | undefined;
-  const visit = (node: ts.Node) => {
+  const visit = (node: TS.Node) => {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const method = node.expression.name.text;
       const [first, second] = node.arguments;

@@ -1,10 +1,10 @@
-import ts from 'typescript';
+import { type TS, ts } from '../parse/typescript.js';
 import { type Container, Containers, type ContainerValue } from './containers.js';
 import { parseSource } from './ts-api.js';
 
 // --- TypeScript / JavaScript (compiler API) ----------------------------------------------------
 
-const nameText = (name: ts.Node | undefined): string | undefined =>
+const nameText = (name: TS.Node | undefined): string | undefined =>
   name &&
   (ts.isIdentifier(name) ||
     ts.isStringLiteralLike(name) ||
@@ -17,9 +17,9 @@ const nameText = (name: ts.Node | undefined): string | undefined =>
 export function tsContainers(source: string, fileName: string): Container[] {
   const sf = parseSource(fileName, source);
   const out = new Containers();
-  const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-  const visit = (node: ts.Node, scope: string) => {
-    const named = node as ts.Node & { name?: ts.Node };
+  const line = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  const visit = (node: TS.Node, scope: string) => {
+    const named = node as TS.Node & { name?: TS.Node };
     const own =
       ts.isVariableDeclaration(node) ||
       ts.isFunctionDeclaration(node) ||

@@ -1,5 +1,5 @@
-import ts from 'typescript';
 import { recentParses } from '../parse/recent.js';
+import { type TS, ts } from '../parse/typescript.js';
 
 /** One piece of a module's public API: an export, or a member of an exported type/class/enum. */
 export interface ApiEntry {
@@ -33,12 +33,12 @@ export interface ApiShape {
   returns?: string;
 }
 
-const parsed = recentParses<ts.SourceFile>();
-const extracted = new WeakMap<ts.SourceFile, Map<string, ApiEntry>>();
+const parsed = recentParses<TS.SourceFile>();
+const extracted = new WeakMap<TS.SourceFile, Map<string, ApiEntry>>();
 const compared = new WeakMap<Map<string, ApiEntry>, { to: Map<string, ApiEntry>; changes: ApiChange[] }>();
 
 /** A TypeScript/JavaScript file parsed (syntax only); the rules that read one file share its tree. */
-export const parseSource = (fileName: string, text: string): ts.SourceFile =>
+export const parseSource = (fileName: string, text: string): TS.SourceFile =>
   parsed(fileName, text, () =>
     ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName)),
   );
@@ -46,21 +46,26 @@ export const parseSource = (fileName: string, text: string): ts.SourceFile =>
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
 /** How the TypeScript parser should read a file, by its extension. */
-export function scriptKind(fileName: string): ts.ScriptKind {
+export function scriptKind(fileName: string): TS.ScriptKind {
   if (/\.tsx$/i.test(fileName)) return ts.ScriptKind.TSX;
   if (/\.jsx$/i.test(fileName)) return ts.ScriptKind.JSX;
   if (/\.[cm]?js$/i.test(fileName)) return ts.ScriptKind.JS;
   return ts.ScriptKind.TS;
 }
 
-const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
+const hasModifier = (node: TS.Node, kind: TS.SyntaxKind) =>
   ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 
+const hasParameter = (node: TS.Node): boolean =>
+  ts.isParameter(node) || (ts.forEachChild(node, hasParameter) ?? false);
+
 /** Parameter names inside types do not matter to callers or implementers: `(auth: A) => R` ≡ `(x: A) => R`. */
-function anonymizeParameters<T extends ts.Node>(node: T): T {
+function anonymizeParameters<T extends TS.Node>(node: T): T {
+  // Most printed nodes (`string`, `Record<string, string>`) hold no parameter: no transform for them.
+  if (!hasParameter(node)) return node;
   const result = ts.transform(node, [
     (context) => (root) => {
-      const visit = (n: ts.Node): ts.Node => {
+      const visit = (n: TS.Node): TS.Node => {
         const child = ts.visitEachChild(n, visit, context);
         if (!ts.isParameter(child)) return child;
         return context.factory.updateParameterDeclaration(
@@ -91,12 +96,12 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
   const known = extracted.get(sf);
   if (known) return known;
   const api = new Map<string, ApiEntry>();
-  const print = (node: ts.Node) =>
+  const print = (node: TS.Node) =>
     printer.printNode(ts.EmitHint.Unspecified, anonymizeParameters(node), sf).replace(/\s+/g, ' ').trim();
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
-  const plain = (node: ts.Node) =>
+  const plain = (node: TS.Node) =>
     printer.printNode(ts.EmitHint.Unspecified, node, sf).replace(/\s+/g, ' ').trim();
-  const shapeOf = (node: ts.Node, fallback: string): ApiShape => {
+  const shapeOf = (node: TS.Node, fallback: string): ApiShape => {
     const fn = callableOf(node);
     if (fn) {
       const params = fn.parameters.map((p) => ({
@@ -127,14 +132,14 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
     return { text: fallback };
   };
 
-  const paramText = (p: ts.ParameterDeclaration) =>
+  const paramText = (p: TS.ParameterDeclaration) =>
     `${p.dotDotDotToken ? '...' : ''}${p.questionToken || p.initializer ? '?' : ''}: ${p.type ? print(p.type) : 'any'}`;
-  const signatureOf = (node: ts.SignatureDeclarationBase) =>
+  const signatureOf = (node: TS.SignatureDeclarationBase) =>
     `${node.typeParameters ? `<${node.typeParameters.map(print).join(', ')}>` : ''}(${node.parameters
       .map(paramText)
       .join(', ')})${node.type ? `: ${print(node.type)}` : ''}`;
 
-  const add = (name: string, node: ts.Node, signature: string, extra: Partial<ApiEntry> = {}) => {
+  const add = (name: string, node: TS.Node, signature: string, extra: Partial<ApiEntry> = {}) => {
     const startLine = lineOf(node.getStart(sf));
     const endLine = lineOf(node.getEnd());
     const existing = api.get(name);
@@ -156,14 +161,14 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
     });
   };
 
-  const memberName = (name: ts.PropertyName | undefined): string | undefined => {
+  const memberName = (name: TS.PropertyName | undefined): string | undefined => {
     if (!name) return undefined;
     if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
     if (ts.isPrivateIdentifier(name)) return undefined;
     return print(name);
   };
 
-  const addMembers = (parent: string, members: ts.NodeArray<ts.Node>, implementable: boolean) => {
+  const addMembers = (parent: string, members: TS.NodeArray<TS.Node>, implementable: boolean) => {
     for (const member of members) {
       if (
         hasModifier(member, ts.SyntaxKind.PrivateKeyword) ||
@@ -202,13 +207,13 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
     }
   };
 
-  const typeParams = (node: { typeParameters?: ts.NodeArray<ts.TypeParameterDeclaration> }) =>
+  const typeParams = (node: { typeParameters?: TS.NodeArray<TS.TypeParameterDeclaration> }) =>
     node.typeParameters ? `<${node.typeParameters.map(print).join(', ')}>` : '';
-  const heritage = (node: ts.ClassLikeDeclaration | ts.InterfaceDeclaration) =>
+  const heritage = (node: TS.ClassLikeDeclaration | TS.InterfaceDeclaration) =>
     (node.heritageClauses ?? []).map(print).join(' ');
 
   /** Adds `name` for a declaration node, with its members. */
-  const declare = (name: string, node: ts.Node) => {
+  const declare = (name: string, node: TS.Node) => {
     if (ts.isFunctionDeclaration(node)) add(name, node, `function${signatureOf(node)}`);
     else if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
       add(name, node, `class${typeParams(node)} ${heritage(node)}`.trim());
@@ -238,12 +243,12 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
     } else add(name, node, 'value');
   };
 
-  const locals = new Map<string, ts.Node>();
-  const visit = (statements: ts.NodeArray<ts.Statement>, prefix: string) => {
+  const locals = new Map<string, TS.Node>();
+  const visit = (statements: TS.NodeArray<TS.Statement>, prefix: string) => {
     for (const statement of statements) {
       const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
       const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
-      const named = statement as ts.Statement & { name?: ts.Node };
+      const named = statement as TS.Statement & { name?: TS.Node };
       if (ts.isVariableStatement(statement)) {
         for (const d of statement.declarationList.declarations) {
           if (!ts.isIdentifier(d.name)) continue;
@@ -266,7 +271,7 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
     }
   };
 
-  const exportList = (statement: ts.ExportDeclaration, prefix: string) => {
+  const exportList = (statement: TS.ExportDeclaration, prefix: string) => {
     const from = statement.moduleSpecifier ? ` from ${print(statement.moduleSpecifier)}` : '';
     const clause = statement.exportClause;
     if (!clause) add(`${prefix}*${from}`, statement, 're-export');
@@ -283,7 +288,7 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
   };
 
   /** `module.exports = { a, b }`, `module.exports.x = …`, `exports.x = …`. */
-  const commonJs = (statement: ts.ExpressionStatement, prefix: string) => {
+  const commonJs = (statement: TS.ExpressionStatement, prefix: string) => {
     const e = statement.expression;
     if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
     const target = e.left.getText(sf);
@@ -305,7 +310,7 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
       for (const d of statement.declarationList.declarations)
         if (ts.isIdentifier(d.name)) locals.set(d.name.text, d);
     } else {
-      const named = statement as ts.Statement & { name?: ts.Node };
+      const named = statement as TS.Statement & { name?: TS.Node };
       if (named.name && ts.isIdentifier(named.name)) locals.set(named.name.text, statement);
     }
   }
@@ -315,8 +320,8 @@ export function extractApi(text: string, fileName: string): Map<string, ApiEntry
 }
 
 /** The function (or function type) an API entry's node declares or holds, if any. */
-function callableOf(node: ts.Node): ts.SignatureDeclarationBase | undefined {
-  const unwrap = (type: ts.TypeNode | undefined): ts.TypeNode | undefined =>
+function callableOf(node: TS.Node): TS.SignatureDeclarationBase | undefined {
+  const unwrap = (type: TS.TypeNode | undefined): TS.TypeNode | undefined =>
     type && ts.isParenthesizedTypeNode(type) ? unwrap(type.type) : type;
   if (ts.isFunctionLike(node)) return node;
   if (ts.isPropertySignature(node) || ts.isPropertyDeclaration(node) || ts.isVariableDeclaration(node)) {
