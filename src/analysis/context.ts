@@ -1,5 +1,6 @@
 import type { ChangedFile, ReleaseArtifact } from '../artifacts/schema.js';
 import type { UpstreamConfig } from '../config/schema.js';
+import { addTo } from '../util/group.js';
 import type { Anchor } from './anchors/types.js';
 import { defang } from './defang.js';
 import { classify, type ExcludedReason } from './patch/classify.js';
@@ -364,8 +365,7 @@ export class ContextBuilder {
 
   private renderHunks(): string {
     const byFile = new Map<number, (Item & { text: string })[]>();
-    for (const bucket of this.buckets)
-      for (const item of bucket) byFile.set(item.file, [...(byFile.get(item.file) ?? []), item]);
+    for (const bucket of this.buckets) for (const item of bucket) addTo(byFile, item.file, item);
     const files = [...byFile.entries()].sort(
       ([a, ai], [b, bi]) =>
         Math.min(...ai.map((i) => i.rank)) - Math.min(...bi.map((i) => i.rank)) ||

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { maxSeverity, severityRank } from '../../config/severity.js';
+import { addTo } from '../../util/group.js';
 import { unionEvidence } from '../evidence.js';
 import type { Finding } from '../schema.js';
 import { anchorRule } from './anchor.js';
@@ -85,7 +86,7 @@ export function findingsOf(rule: AnyRule, observations: readonly Observation[]):
   const things = new Map<string, Scored[]>();
   for (const o of scored) {
     const key = `${o.kind}\0${o.subject}`;
-    things.set(key, [...(things.get(key) ?? []), o]);
+    addTo(things, key, o);
   }
   const groups = [...things.entries()]
     .map(([key, group]) => ({ key, group, severity: maxSeverity(group.map((o) => o.severity)) }))
@@ -103,7 +104,7 @@ export function findingsOf(rule: AnyRule, observations: readonly Observation[]):
   const perSurface = new Map<string, Scored[]>();
   for (const { group } of groups.slice(MAX_FINDINGS_PER_RULE)) {
     const surface = group[0]!.surface;
-    perSurface.set(surface, [...(perSurface.get(surface) ?? []), ...group]);
+    for (const o of group) addTo(perSurface, surface, o);
   }
   for (const [surface, group] of perSurface) {
     const title = `${group.length} more: ${rule.title}${surface === 'other' ? '' : ` in surface \`${surface}\``}`;

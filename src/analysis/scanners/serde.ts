@@ -1,5 +1,6 @@
 import type { ChangedFile } from '../../artifacts/schema.js';
 import { type RepoReader, type Side, splitLines } from '../../git/reader.js';
+import { addTo } from '../../util/group.js';
 import { surfaceOf } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
@@ -110,7 +111,7 @@ export function serdeTracker(reader: RepoReader, budget: ParseBudget) {
     finish(): SerdeChange[] {
       const group = (members: Seen[]) => {
         const map = new Map<string, Seen[]>();
-        for (const m of members) map.set(m.item, [...(map.get(m.item) ?? []), m]);
+        for (const m of members) addTo(map, m.item, m);
         return map;
       };
       const after = group(sides.to);

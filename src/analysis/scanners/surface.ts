@@ -1,4 +1,5 @@
 import type { Side } from '../../git/reader.js';
+import { addTo } from '../../util/group.js';
 import { surfaceOf } from '../patch/classify.js';
 import type { Evidence } from '../schema.js';
 import { fileHeadEvidence, hunkEvidence } from './evidence.js';
@@ -30,7 +31,7 @@ function foldChanged(changed: readonly Changed[], explained: (path: string) => b
   const perSurface = new Map<string, Changed[]>();
   for (const c of changed) {
     if (explained(c.path)) continue;
-    perSurface.set(c.surface, [...(perSurface.get(c.surface) ?? []), c]);
+    addTo(perSurface, c.surface, c);
   }
   return [...perSurface].map(([surface, files]) => {
     const largest = [...files]
