@@ -24,7 +24,7 @@ import {
   type UpstreamCache,
 } from '../git/cache.js';
 import { COMBINED_DIFF_ARGS, readCombinedDiff } from '../git/changes.js';
-import { remoteOf } from '../git/remote.js';
+import { gitNoHost, remoteOf } from '../git/remote.js';
 import { GitError, GitTimeoutError, validateTagName } from '../git/run.js';
 import { listReleases, pendingReleases } from '../sources/index.js';
 import type { Release, SourceDeps } from '../sources/types.js';
@@ -33,6 +33,7 @@ import { readTextIfExists } from '../util/fs.js';
 import { nearest } from '../util/near.js';
 import { plural } from '../util/plural.js';
 import { redactSecrets } from '../util/redact.js';
+import { retryUnreachable } from '../util/retry.js';
 import { assertSafeTag } from '../util/safe-tag.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { type ChangeTotals, changeTotals, fileClassifier } from './classify.js';
@@ -120,7 +121,7 @@ export async function diffRelease(
   await Promise.all([range.from, range.to].map(validate));
 
   note(`fetching ${range.from} and ${range.to} into ${cache.dir}`);
-  const fetched = await fetchRange(cache, range, releases, shownUrl, held);
+  const fetched = await fetchRange(cache, range, releases, shownUrl, held, note);
   const [from, to] = fetched.endpoints;
 
   const prefetched = await upstreamCall(id, shownUrl, () => prefetchDiff(cache, from.commit, to.commit));
@@ -177,8 +178,9 @@ async function fetchRange(
   releases: readonly Release[],
   url: string,
   held: Map<string, string>,
+  onNote: (message: string) => void,
 ): Promise<TagCommits & { endpoints: [Endpoint, Endpoint] }> {
-  const fetched = await fetchReleaseTags(cache, [range.from, range.to], releases, url, held);
+  const fetched = await fetchReleaseTags(cache, [range.from, range.to], releases, url, held, onNote);
   return { ...fetched, endpoints: [fetched.endpoints[0]!, fetched.endpoints[1]!] };
 }
 
@@ -192,6 +194,7 @@ export async function fetchReleaseTags(
   releases: readonly Release[],
   url: string,
   held?: Map<string, string>,
+  onNote?: (message: string) => void,
 ): Promise<TagCommits & { endpoints: Endpoint[] }> {
   const notFound = (tag: string) =>
     Errors.tagNotFound(
@@ -205,7 +208,19 @@ export async function fetchReleaseTags(
     );
   let fetched: TagCommits;
   try {
-    fetched = await fetchTags(cache, tags, held);
+    // A host that does not answer at all gets the same short retry as GitHub's API and ls-remote.
+    fetched = await retryUnreachable(() => fetchTags(cache, tags, held), {
+      noHost: (error) => gitNoHost(error, url),
+      giveUp: ({ host, reason }, attempts, error) =>
+        Errors.networkUnreachable({
+          host,
+          what: `fetching ${tags.join(', ')} of ${url} (upstream "${cache.id}")`,
+          reason,
+          attempts,
+          cause: error,
+        }),
+      onRetry: ({ host, reason }) => onNote?.(`cannot reach ${host} (${reason}); retrying…`),
+    });
   } catch (error) {
     const missing = missingRemoteTag(error);
     throw missing ? notFound(missing) : fetchFailure(cache.id, url, error);

@@ -1,4 +1,5 @@
 import { registerSecret, SECRET_PARAM_NAME } from '../util/redact.js';
+import type { NoHost } from '../util/retry.js';
 import type { GitConfigEntry } from './run.js';
 
 export interface Remote {
@@ -44,4 +45,24 @@ export function remoteOf(raw: string): Remote {
     config.push([`http.${url}.extraHeader`, `Authorization: Basic ${basic}`]);
   }
   return { url, config };
+}
+
+/** git's words for a host it could not reach at all (DNS, refused, TLS), as opposed to a refusal by it. */
+const GIT_UNREACHABLE =
+  /Could not resolve host[^\n]*|Failed to connect to[^\n]*|Connection refused|SSL certificate problem[^\n]*|unable to access '[^']*': [^\n]*(?:SSL|TLS)[^\n]*/;
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+};
+
+/** A failed network git call (ls-remote, fetch) whose host did not answer at all; TLS failures are final. */
+export function gitNoHost(error: unknown, url: string): NoHost | undefined {
+  const unreachable = GIT_UNREACHABLE.exec((error as { stderr?: string })?.stderr ?? '');
+  if (!unreachable) return undefined;
+  const reason = unreachable[0].trim();
+  return { host: hostOf(url), reason, final: /SSL|certificate/i.test(reason) };
 }

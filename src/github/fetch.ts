@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { retryUnreachable } from '../util/retry.js';
 
 /**
  * Octokit 22 has no request timeout of its own (`request.timeout` is ignored with fetch), and one
@@ -73,8 +74,6 @@ export interface NetworkRetry {
   onNote?: (message: string) => void;
 }
 
-const DEFAULT_DELAYS = [500, 1500];
-
 /** Statuses whose response has no body (the Response constructor refuses one). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -84,26 +83,19 @@ export function timedFetch(
   retry: NetworkRetry = {},
 ): typeof fetch {
   const once = boundedFetch(timeoutMs, inner);
-  const delays = retry.delaysMs ?? DEFAULT_DELAYS;
-  return async (input, init) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await once(input, init);
-      } catch (error) {
+  return (input, init) =>
+    retryUnreachable(() => once(input, init), {
+      noHost: (error) => {
         const code = networkCode(error);
-        if (!code) throw error;
-        const url = new URL(
-          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
-        );
-        const delay = delays[attempt - 1];
-        if (TLS.test(code) || delay === undefined) throw new HostUnreachableError(url.host, code, attempt);
-        retry.onNote?.(
-          `cannot reach ${url.host} (${code}); retrying… (attempt ${attempt + 1} of ${delays.length + 1})`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  };
+        if (!code) return undefined;
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        return { host: new URL(url).host, reason: code, final: TLS.test(code) };
+      },
+      giveUp: ({ host, reason }, attempts) => new HostUnreachableError(host, reason, attempts),
+      onRetry: ({ host, reason }, attempt, attempts) =>
+        retry.onNote?.(`cannot reach ${host} (${reason}); retrying… (attempt ${attempt} of ${attempts})`),
+      ...(retry.delaysMs ? { delaysMs: retry.delaysMs } : {}),
+    });
 }
 
 function boundedFetch(timeoutMs: number, inner: typeof fetch): typeof fetch {

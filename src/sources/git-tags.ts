@@ -1,6 +1,7 @@
 import { cloneUrl } from '../config/upstreams.js';
-import { Errors } from '../errors.js';
-import { remoteOf } from '../git/remote.js';
+import { Errors, isReleaseWatchError } from '../errors.js';
+import { gitNoHost, remoteOf } from '../git/remote.js';
+import { retryUnreachable } from '../util/retry.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { selectReleases, sourceHooks } from './select.js';
 import type { ReleaseSource } from './types.js';
@@ -9,29 +10,23 @@ import type { ReleaseSource } from './types.js';
 export const gitTagsSource: ReleaseSource = async (id, upstream, deps, options) => {
   // Credentials in the URL reach git through its environment, never argv or a message.
   const { url, config } = remoteOf(cloneUrl(upstream, deps.env));
-  let stdout = '';
-  for (let attempt = 1; ; attempt++) {
-    try {
-      ({ stdout } = await deps.git(['ls-remote', '--tags', '--refs', '--', url], { config, network: true }));
-      break;
-    } catch (error) {
-      const unreachable = GIT_UNREACHABLE.exec((error as { stderr?: string }).stderr ?? '');
-      if (!unreachable) throw lsRemoteFailure(id, url, error);
-      const host = hostOf(url);
-      const delay = GIT_RETRY_DELAYS_MS[attempt - 1];
-      if (delay === undefined || /SSL|certificate/i.test(unreachable[0])) {
-        throw Errors.networkUnreachable({
+  const { stdout } = await retryUnreachable(
+    () => deps.git(['ls-remote', '--tags', '--refs', '--', url], { config, network: true }),
+    {
+      noHost: (error) => gitNoHost(error, url),
+      giveUp: ({ host, reason }, attempts, error) =>
+        Errors.networkUnreachable({
           host,
           what: `listing the tags of ${url} (upstream "${id}")`,
-          reason: unreachable[0].trim(),
-          attempts: attempt,
+          reason,
+          attempts,
           cause: error,
-        });
-      }
-      deps.onNote?.(`${id}: cannot reach ${host} (${unreachable[0].trim()}); retrying…`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+        }),
+      onRetry: ({ host, reason }) => deps.onNote?.(`${id}: cannot reach ${host} (${reason}); retrying…`),
+    },
+  ).catch((error: unknown) => {
+    throw isReleaseWatchError(error) ? error : lsRemoteFailure(id, url, error);
+  });
   const tags = stdout
     .split('\n')
     .map((line) => line.split('\t')[1]?.replace(/^refs\/tags\//, ''))
@@ -41,19 +36,6 @@ export const gitTagsSource: ReleaseSource = async (id, upstream, deps, options) 
     tags.map((tag) => ({ tag, prerelease: false })),
     sourceHooks(id, upstream, deps, options),
   );
-};
-
-/** git's words for a host it could not reach at all (DNS, refused, TLS), as opposed to a refusal by it. */
-const GIT_UNREACHABLE =
-  /Could not resolve host[^\n]*|Failed to connect to[^\n]*|Connection refused|SSL certificate problem[^\n]*|unable to access '[^']*': [^\n]*(?:SSL|TLS)[^\n]*/;
-const GIT_RETRY_DELAYS_MS = [500, 1500];
-
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).host || url;
-  } catch {
-    return url;
-  }
 };
 
 function lsRemoteFailure(id: string, url: string, error: unknown) {

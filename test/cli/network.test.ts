@@ -1,17 +1,8 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { isHostUnreachable, timedFetch } from '../../src/github/fetch.js';
 import { parseJson, runCli } from '../helpers/cli.js';
+import { closedPort } from '../helpers/net.js';
 import { tempProject } from '../helpers/project.js';
-
-/** A port on 127.0.0.1 that nothing listens on (taken, then let go). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const failingFetch = (code: string, calls: string[]) =>
   (async (input: string | URL | Request) => {
