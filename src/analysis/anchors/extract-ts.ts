@@ -6,6 +6,27 @@ import { classifyString, HOLE, isEnvName, isHeaderToken, isPackageSpecifier, typ
 /** Receives each thing found with the offset it was found at. */
 export type Emit = (named: Named, offset: number) => void;
 
+/** Read once: the SyntaxKind enum is a dictionary-mode object, slow to read at every node. */
+const {
+  ArrowFunction,
+  AsExpression,
+  CallExpression,
+  ElementAccessExpression,
+  ExportDeclaration,
+  FunctionDeclaration,
+  FunctionExpression,
+  ImportDeclaration,
+  ImportKeyword,
+  MethodDeclaration,
+  NewExpression,
+  NoSubstitutionTemplateLiteral,
+  PropertyAccessExpression,
+  PropertyAssignment,
+  SatisfiesExpression,
+  StringLiteral,
+  TemplateExpression,
+  VariableDeclaration,
+} = ts.SyntaxKind;
 const BUILTINS = new Set(builtinModules);
 const HEADERS_NAME = /headers?$/i;
 const CONSTANT_KEY = /^[A-Z][A-Z0-9_]*$/;
@@ -20,7 +41,14 @@ const HOOK_DEPTH = 2;
  * and passed through a variable, or typed only by inference, is not seen.
  */
 export function mineTypeScript(fileName: string, text: string, emit: Emit): void {
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKind(fileName));
+  // JSDoc holds no anchors (the walk never enters it), so it is not parsed.
+  const sf = ts.createSourceFile(
+    fileName,
+    text,
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    false,
+    scriptKind(fileName),
+  );
   const imported = new Map<string, string>();
   for (const statement of sf.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
@@ -99,8 +127,8 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
 
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
-      case ts.SyntaxKind.ImportDeclaration:
-      case ts.SyntaxKind.ExportDeclaration: {
+      case ImportDeclaration:
+      case ExportDeclaration: {
         const declaration = node as ts.ImportDeclaration | ts.ExportDeclaration;
         const spec = declaration.moduleSpecifier;
         const module = spec ? moduleOf(spec) : undefined;
@@ -117,10 +145,10 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         }
         break;
       }
-      case ts.SyntaxKind.CallExpression: {
+      case CallExpression: {
         const call = node as ts.CallExpression;
         const [first] = call.arguments;
-        if (call.expression.kind === ts.SyntaxKind.ImportKeyword && first) moduleOf(first);
+        if (call.expression.kind === ImportKeyword && first) moduleOf(first);
         else if (ts.isIdentifier(call.expression) && call.expression.text === 'require' && first)
           moduleOf(first);
         else if (ts.isPropertyAccessExpression(call.expression) && first && ts.isStringLiteralLike(first)) {
@@ -134,7 +162,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         }
         break;
       }
-      case ts.SyntaxKind.NewExpression: {
+      case NewExpression: {
         const created = node as ts.NewExpression;
         const [first] = created.arguments ?? [];
         if (ts.isIdentifier(created.expression) && created.expression.text === 'Headers' && first) {
@@ -143,7 +171,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         }
         break;
       }
-      case ts.SyntaxKind.PropertyAccessExpression: {
+      case PropertyAccessExpression: {
         const access = node as ts.PropertyAccessExpression;
         // `Deno.env.get(…)` is a call, handled above.
         if (isEnvObject(access.expression) && !isDenoEnv(access.expression)) {
@@ -151,7 +179,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         }
         break;
       }
-      case ts.SyntaxKind.ElementAccessExpression: {
+      case ElementAccessExpression: {
         const access = node as ts.ElementAccessExpression;
         const key = access.argumentExpression;
         if (isEnvObject(access.expression) && ts.isStringLiteralLike(key)) {
@@ -159,7 +187,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         }
         break;
       }
-      case ts.SyntaxKind.VariableDeclaration: {
+      case VariableDeclaration: {
         const declaration = node as ts.VariableDeclaration;
         const init = declaration.initializer && unwrap(declaration.initializer);
         const module = importedType(declaration.type);
@@ -176,7 +204,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         }
         break;
       }
-      case ts.SyntaxKind.PropertyAssignment: {
+      case PropertyAssignment: {
         const property = node as ts.PropertyAssignment;
         const init = unwrap(property.initializer);
         if (ts.isObjectLiteralExpression(init) && HEADERS_NAME.test(propertyName(property.name) ?? '')) {
@@ -184,31 +212,31 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         }
         break;
       }
-      case ts.SyntaxKind.SatisfiesExpression:
-      case ts.SyntaxKind.AsExpression: {
+      case SatisfiesExpression:
+      case AsExpression: {
         const typed = node as ts.SatisfiesExpression | ts.AsExpression;
         const module = importedType(typed.type);
         if (module) hookObjects(typed.expression, module, 0);
         break;
       }
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression: {
+      case FunctionDeclaration:
+      case MethodDeclaration:
+      case ArrowFunction:
+      case FunctionExpression: {
         const fn = node as ts.FunctionLikeDeclaration;
         const module = importedType(fn.type);
         if (module && fn.body) forEachReturned(fn.body, (returned) => hookObjects(returned, module, 0));
         break;
       }
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral: {
+      case StringLiteral:
+      case NoSubstitutionTemplateLiteral: {
         if (!claimed.has(node)) {
           const literal = node as ts.StringLiteralLike;
           for (const named of classifyString(literal.text)) emit(named, at(node));
         }
         return;
       }
-      case ts.SyntaxKind.TemplateExpression: {
+      case TemplateExpression: {
         const template = node as ts.TemplateExpression;
         const joined = [template.head.text, ...template.templateSpans.map((span) => span.literal.text)].join(
           HOLE,
@@ -271,7 +299,7 @@ function isEnvObject(node: ts.Expression): boolean {
   const owner = node.expression;
   if (ts.isIdentifier(owner))
     return owner.text === 'process' || owner.text === 'Bun' || owner.text === 'Deno';
-  return ts.isMetaProperty(owner) && owner.keywordToken === ts.SyntaxKind.ImportKeyword;
+  return ts.isMetaProperty(owner) && owner.keywordToken === ImportKeyword;
 }
 
 const isDenoEnv = (node: ts.Expression) =>

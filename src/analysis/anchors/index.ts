@@ -10,13 +10,12 @@ import { matchAnchors } from './match.js';
 import {
   blobKey,
   downstreamFiles,
-  type FileAnchors,
   isMinable,
   type MinedDownstream,
   mineFiles,
   miningCodeVersion,
 } from './mine.js';
-import { readMined, writeMined } from './store.js';
+import { type BlobAnchors, emptyStore, readMined, writeMined } from './store.js';
 import type { MinedAnchor, UpstreamAnchors } from './types.js';
 
 export type { MinedDownstream } from './mine.js';
@@ -32,8 +31,9 @@ export const minedCacheDir = (config: Pick<ResolvedConfig, 'cache'>) => join(con
 
 /**
  * Mines the downstream checkout's tracked files for anchors. With a cache folder, each clean file's
- * anchors are kept by blob id and the mining code's version: mining HEAD again reads no file, and a
- * new commit reads only the files it changed. Dirty files are always read from the worktree.
+ * anchors (and the text of their lines) are kept by blob id and the mining code's version: mining
+ * the same commit again reads one stored file and no file of the checkout, and a new commit reads
+ * only the files it changed. Dirty files are always read from the worktree.
  */
 export async function mineDownstream(
   downstreamPath: string,
@@ -44,16 +44,16 @@ export async function mineDownstream(
     downstreamFiles(downstreamPath, git),
     miningCodeVersion(),
   ]);
-  const known = options.cacheDir ? await readMined(options.cacheDir, version) : new Map();
-  const mined = mineFiles(downstreamPath, files, dirty, known);
+  const store = options.cacheDir ? await readMined(options.cacheDir, version) : emptyStore();
+  const mined = mineFiles(downstreamPath, files, dirty, store);
   if (options.cacheDir && mined.parsed.size > 0) {
-    const current = new Map<string, FileAnchors>();
+    const current = new Map<string, BlobAnchors>();
     for (const file of files) {
       const key = blobKey(file);
-      const anchors = mined.parsed.get(key) ?? known.get(key);
+      const anchors = mined.parsed.get(key) ?? store.blobs.get(key);
       if (anchors) current.set(key, anchors);
     }
-    await writeMined(options.cacheDir, version, current);
+    await writeMined(options.cacheDir, version, store.table, current);
   }
   return {
     commit,

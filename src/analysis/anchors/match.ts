@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { cacheGit, ensureTrees, fetchMissingObjects, type UpstreamCache } from '../../git/cache.js';
 import { forEachBlob } from '../../git/reader.js';
 import { NameFinder } from './find.js';
-import { anchorKey } from './mine.js';
+import { anchorKey } from './store.js';
 import { ANCHOR_KINDS, type Anchor, type AnchorKind, type MinedAnchor } from './types.js';
 
 export interface MatchOptions {

@@ -8,7 +8,7 @@ import { Errors } from '../../errors.js';
 import { GitError, type GitRunner, runGit } from '../../git/run.js';
 import { mineJson, mineMarkdown, mineYaml } from './extract-text.js';
 import { type Emit, mineTypeScript } from './extract-ts.js';
-import type { Named } from './strings.js';
+import { type AnchorTable, type BlobAnchors, emptyStore, type MinedStore } from './store.js';
 import type { MinedAnchor } from './types.js';
 
 /** What mining a downstream checkout gave. */
@@ -113,9 +113,6 @@ async function repoPrefix(path: string, git: GitRunner): Promise<string> {
   return (await git(['rev-parse', '--show-prefix'], { cwd: path })).stdout.trim();
 }
 
-/** One file's anchors and the lines they are on, path-free, so one entry serves every path holding that blob. */
-export type FileAnchors = { named: Named; lines: number[] }[];
-
 /** Cache key of a file's anchors: its blob and what decides which miner reads it. */
 export function blobKey(file: TrackedFile): string {
   const name = file.path.slice(file.path.lastIndexOf('/') + 1);
@@ -124,80 +121,97 @@ export function blobKey(file: TrackedFile): string {
 
 export const isMinable = (path: string) => minerFor(path) !== undefined;
 
+/** Unreadable (too large, binary): nothing to mine, kept so the file is not read again. */
+const NOTHING: BlobAnchors = [[], [], []];
+
 /**
- * Mines these tracked files of the checkout at `root` (paths in uses are relative to it). Every file
- * is read (excerpts come from it); a clean one whose blob `known` holds is not parsed again, and
- * what was parsed is returned for the cache. Reads are synchronous: for thousands of small files
+ * Mines these tracked files of the checkout at `root` (paths in uses are relative to it). A clean
+ * file whose blob the store holds is not read at all (its excerpts are stored too); the others are
+ * read and parsed, and the clean ones among them are returned for the store (a dirty file is read
+ * from the worktree every time, never stored). Reads are synchronous: for thousands of small files
  * that beats the thread pool several times over.
  */
 export function mineFiles(
   root: string,
   files: readonly TrackedFile[],
   dirty: ReadonlySet<string>,
-  known: ReadonlyMap<string, FileAnchors> = new Map(),
-): { anchors: MinedAnchor[]; parsed: Map<string, FileAnchors>; parsedCount: number } {
-  const merged = new Map<string, MinedAnchor>();
-  const parsed = new Map<string, FileAnchors>();
+  store: MinedStore = emptyStore(),
+): { anchors: MinedAnchor[]; parsed: Map<string, BlobAnchors>; parsedCount: number } {
+  const { table } = store;
+  const byIndex: MinedAnchor[] = [];
+  const parsed = new Map<string, BlobAnchors>();
   let parsedCount = 0;
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     const miner = minerFor(file.path);
     if (!miner) continue;
-    const text = readSmallFile(`${root}/${file.path}`);
-    if (text === undefined) continue;
+    const isDirty = dirty.has(file.path);
     const key = blobKey(file);
-    let anchors = dirty.has(file.path) ? undefined : known.get(key);
-    if (!anchors) {
-      anchors = mineOne(file.path, text, miner);
+    let entry = isDirty ? undefined : (store.blobs.get(key) ?? parsed.get(key));
+    if (!entry) {
+      const text = readSmallFile(`${root}/${file.path}`);
+      if (text === undefined) {
+        // A dirty file may be gone from the worktree; only a clean one is known unreadable for good.
+        if (!isDirty) parsed.set(key, NOTHING);
+        continue;
+      }
+      entry = mineOne(file.path, text, miner, table);
       parsedCount += 1;
-      if (!dirty.has(file.path)) parsed.set(key, anchors);
+      if (!isDirty) parsed.set(key, entry);
     }
-    if (anchors.length === 0) continue;
-    const lineStarts = computeLineStarts(text);
-    for (const { named, lines } of anchors) {
-      const id = anchorKey(named);
-      let anchor = merged.get(id);
+    const [pairs, lines, excerpts] = entry;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const at = pairs[i]!;
+      const slot = pairs[i + 1]!;
+      let anchor = byIndex[at];
       if (!anchor) {
-        anchor = { ...named, uses: [] };
-        merged.set(id, anchor);
+        anchor = { ...table.named[at]!, uses: [] };
+        byIndex[at] = anchor;
       }
-      for (const line of lines) {
-        anchor.uses.push({ path: file.path, line, excerpt: excerptAt(text, lineStarts, line - 1) });
-      }
+      anchor.uses.push({ path: file.path, line: lines[slot]!, excerpt: excerpts[slot]! });
     }
   }
-  // Uses are in order already: files come sorted from ls-files, lines sorted within a file.
-  return { anchors: [...merged.values()].sort(compareAnchors), parsed, parsedCount };
+  // Uses are in order already: files are sorted, and pairs are in line order within a file.
+  const anchors = byIndex.filter((anchor) => anchor !== undefined).sort(compareAnchors);
+  return { anchors, parsed, parsedCount };
 }
 
-function mineOne(path: string, text: string, miner: Miner): FileAnchors {
+/** Line numbers are below this (a mined file is at most 1 MiB), so (anchor, line) fits one number. */
+const LINE_SPAN = 2 ** 21;
+
+function mineOne(path: string, text: string, miner: Miner, table: AnchorTable): BlobAnchors {
   let lineStarts: number[] | undefined;
-  const found = new Map<string, { named: Named; lines: number[]; seen: Set<number> }>();
+  const seen = new Set<number>();
+  const found: number[] = [];
   const emit: Emit = (named, offset) => {
     lineStarts ??= computeLineStarts(text);
-    const line = lineIndex(lineStarts, offset) + 1;
-    const key = anchorKey(named);
-    let anchor = found.get(key);
-    if (!anchor) {
-      anchor = { named, lines: [], seen: new Set() };
-      found.set(key, anchor);
-    }
-    if (!anchor.seen.has(line)) {
-      anchor.seen.add(line);
-      anchor.lines.push(line);
+    const pair = table.intern(named) * LINE_SPAN + lineIndex(lineStarts, offset);
+    if (!seen.has(pair)) {
+      seen.add(pair);
+      found.push(pair);
     }
   };
   try {
     miner(path, text, emit);
   } catch {
     // A file the parsers cannot read (YAML with tabs, broken Markdown) names nothing we can trust.
-    return [];
+    return NOTHING;
   }
-  return [...found.values()].map(({ named, lines }) => ({ named, lines: lines.sort((a, b) => a - b) }));
+  if (found.length === 0 || !lineStarts) return NOTHING;
+  // Line order (then anchor): each anchor's uses come out ascending.
+  found.sort((a, b) => (a % LINE_SPAN) - (b % LINE_SPAN) || a - b);
+  const pairs: number[] = [];
+  const lines: number[] = [];
+  const excerpts: string[] = [];
+  for (const pair of found) {
+    const index = pair % LINE_SPAN;
+    if (lines[lines.length - 1] !== index + 1) {
+      lines.push(index + 1);
+      excerpts.push(excerptAt(text, lineStarts, index));
+    }
+    pairs.push((pair - index) / LINE_SPAN, lines.length - 1);
+  }
+  return [pairs, lines, excerpts];
 }
-
-/** Anchors are the same when kind, value and the repo/module they name agree. */
-export const anchorKey = (named: Pick<Named, 'kind' | 'value' | 'repo' | 'module'>) =>
-  `${named.kind}\0${named.value}\0${named.repo ?? ''}\0${named.module ?? ''}`;
 
 export function compareAnchors(a: MinedAnchor, b: MinedAnchor): number {
   return a.kind === b.kind ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.kind < b.kind ? -1 : 1;
@@ -234,9 +248,13 @@ function lineIndex(starts: readonly number[], offset: number): number {
 function excerptAt(text: string, starts: readonly number[], index: number): string {
   const end = index + 1 < starts.length ? starts[index + 1]! - 1 : text.length;
   const line = text.slice(starts[index], end).trim();
-  // Cut, never marked: evidence made from a use is checked as a substring of the line.
-  return line.slice(0, MAX_EXCERPT);
+  // Cut, never marked: evidence made from a use is checked as a substring of the line. Never inside a
+  // surrogate pair: half of one is no text of the line (and would not survive the store).
+  const cut = isHighSurrogate(line.charCodeAt(MAX_EXCERPT - 1)) ? MAX_EXCERPT - 1 : MAX_EXCERPT;
+  return line.slice(0, cut);
 }
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 let codeVersion: Promise<string> | undefined;
 
@@ -249,7 +267,7 @@ export function miningCodeVersion(): Promise<string> {
     const own = fileURLToPath(import.meta.url);
     const extension = extname(own);
     const hash = createHash('sha256').update(ts.version);
-    for (const name of ['mine', 'extract-ts', 'extract-text', 'strings']) {
+    for (const name of ['mine', 'store', 'extract-ts', 'extract-text', 'strings']) {
       hash.update(
         await readFile(new URL(`./${name}${extension}`, import.meta.url)).catch(() => Buffer.alloc(0)),
       );

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { mineAnchors, mineDownstream } from '../../../src/analysis/anchors/index.js';
 import type { MinedAnchor } from '../../../src/analysis/anchors/types.js';
 import { evidenceProblem } from '../../../src/analysis/evidence.js';
-import { createPluginDownstream, PROMPT_PATH, UPSTREAM_REPO } from '../../helpers/anchors-fixture.js';
+import {
+  createPluginDownstream,
+  DOWNSTREAM_FILES,
+  PROMPT_PATH,
+  UPSTREAM_REPO,
+} from '../../helpers/anchors-fixture.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -167,40 +172,88 @@ Use \`CODEX_HOME\` and \`gpt-5.1-codex\`.
     expect(anchors.some((anchor) => anchor.value === 'not-mined-in-a-fence')).toBe(false);
   });
 
-  it('caches per blob: mining again parses nothing, a new commit parses only what changed', async () => {
+  it('caches per blob: the same commit again reads no file, a new commit parses only what changed', async () => {
     const downstream = await createPluginDownstream();
     const cacheDir = await tempDir('rw-anchors-cache-');
+    // What mining without a cache gives is what every cached mining must give.
+    const cold = () => mineDownstream(downstream.dir);
     const first = await mineDownstream(downstream.dir, { cacheDir });
     expect(first.parsed).toBe(first.files);
     expect(first.files).toBe(5);
-    expect(await readdir(cacheDir)).toEqual([expect.stringMatching(/^mined-[0-9a-f]{16}\.json$/)]);
+    expect(first).toEqual(await cold());
+    expect(await readdir(cacheDir)).toEqual([expect.stringMatching(/^mined-[0-9a-f]{16}\.txt$/)]);
 
+    // A hit: anchors and excerpts come from the store.
     const second = await mineDownstream(downstream.dir, { cacheDir });
     expect(second).toEqual({ ...first, parsed: 0 });
 
-    const head = await downstream.commit({ 'lib/extra.ts': "export const e = 'engine-extra';\n" });
+    // A new commit that changes a file and adds one: those two are parsed, with a cold mine's result.
+    const head = await downstream.commit({
+      'lib/extra.ts': "export const e = 'engine-extra';\n",
+      'lib/models.ts': `${DOWNSTREAM_FILES['lib/models.ts']}export const LATER = 'engine-later';\n`,
+    });
     const third = await mineDownstream(downstream.dir, { cacheDir });
-    expect(third).toMatchObject({ commit: head, parsed: 1, files: 6 });
-    expect(find(third.anchors, 'literal', 'engine-extra')).toBeDefined();
+    expect(third).toMatchObject({ commit: head, parsed: 2, files: 6 });
+    expect(third).toEqual({ ...(await cold()), parsed: 2 });
+    expect(uses(find(third.anchors, 'literal', 'engine-later'))).toEqual(['lib/models.ts:7']);
+    expect(find(third.anchors, 'literal', 'engine-extra')?.uses).toEqual([
+      { path: 'lib/extra.ts', line: 1, excerpt: "export const e = 'engine-extra';" },
+    ]);
 
     // A dirty file is read from the worktree, every time, and never stored.
     await writeFile(join(downstream.dir, 'lib/extra.ts'), "export const e = 'engine-dirty';\n");
     const dirty = await mineDownstream(downstream.dir, { cacheDir });
     expect(dirty).toMatchObject({ commit: 'worktree', parsed: 1 });
+    expect(dirty).toEqual({ ...(await cold()), parsed: 1 });
     expect(find(dirty.anchors, 'literal', 'engine-dirty')).toBeDefined();
     expect(find(dirty.anchors, 'literal', 'engine-extra')).toBeUndefined();
-    expect((await mineDownstream(downstream.dir, { cacheDir })).parsed).toBe(1);
+    await writeFile(join(downstream.dir, 'lib/extra.ts'), "export const e = 'engine-dirtier';\n");
+    const dirtier = await mineDownstream(downstream.dir, { cacheDir });
+    expect(dirtier.parsed).toBe(1);
+    expect(find(dirtier.anchors, 'literal', 'engine-dirtier')).toBeDefined();
+    expect(find(dirtier.anchors, 'literal', 'engine-dirty')).toBeUndefined();
+
+    // Back to the committed content: clean again, so the store answers with the commit's anchors.
+    await downstream.git('checkout', '--', 'lib/extra.ts');
+    expect(await mineDownstream(downstream.dir, { cacheDir })).toEqual({ ...third, parsed: 0 });
 
     // A damaged store is never trusted: everything is parsed again, with the same result.
     const [store] = await readdir(cacheDir);
-    const version = /^mined-(.+)\.json$/.exec(store!)![1];
+    const text = await readFile(join(cacheDir, store!), 'utf8');
+    await writeFile(join(cacheDir, store!), text.slice(0, text.lastIndexOf('\n')));
+    const cut = await mineDownstream(downstream.dir, { cacheDir });
+    expect(cut).toEqual({ ...third, parsed: third.files });
+    const version = /^mined-(.+)\.txt$/.exec(store!)![1];
     await writeFile(
       join(cacheDir, store!),
-      JSON.stringify({ version, anchors: [['literal']], blobs: { a: [[0, 1]] } }),
+      `${JSON.stringify({ version, anchors: [['literal', 'x', null, null]], blobs: [['a', [1, 0], [1]]] })}\nx`,
     );
-    const damaged = await mineDownstream(downstream.dir, { cacheDir });
-    expect(damaged.parsed).toBe(damaged.files);
-    expect(damaged.anchors).toEqual(dirty.anchors);
+    expect(await mineDownstream(downstream.dir, { cacheDir })).toEqual({ ...third, parsed: third.files });
+  });
+
+  it('keeps one store: a store of another mining-code version is removed when this one is written', async () => {
+    const downstream = await createPluginDownstream();
+    const cacheDir = await tempDir('rw-anchors-cache-');
+    await writeFile(join(cacheDir, 'mined-0123456789abcdef.json'), '{}');
+    await writeFile(join(cacheDir, 'unrelated.txt'), 'kept');
+    await mineDownstream(downstream.dir, { cacheDir });
+    expect((await readdir(cacheDir)).sort()).toEqual([
+      expect.stringMatching(/^mined-[0-9a-f]{16}\.txt$/),
+      'unrelated.txt',
+    ]);
+  });
+
+  it('keeps excerpts exact through the store, also past a cut inside a surrogate pair', async () => {
+    const repo = await createFixtureRepo();
+    const long = `export const m = 'engine-wide'; // ${'x'.repeat(164)}\u{1F600}\u{1F600}`;
+    const cut = long.trim().slice(0, 200);
+    expect(cut.charCodeAt(199)).toBeGreaterThanOrEqual(0xd800);
+    await repo.commit({ 'wide.ts': `${long}\n` });
+    const cacheDir = await tempDir('rw-anchors-cache-');
+    const first = await mineDownstream(repo.dir, { cacheDir });
+    const [use] = find(first.anchors, 'literal', 'engine-wide')!.uses;
+    expect(use!.excerpt).toBe(cut.slice(0, 199));
+    expect(await mineDownstream(repo.dir, { cacheDir })).toEqual({ ...first, parsed: 0 });
   });
 
   it('refuses a folder that is not a git repository, with a coded error', async () => {
