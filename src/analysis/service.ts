@@ -23,6 +23,7 @@ import { assertSafeTag } from '../util/safe-tag.js';
 import { formatZodIssues } from '../util/zod.js';
 import { type AgentPreflightInput, agentPreflightInput } from './agent/preflight.js';
 import type { AgentRunner, AgentRunResult } from './agent/types.js';
+import { unreadNote } from './anchors/render.js';
 import type { Anchor, UpstreamAnchors } from './anchors/types.js';
 import { downstreamReader } from './downstream-files.js';
 import { mergeFindings, type VerificationProblem, verifyFindings } from './evidence.js';
@@ -183,28 +184,33 @@ interface AnalysisInput {
   deps: AnalyzeDeps;
 }
 
-/** The anchors of the upstream at `from`, or undefined (noted) when they cannot be had. */
-async function anchorsOf(input: AnalysisInput): Promise<Anchor[] | undefined> {
+/**
+ * The anchors of the upstream at `from`, or undefined (noted) when they cannot be had; `unread` says
+ * which upstream files were not searched (for the coverage notes).
+ */
+async function anchorsOf(input: AnalysisInput): Promise<{ anchors?: Anchor[]; unread?: string }> {
   const { config, id, release, deps } = input;
-  if (!deps.anchors) return undefined;
+  if (!deps.anchors) return {};
   try {
     const found = await deps.anchors({ config, upstream: id, from: release.from.tag });
     deps.onNote?.(
       `${id}: ${found.anchors.length} anchors of ${config.downstream.path} at ${release.from.tag}`,
     );
-    return found.anchors;
+    const unread = unreadNote(found);
+    if (unread) deps.onNote?.(unread);
+    return { anchors: found.anchors, ...(unread ? { unread } : {}) };
   } catch (error) {
     deps.onNote?.(
       `${id}: no anchors from ${config.downstream.path} (${(error as Error).message.split('\n')[0]}); scanning without them`,
     );
-    return undefined;
+    return {};
   }
 }
 
 async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
   const { config, id, tag, paths, release, reader, options, deps } = input;
   const upstream = getUpstream(config, id);
-  const anchors = await anchorsOf(input);
+  const { anchors, unread } = await anchorsOf(input);
   const downstream = downstreamReader(config.downstream.path);
 
   const scan = await scanDiff({
@@ -227,8 +233,12 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
     filesInContext: contextCoverage.filesInContext,
     surfacesTouched: contextCoverage.surfacesTouched,
     truncated: contextCoverage.truncated,
-    ...(scan.unparsed.length > 0 ? { notes: [unparsedNote(scan.unparsed)] } : {}),
   };
+  const notes = [
+    ...(scan.unparsed.length > 0 ? [unparsedNote(scan.unparsed)] : []),
+    ...(unread ? [unread] : []),
+  ];
+  if (notes.length > 0) coverage.notes = notes;
 
   const kind = options.agent ?? config.agent.kind;
   let findings = scanned.findings;

@@ -2,7 +2,7 @@ import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { isLeftOver, sweepDir } from '../util/sweep.js';
 import { remoteOf } from './remote.js';
-import { GitError, type GitOptions, type GitRunner } from './run.js';
+import { GitError, type GitOptions, type GitRunner, GitTimeoutError } from './run.js';
 
 /**
  * The upstream cache: one bare partial clone per upstream, `<cache>/<id>.git`, that holds only what
@@ -252,6 +252,48 @@ export async function fetchMissingObjects(
   const missing = options.allMissing ? ids : await missingObjects(cache, ids);
   await fetchObjects(cache, missing);
   return missing.length;
+}
+
+/** Refused ids retried without at most this often; past that the rest counts as unavailable too. */
+const MAX_REFUSALS = 64;
+
+/**
+ * Like fetchMissingObjects, for a caller that can do without some objects (searching a tree): a batch
+ * the server refuses because it lacks some of them (`not our ref <id>`: mirrors that drop blobs of
+ * 4 MiB and more) is asked again without the ids its error names. A failure that names none of them
+ * (the network, a timeout, a gone remote) still throws. Returns what was fetched and the ids no
+ * request could bring: they stay missing, so a reader must skip them (a lazy fetch would fail again).
+ */
+export async function fetchAvailableObjects(
+  cache: UpstreamCache,
+  ids: readonly string[],
+): Promise<{ fetched: number; unavailable: string[] }> {
+  let wanted = await missingObjects(cache, ids);
+  const unavailable: string[] = [];
+  for (let refusals = 0; ; refusals++) {
+    try {
+      await fetchObjects(cache, wanted);
+      return { fetched: wanted.length, unavailable };
+    } catch (error) {
+      const refused = refusedIds(error);
+      const left = wanted.filter((id) => !refused.has(id));
+      if (left.length === wanted.length) throw error;
+      unavailable.push(...wanted.filter((id) => refused.has(id)));
+      if (refusals + 1 >= MAX_REFUSALS) {
+        unavailable.push(...left);
+        return { fetched: 0, unavailable };
+      }
+      wanted = left;
+    }
+  }
+}
+
+/** Object ids a fetch's error says the server does not have (git's and GitHub's wording). */
+function refusedIds(error: unknown): Set<string> {
+  if (!(error instanceof GitError) || error instanceof GitTimeoutError) return new Set();
+  return new Set(
+    [...error.stderr.matchAll(/not our ref ([0-9a-f]{40}(?:[0-9a-f]{24})?)\b/g)].map((m) => m[1]!),
+  );
 }
 
 /** Which of these object ids the cache lacks, found without triggering a lazy fetch. */

@@ -9,16 +9,18 @@ import {
   UPSTREAM_REPO,
 } from '../helpers/anchors-fixture.js';
 import { parseJson, runCli } from '../helpers/cli.js';
+import { servedWithoutBlobs } from '../helpers/git-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
 
-/** The plugin checkout with a config beside it (untracked) for the engine upstream, released twice. */
-async function project(extra: Record<string, unknown> = {}) {
-  const [upstream, downstream] = await Promise.all([createEngineUpstream(), createPluginDownstream()]);
-  await upstream.commit(
-    { 'core/src/models.rs': 'pub const PRESETS: &[&str] = &["engine-large"];\n' },
-    'drop',
-  );
-  await upstream.tag('v1.1.0');
+/**
+ * The plugin checkout with a config beside it (untracked) for the engine upstream, released twice;
+ * served through a mirror that lacks the blobs of `lacking` (at v1.1.0), if any.
+ */
+async function project(extra: Record<string, unknown> = {}, lacking: string[] = []) {
+  const [engine, downstream] = await Promise.all([createEngineUpstream(), createPluginDownstream()]);
+  await engine.commit({ 'core/src/models.rs': 'pub const PRESETS: &[&str] = &["engine-large"];\n' }, 'drop');
+  await engine.tag('v1.1.0');
+  const upstream = lacking.length > 0 ? await servedWithoutBlobs(engine, lacking) : engine;
   await writeFile(
     join(downstream.dir, 'release-watch.config.json'),
     JSON.stringify({
@@ -67,6 +69,23 @@ describe('release-watch anchors', () => {
     expect(result.stdout).toContain(`    0.50  ${PROMPT_PATH} (${UPSTREAM_REPO})`);
     expect(result.stdout).toContain('    0.50  chat.params (@opencode-ai/plugin)');
     expect(result.stderr).toContain('engine: reading acme/engine at v1.0.0');
+  });
+
+  it('lists what a mirror lacking some blobs can serve, warning about the files it could not search', async () => {
+    const cwd = await project({}, ['core/src/headers.rs', 'core/src/env.rs']);
+    const json = await runCli(['anchors', '--json'], { cwd });
+    expect(json.exitCode).toBe(0);
+    const [engine] = parseJson<UpstreamAnchors[]>(json);
+    expect(engine!.unread).toEqual(['core/src/env.rs', 'core/src/headers.rs']);
+    const values = engine!.anchors.map((anchor) => `${anchor.kind}:${anchor.value}`);
+    expect(values).toContain('literal:engine-large');
+    expect(values).not.toContain('env:ENGINE_HOME');
+
+    const text = await runCli(['anchors'], { cwd });
+    expect(text.exitCode).toBe(0);
+    expect(text.stderr).toContain(
+      'engine: 2 upstream files at v1.1.0 not searched for anchors, the remote could not serve their blobs: core/src/env.rs, core/src/headers.rs',
+    );
   });
 
   it('refuses a downstream.path that is not a git repository, as JSON under --json', async () => {

@@ -2,10 +2,18 @@ import { lstat, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openUpstreamCache } from '../../src/diff/cache.js';
-import { fetchTags, openCache } from '../../src/git/cache.js';
+import {
+  ensureTrees,
+  fetchAvailableObjects,
+  fetchMissingObjects,
+  fetchTags,
+  openCache,
+  type UpstreamCache,
+} from '../../src/git/cache.js';
 import { readFileAtRef, readFilesAtRef } from '../../src/git/reader.js';
 import { runGit } from '../../src/git/run.js';
 import { ensureWorktree, removeWorktree, worktreePath } from '../../src/git/worktree.js';
+import { servedWithoutBlobs } from '../helpers/git-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
 import { countingGit, projectConfig, sharedReleaseFixture, TEST_ENV, UPSTREAM_ID } from './fixture.js';
 
@@ -78,6 +86,59 @@ describe('upstream cache', () => {
     expect(await readFileAtRef(cache, commit, 'missing.md')).toBeUndefined();
     expect(counting.of('fetch')).toEqual([]);
     await expect(readFileAtRef(cache, 'v1.1.0', 'README.md')).rejects.toThrow(/full commit id/);
+  });
+
+  /** Blob ids of the tree at `commit` (its trees fetched first). */
+  async function treeBlobs(cache: UpstreamCache, commit: string) {
+    await ensureTrees(cache, [commit]);
+    const { stdout } = await runGit([`--git-dir=${cache.dir}`, 'ls-tree', '-r', '--object-only', commit]);
+    return stdout.trim().split('\n');
+  }
+
+  it('fetches what a mirror can serve and names the blobs it lacks, asking again without them', async () => {
+    const repo = fixture().repo;
+    const lacking = ['README.md', 'packages/plugin/src/hooks.ts'];
+    const served = await servedWithoutBlobs(repo, lacking, 'v1.1.0');
+    const counting = countingGit();
+    const cache = await openCache(await tempDir('rw-cache-'), 'widget', served.url, counting.git);
+    const { commits } = await fetchTags(cache, ['v1.1.0']);
+    const listed = await treeBlobs(cache, commits.get('v1.1.0')!);
+    const blobs = listed.filter((id) => !served.missing.includes(id));
+    // Today's all-or-nothing batch fails on the first id the mirror lacks.
+    await expect(fetchMissingObjects(cache, listed)).rejects.toThrow(/not our ref/);
+
+    counting.reset();
+    const result = await fetchAvailableObjects(cache, listed);
+    expect(result.unavailable.sort()).toEqual([...served.missing].sort());
+    expect(result.fetched).toBe(blobs.length);
+    // One refused request per lacking blob, then the one that brings the rest.
+    expect(counting.of('fetch')).toHaveLength(lacking.length + 1);
+    const local = await runGit(
+      [
+        `--git-dir=${cache.dir}`,
+        'rev-list',
+        '--objects',
+        '--no-walk',
+        '--missing=print',
+        '--ignore-missing',
+        '--stdin',
+      ],
+      { input: `${listed.join('\n')}\n` },
+    );
+    const present = new Set(local.stdout.split('\n').map((line) => line.split(' ')[0]));
+    expect(listed.filter((id) => !present.has(id)).sort()).toEqual([...served.missing].sort());
+    expect(await fetchAvailableObjects(cache, blobs)).toEqual({ fetched: 0, unavailable: [] });
+  });
+
+  it('still fails when a fetch fails for another reason than objects the server lacks', async () => {
+    const { cache, commits } = await fetchedCache(['v1.1.0']);
+    const listed = await treeBlobs(cache, commits.get('v1.1.0')!);
+    const gone = { ...cache, url: 'file:///nonexistent/upstream' };
+    await runGit([`--git-dir=${cache.dir}`, 'config', 'remote.origin.url', gone.url]);
+    await expect(fetchAvailableObjects(gone, listed)).rejects.toMatchObject({
+      name: 'GitError',
+      stderr: expect.not.stringContaining('not our ref'),
+    });
   });
 
   it('checks out a worktree of a release, reuses it, replaces it at another commit and removes it', async () => {

@@ -68,3 +68,41 @@ export async function createFixtureRepo(options: { dir?: string } = {}): Promise
     },
   };
 }
+
+/**
+ * A bare copy of `repo` served over file:// (filters and any object id allowed, as a partial clone
+ * needs) that lacks the blobs these paths hold at HEAD: a mirror that dropped some blobs, whose
+ * upload-pack answers "not our ref" when asked for them (at `ref`, default HEAD). Returns their ids too.
+ */
+export async function servedWithoutBlobs(
+  repo: FixtureRepo,
+  paths: readonly string[],
+  ref = 'HEAD',
+): Promise<{ dir: string; url: string; missing: string[] }> {
+  const dir = await tempDir('rw-served-');
+  const inServed = (args: string[], input?: Buffer | string) =>
+    execa('git', args, { cwd: dir, env: ENV, input, encoding: 'buffer' });
+  await inServed(['init', '-q', '--bare', '.']);
+  // Loose objects, so single ones can be deleted: every object of the repo's refs, unpacked.
+  const pack = await execa('git', ['pack-objects', '--all', '--revs', '--stdout'], {
+    cwd: repo.dir,
+    env: ENV,
+    input: '',
+    encoding: 'buffer',
+  });
+  await inServed(['unpack-objects', '-q'], Buffer.from(pack.stdout));
+  for (const line of (await repo.git('for-each-ref', '--format=%(objectname) %(refname)')).split('\n')) {
+    const [id, ref] = line.split(' ');
+    await inServed(['update-ref', ref!, id!]);
+  }
+  await inServed(['symbolic-ref', 'HEAD', 'refs/heads/main']);
+  await inServed(['config', 'uploadpack.allowFilter', 'true']);
+  await inServed(['config', 'uploadpack.allowAnySHA1InWant', 'true']);
+  const missing: string[] = [];
+  for (const path of paths) {
+    const id = await repo.git('rev-parse', `${ref}:${path}`);
+    await rm(join(dir, 'objects', id.slice(0, 2), id.slice(2)));
+    missing.push(id);
+  }
+  return { dir, url: `file://${dir}`, missing };
+}

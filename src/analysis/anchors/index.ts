@@ -96,7 +96,7 @@ export async function anchorsForUpstream(input: UpstreamAnchorsInput): Promise<U
   ]);
   const commit = commits.get(`refs/tags/${input.from}`);
   if (!commit) throw Errors.tagNotFound(input.upstream, input.from, redactSecrets(cache.url), []);
-  const anchors = await matchAnchors(mined.anchors, {
+  const { anchors, unread } = await matchAnchors(mined.anchors, {
     cache,
     commit,
     repo: upstream.repo,
@@ -104,5 +104,11 @@ export async function anchorsForUpstream(input: UpstreamAnchorsInput): Promise<U
     include: upstream.anchors.include,
     exclude: upstream.anchors.exclude,
   });
-  return { upstream: input.upstream, from: input.from, downstreamCommit: mined.commit, anchors };
+  return {
+    upstream: input.upstream,
+    from: input.from,
+    downstreamCommit: mined.commit,
+    anchors,
+    ...(unread.length > 0 ? { unread } : {}),
+  };
 }

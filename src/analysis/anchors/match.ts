@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { cacheGit, ensureTrees, fetchMissingObjects, type UpstreamCache } from '../../git/cache.js';
+import { cacheGit, ensureTrees, fetchAvailableObjects, type UpstreamCache } from '../../git/cache.js';
 import { forEachBlob } from '../../git/reader.js';
 import { NameFinder } from './find.js';
 import { anchorKey } from './store.js';
@@ -82,9 +82,13 @@ export const anchorWeight = (files: number) => 1 / (1 + Math.log2(1 + files));
 /**
  * The anchors of one upstream: those of `mined` that occur in its tree at `commit` (paths by
  * existence, everything else by one read of its text blobs), weighted by rarity, curated by
- * include/exclude. Makes the tree's blobs local first, in one request.
+ * include/exclude. Makes the tree's blobs local first, in one request; files whose blobs the remote
+ * cannot serve are not searched and come back as `unread`.
  */
-export async function matchAnchors(mined: readonly MinedAnchor[], options: MatchOptions): Promise<Anchor[]> {
+export async function matchAnchors(
+  mined: readonly MinedAnchor[],
+  options: MatchOptions,
+): Promise<{ anchors: Anchor[]; unread: string[] }> {
   const exclude = (options.exclude ?? []).map(parseSelector);
   const include = (options.include ?? []).map(parseSelector);
   const excluded = (anchor: MinedAnchor) => exclude.some((selector) => selects(selector, anchor));
@@ -117,14 +121,18 @@ export async function matchAnchors(mined: readonly MinedAnchor[], options: Match
       );
     }
   }
+  const unread: string[] = [];
   if (searched.length > 0) {
     const readable = counted.filter((entry) => !isBinaryPath(entry.path));
     // One request for the blobs to read; a partial clone would otherwise fetch each on its own.
-    await fetchMissingObjects(
+    const { unavailable } = await fetchAvailableObjects(
       options.cache,
       readable.map((entry) => entry.id),
     );
-    for (const [key, hits] of await findInTree(options.cache, readable, searched)) {
+    const lacking = new Set(unavailable);
+    const read = lacking.size === 0 ? readable : readable.filter((entry) => !lacking.has(entry.id));
+    for (const entry of readable) if (lacking.has(entry.id)) unread.push(entry.path);
+    for (const [key, hits] of await findInTree(options.cache, read, searched)) {
       found.set(key, hits);
     }
   }
@@ -143,9 +151,10 @@ export async function matchAnchors(mined: readonly MinedAnchor[], options: Match
       ...(hits ? {} : { included: true }),
     });
   }
-  return anchors.sort(
+  anchors.sort(
     (a, b) => b.weight - a.weight || a.kind.localeCompare(b.kind) || a.value.localeCompare(b.value),
   );
+  return { anchors, unread: unread.sort() };
 }
 
 interface TreeEntry {

@@ -45,3 +45,14 @@ function upstreamFiles(anchor: Anchor): string {
   const more = anchor.upstreamFiles - shown.length;
   return `${anchor.upstreamFiles} file${anchor.upstreamFiles === 1 ? '' : 's'}: ${shown.join(', ')}${more > 0 ? ` (+${more})` : ''}`;
 }
+
+/** One line saying which upstream files were not searched, for notes and coverage. */
+export function unreadNote(
+  result: Pick<UpstreamAnchors, 'upstream' | 'from' | 'unread'>,
+): string | undefined {
+  const unread = result.unread ?? [];
+  if (unread.length === 0) return undefined;
+  const shown = unread.slice(0, 3).join(', ');
+  const more = unread.length > 3 ? ` (+${unread.length - 3})` : '';
+  return `${result.upstream}: ${unread.length} upstream file${unread.length === 1 ? '' : 's'} at ${result.from} not searched for anchors, the remote could not serve ${unread.length === 1 ? 'its blob' : 'their blobs'}: ${shown}${more}`;
+}

@@ -9,6 +9,7 @@ import type { Release, SourceDeps } from '../../sources/types.js';
 import { readState, upstreamState } from '../../state/store.js';
 import { redactSecrets } from '../../util/redact.js';
 import { anchorsForUpstream, mineDownstream, minedCacheDir } from './index.js';
+import { unreadNote } from './render.js';
 import type { UpstreamAnchors } from './types.js';
 
 export interface ListAnchorsOptions {
@@ -58,11 +59,12 @@ export async function listAnchors(
     const cache = await openCache(config.cache, id, url, deps.git);
     deps.onNote?.(`${id}: reading ${upstream.repo} at ${from}`);
     await fetchReleaseTags(cache, [from], releases, shownUrl);
-    results.push(
-      await upstreamCall(id, shownUrl, () =>
-        anchorsForUpstream({ config, upstream: id, from: from!, git: deps.git, cache, mined }),
-      ),
+    const result = await upstreamCall(id, shownUrl, () =>
+      anchorsForUpstream({ config, upstream: id, from: from!, git: deps.git, cache, mined }),
     );
+    const unread = unreadNote(result);
+    if (unread) deps.onNote?.(unread);
+    results.push(result);
   }
   return results;
 }

@@ -77,4 +77,9 @@ export interface UpstreamAnchors {
   /** Commit of the downstream checkout they were mined at (the cache key), or "worktree" when dirty. */
   downstreamCommit: string;
   anchors: Anchor[];
+  /**
+   * Upstream files at `from` that were not searched: the remote could not serve their blobs (a mirror
+   * without large blobs). Anchors found only there are missing; absent when every file was read.
+   */
+  unread?: string[];
 }

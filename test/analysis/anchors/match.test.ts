@@ -13,9 +13,15 @@ import {
   PROMPT_PATH,
   UPSTREAM_REPO,
 } from '../../helpers/anchors-fixture.js';
+import { servedWithoutBlobs } from '../../helpers/git-fixture.js';
 
-async function setup(anchors: { include?: string[]; exclude?: string[] } = {}) {
-  const [upstream, downstream] = await Promise.all([createEngineUpstream(), createPluginDownstream()]);
+async function setup(
+  anchors: { include?: string[]; exclude?: string[] } = {},
+  /** Serve the upstream through a mirror that lacks the blobs of these files. */
+  lacking: string[] = [],
+) {
+  const [engine, downstream] = await Promise.all([createEngineUpstream(), createPluginDownstream()]);
+  const upstream = lacking.length > 0 ? await servedWithoutBlobs(engine, lacking) : engine;
   const config = parseConfig(
     {
       cache: join(downstream.dir, '.release-watch/cache'),
@@ -152,6 +158,20 @@ describe('anchors of an upstream', () => {
     });
     expect(byKey(result.anchors).has(`upstream-path:${PROMPT_PATH}`)).toBe(false);
     expect(byKey(result.anchors).has('literal:engine-max')).toBe(true);
+  });
+
+  it('searches what a mirror can serve and names the files whose blobs it lacks, never failing for them', async () => {
+    const { config, cache } = await setup({}, ['core/src/headers.rs']);
+    const result = await anchorsForUpstream({ config, upstream: 'engine', from: 'v1.0.0', cache });
+    expect(result.unread).toEqual(['core/src/headers.rs']);
+    const anchors = byKey(result.anchors);
+    // Found only in the file that could not be read.
+    expect(anchors.has('header:Engine-Beta')).toBe(false);
+    expect(anchors.get('env:ENGINE_HOME')).toMatchObject({ upstreamSample: ['core/src/env.rs'] });
+    expect(anchors.get(`upstream-path:${PROMPT_PATH}`)).toMatchObject({ upstreamFiles: 1 });
+    // Every blob served is local now: a second run asks for the lacking one only, and still succeeds.
+    const again = await anchorsForUpstream({ config, upstream: 'engine', from: 'v1.0.0', cache });
+    expect(again).toEqual(result);
   });
 
   it('names a from tag the cache does not hold', async () => {
