@@ -53,6 +53,8 @@ export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<stri
       ].join('\n'),
       'src/provider/openai.ts': providerFile(true),
       'prompts/codex.md': 'You are Codex, a coding agent.\n',
+      'packages/plugin/package.json':
+        '{ "name": "@sample-host/plugin", "version": "1.0.0", "type": "module" }\n',
     },
   },
   {
@@ -108,17 +110,71 @@ export async function buildSampleUpstream(dir: string, git: GitRunner = runGit):
   await mkdir(dir, { recursive: true });
   await git(['init', '-q', '-b', 'main', dir]);
   for (const release of SAMPLE_RELEASES) {
-    for (const [path, content] of Object.entries(release.files)) {
-      const file = join(dir, path);
-      await mkdir(dirname(file), { recursive: true });
-      if (content === null) await rm(file, { force: true });
-      else await writeFile(file, content);
-    }
-    // Only the files this release wrote or removed: nothing else in the folder is ever committed.
-    await git(['add', '-A', '--', ...Object.keys(release.files)], { cwd: dir });
-    await git([...IDENTITY, 'commit', '-q', '-m', release.message], { cwd: dir });
+    await commitFiles(dir, release.files, release.message, git);
     await git([...IDENTITY, 'tag', '-a', '-m', release.message, release.tag], { cwd: dir });
   }
+  return dir;
+}
+
+/** Writes (or removes) these files and commits only them: nothing else in the folder is ever committed. */
+async function commitFiles(
+  dir: string,
+  files: Record<string, string | null>,
+  message: string,
+  git: GitRunner,
+) {
+  for (const [path, content] of Object.entries(files)) {
+    const file = join(dir, path);
+    await mkdir(dirname(file), { recursive: true });
+    if (content === null) await rm(file, { force: true });
+    else await writeFile(file, content);
+  }
+  await git(['add', '-A', '--', ...Object.keys(files)], { cwd: dir });
+  await git([...IDENTITY, 'commit', '-q', '-m', message], { cwd: dir });
+}
+
+/**
+ * The downstream of the demo: a small plugin of the sample host that implements its `chat.params`
+ * hook, sends the `OpenAI-Beta` header and runs the host's CLI. Committed, because anchors are mined
+ * from a checkout's tracked files: v1.1.0's findings then name the plugin's own lines.
+ */
+export const SAMPLE_PLUGIN: Record<string, string> = {
+  'package.json': `${JSON.stringify(
+    {
+      name: 'sample-plugin',
+      version: '0.1.0',
+      type: 'module',
+      scripts: { host: 'sample-host --print-logs' },
+      dependencies: { '@sample-host/plugin': '^1.0.0', 'sample-host': '^1.0.0' },
+    },
+    null,
+    2,
+  )}\n`,
+  'src/index.ts': [
+    "import type { Plugin } from '@sample-host/plugin';",
+    '',
+    'export const SamplePlugin: Plugin = async () => ({',
+    "  'chat.params': async (input, output) => {",
+    "    output.temperature = input.model.providerID === 'openai' ? 0.2 : 1;",
+    '  },',
+    '});',
+    '',
+  ].join('\n'),
+  'src/request.ts': [
+    'export function requestHeaders(accountId: string): Record<string, string> {',
+    "  const headers = { 'chatgpt-account-id': accountId, 'OpenAI-Beta': 'responses=experimental' };",
+    '  return headers;',
+    '}',
+    '',
+  ].join('\n'),
+  '.gitignore': '.release-watch/\n',
+};
+
+/** Builds the demo's downstream checkout in `dir`: a git repository with the sample plugin committed. */
+export async function buildSampleDownstream(dir: string, git: GitRunner = runGit): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await git(['init', '-q', '-b', 'main', dir]);
+  await commitFiles(dir, SAMPLE_PLUGIN, 'sample plugin', git);
   return dir;
 }
 

@@ -13,7 +13,7 @@ import { createRunDeps } from '../run/deps.js';
 import { type RunResult, renderRun, runAll } from '../run/service.js';
 import { writeJsonAtomically } from '../util/fs.js';
 import { renderTable } from '../util/table.js';
-import { buildSampleUpstream, sampleUpstreamConfig } from './sample.js';
+import { buildSampleDownstream, buildSampleUpstream, sampleUpstreamConfig } from './sample.js';
 
 export interface DemoResult {
   dir: string;
@@ -24,8 +24,9 @@ export interface DemoResult {
 }
 
 /**
- * The offline demo: a sample upstream with two releases served over file://, and the whole pipeline
- * run on it with scanners only and --dry-run. No token, no network; everything stays in `dir`.
+ * The offline demo: a sample upstream with two releases served over file://, a sample plugin of it
+ * (a committed checkout, so its anchors are mined), and the whole pipeline run on them with scanners
+ * only and --dry-run. No token, no network; everything stays in `dir`.
  */
 export async function runDemo(
   options: { dir?: string; json?: boolean; stream?: ProgressStream } = {},
@@ -36,7 +37,10 @@ export async function runDemo(
   const upstreamDir = await progress.step('demo: building the sample upstream', () =>
     buildSampleUpstream(join(dir, 'upstream')),
   );
-  const configFile = join(dir, 'project', 'release-watch.config.json');
+  const projectDir = await progress.step('demo: building the sample plugin (the downstream)', () =>
+    buildSampleDownstream(join(dir, 'project')),
+  );
+  const configFile = join(projectDir, 'release-watch.config.json');
   await writeJsonAtomically(configFile, {
     downstream: { labels: ['release-watch'], minSeverity: 'medium' },
     agent: { kind: 'none' },
@@ -45,7 +49,7 @@ export async function runDemo(
     },
   });
   const config = await loadConfig({ file: configFile });
-  // No token and no downstream repository: the dry run never reaches GitHub.
+  // No token and no downstream repository on GitHub: the dry run never reaches it.
   const env = githubEnv({});
   const run = await runAll(config, { dryRun: true, agent: 'none' }, createRunDeps(config, { env, progress }));
   const sample = run.upstreams[0]!;
@@ -76,10 +80,19 @@ async function claimDemoDir(dir: string): Promise<void> {
   );
 }
 
-/** What `demo` prints: the run table, the findings most severe first (where each one's evidence starts), and the would-be issues with the first body in full. */
+/**
+ * What `demo` prints: the run table, the findings most severe first (where each one's evidence starts
+ * upstream, and the plugin's own line it reaches), and the would-be issues with the first body in full.
+ */
 export function renderDemo(result: DemoResult): string {
   const findings = sortBySeverity(result.findings).map((f) => {
-    const where = f.evidence[0] ? ` (${f.evidence[0].path}:${f.evidence[0].startLine})` : '';
+    const upstream = f.evidence.find((e) => e.ref !== 'downstream');
+    const yours = f.evidence.find((e) => e.ref === 'downstream');
+    const places = [
+      ...(upstream ? [`${upstream.path}:${upstream.startLine}`] : []),
+      ...(yours ? [`your ${yours.path}:${yours.startLine}`] : []),
+    ];
+    const where = places.length > 0 ? ` (${places.join(', ')})` : '';
     return `  [${f.severity}] ${f.title}${where}${f.verified ? '' : ' (unverified)'}`;
   });
   const sample = result.run.upstreams[0];

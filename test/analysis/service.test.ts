@@ -55,6 +55,29 @@ describe('analyzeRelease', () => {
     expect(d.agentRunner).not.toHaveBeenCalled();
   });
 
+  it('notes in coverage the upstream files anchor matching could not read (a mirror lacking blobs)', async () => {
+    const { config } = await analyzeProject();
+    const notes: string[] = [];
+    const d = deps({
+      onNote: (note) => notes.push(note),
+      anchors: async ({ upstream, from }) => ({
+        upstream,
+        from,
+        downstreamCommit: 'worktree',
+        anchors: [],
+        unread: ['big/models.json'],
+      }),
+    });
+    await analyzeRelease(config, { tag: 'v2', agent: 'none' }, d);
+    const analysis = analysisSchema.parse(
+      JSON.parse(await readFile(artifactPaths(config.artifacts, 'up', 'v2').analysis, 'utf8')),
+    );
+    const note =
+      'up: 1 upstream file at v1 not searched for anchors, the remote could not serve its blob: big/models.json';
+    expect(analysis.coverage.notes).toEqual([note]);
+    expect(notes).toContain(note);
+  });
+
   it('with a fake agent: its answer is merged and verified; impact counts verified findings only', async () => {
     const { config } = await analyzeProject();
     const agentRunner = vi.fn<AgentRunner>(async (input) => {

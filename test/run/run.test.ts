@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisSchema } from '../../src/analysis/schema.js';
 import { analyzeRelease } from '../../src/analysis/service.js';
 import { loadConfig } from '../../src/config/load.js';
-import { buildSampleUpstream, sampleUpstreamConfig } from '../../src/demo/sample.js';
+import { buildSampleUpstream, SAMPLE_PLUGIN, sampleUpstreamConfig } from '../../src/demo/sample.js';
 import { githubEnv } from '../../src/github/env.js';
 import { createRunDeps } from '../../src/run/deps.js';
 import { type RunResult, type RunStages, runAll } from '../../src/run/service.js';
@@ -149,21 +149,32 @@ describe('release-watch demo', () => {
     const result = await runCli(['demo', '--dir', dir], { cwd: dir });
     expect(result.exitCode).toBe(0);
     const findings = result.stdout.split('\n').filter((l) => /^ {2}\[\w+\] /.test(l));
+    // The sample plugin is a committed checkout: its anchors are mined, and findings name its lines.
+    expect(result.stderr).not.toMatch(/no anchors|not a git repository/);
+    expect(result.stderr).toMatch(/sample: \d+ anchors of .*project at v1\.0\.0/);
     expect(findings).toEqual([
+      '  [high] Hook `chat.params` you implement changed signature (packages/plugin/src/index.ts:5, your src/index.ts:4)',
+      '  [high] Header `OpenAI-Beta` you send was removed upstream (src/provider/openai.ts:5, your src/request.ts:2)',
       '  [high] CLI flag `--print-logs` removed from `sample-host` (src/cli.ts:6)',
       '  [high] Header `OpenAI-Beta` no longer sent (src/provider/openai.ts:5)',
       "  [medium] `Hooks['chat.params']` signature changed: `input` gains `sessionID`; `output` gains `topP`, `options` (packages/plugin/src/index.ts:5)",
     ]);
     const issues = join(dir, 'project/.release-watch/artifacts/sample/v1.1.0/issues');
-    expect(result.stdout).toContain(join(issues, '01-cli-flag-removed-sample-host-print-logs.md'));
-    expect(result.stdout).toContain(join(issues, '03-ts-exports-member-changed-hooks-chat-params.md'));
-    // The first body in full: before/after, the command that reproduces it, what to do.
-    const first = await readFile(join(issues, '01-cli-flag-removed-sample-host-print-logs.md'), 'utf8');
+    expect(result.stdout).toContain(join(issues, '03-cli-flag-removed-sample-host-print-logs.md'));
+    expect(result.stdout).toContain(join(issues, '05-ts-exports-member-changed-hooks-chat-params.md'));
+    // The first body in full: both sides, upstream before/after and the plugin's own line.
+    const first = await readFile(
+      join(issues, '01-anchor-hook-changed-sample-host-plugin-chat-params.md'),
+      'utf8',
+    );
     expect(result.stdout).toContain(first.trimEnd());
-    expect(first).toContain('**Before:** [`src/cli.ts#L6`]');
-    expect(first).toContain("```ts\n.option('--print-logs', 'print logs to stderr')\n```");
-    expect(first).toContain('git diff v1.0.0 v1.1.0 -- src/cli.ts');
+    expect(first).toContain('packages/plugin/src/index.ts');
+    expect(first).toContain("'chat.params': async (input, output) => {");
     expect(first).toContain('### What to do');
+    const cli = await readFile(join(issues, '03-cli-flag-removed-sample-host-print-logs.md'), 'utf8');
+    expect(cli).toContain('**Before:** [`src/cli.ts#L6`]');
+    expect(cli).toContain("```ts\n.option('--print-logs', 'print logs to stderr')\n```");
+    expect(cli).toContain('git diff v1.0.0 v1.1.0 -- src/cli.ts');
     expect(result.stdout).toMatch(/sample\s+dry-run\s+v1\.0\.0\s+v1\.1\.0/);
   });
 
@@ -175,9 +186,13 @@ describe('release-watch demo', () => {
     const findings = (r: typeof first) =>
       parseJson<{ findings: { id: string }[] }>(r).findings.map((f) => f.id);
     expect(findings(again)).toEqual(findings(first));
-    // One commit per release, not a second history on top of the first.
+    // One commit per release, not a second history on top of the first; the plugin is one commit too.
     const log = await execa('git', ['log', '--format=%s', 'main'], { cwd: join(dir, 'upstream') });
     expect(log.stdout.split('\n')).toHaveLength(2);
+    const plugin = await execa('git', ['log', '--format=%s', 'main'], { cwd: join(dir, 'project') });
+    expect(plugin.stdout.split('\n')).toEqual(['sample plugin']);
+    const tracked = await execa('git', ['ls-files'], { cwd: join(dir, 'project') });
+    expect(tracked.stdout.split('\n')).toEqual(Object.keys(SAMPLE_PLUGIN).sort());
   });
 
   it('refuses a folder that holds something else, and changes nothing in it', async () => {
