@@ -1,8 +1,9 @@
 // Anchor mining on a generated 10,000-file downstream (TS, JSON, YAML, Markdown; ~14 MB), committed
-// to git: a cold mine (every file parsed), a warm one (the per-blob cache answers) and one after a
-// commit that changes 20 files, each against a plain `git grep` over the same tree in this same run.
+// to git: a cold mine (every file parsed), a cached one (the store answers: no file of the checkout is
+// read) and one after a commit that changes 20 files, each against a plain `git grep` over the same
+// tree in this same run. Cold is bound by TypeScript's own parser (about 80% of its profile).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BENCH_ENV, median } from './lib.mjs';
@@ -108,6 +109,10 @@ export default async function anchorsBench({ tmp, root }) {
   if (incremental.result.parsed !== 20)
     throw new Error(`incremental mine parsed ${incremental.result.parsed}`);
 
+  const storeMb = (
+    readdirSync(cacheDir).reduce((total, name) => total + statSync(join(cacheDir, name)).size, 0) /
+    2 ** 20
+  ).toFixed(1);
   const baseline = median(grep);
   const note = `${bytes - 1} files, ${(Number(size) / 1024).toFixed(1)} MB, ${anchors} anchors`;
   return [
@@ -118,7 +123,7 @@ export default async function anchorsBench({ tmp, root }) {
       unit: 'ms',
       baseline,
       ratio: median(cold) / baseline,
-      note: 'every file parsed',
+      note: 'every file parsed (TypeScript parsing ~80%)',
     },
     {
       metric: 'mine, cached (median)',
@@ -126,7 +131,7 @@ export default async function anchorsBench({ tmp, root }) {
       unit: 'ms',
       baseline,
       ratio: median(warm) / baseline,
-      note: 'goal < 1000 ms; per-blob cache, no file read',
+      note: `goal < 1000 ms; one ${storeMb} MB store read, no file of the checkout`,
     },
     {
       metric: 'mine, after a 20-file commit',
@@ -134,7 +139,7 @@ export default async function anchorsBench({ tmp, root }) {
       unit: 'ms',
       baseline,
       ratio: incremental.ms / baseline,
-      note: '20 files parsed',
+      note: '20 files read and parsed, the store rewritten',
     },
   ];
 }
