@@ -124,24 +124,22 @@ export async function writeMined(
   table: AnchorTable,
   blobs: ReadonlyMap<string, BlobAnchors>,
 ) {
-  const kept = new AnchorTable();
-  const renumbered = new Map<number, number>();
+  // Anchors no blob names any more are dropped, the others renumbered in order (none, usually).
+  const used = new Uint8Array(table.named.length);
+  for (const [pairs] of blobs.values()) for (let i = 0; i < pairs.length; i += 2) used[pairs[i]!] = 1;
+  const renumbered = new Int32Array(table.named.length);
+  const kept: Named[] = [];
+  table.named.forEach((named, at) => {
+    if (used[at]) renumbered[at] = kept.push(named) - 1;
+  });
+  const same = kept.length === table.named.length;
   const rows: [string, number[], number[]][] = [];
   const excerpts: string[] = [];
   for (const [key, [pairs, lines, texts]] of blobs) {
-    const own = pairs.slice();
-    for (let i = 0; i < own.length; i += 2) {
-      let at = renumbered.get(own[i]!);
-      if (at === undefined) {
-        at = kept.intern(table.named[own[i]!]!);
-        renumbered.set(own[i]!, at);
-      }
-      own[i] = at;
-    }
-    rows.push([key, own, lines]);
+    rows.push([key, same ? pairs : pairs.map((n, i) => (i % 2 === 0 ? renumbered[n]! : n)), lines]);
     for (const text of texts) excerpts.push(text);
   }
-  const anchors = kept.named.map((n) => [n.kind, n.value, n.repo ?? null, n.module ?? null]);
+  const anchors = kept.map((n) => [n.kind, n.value, n.repo ?? null, n.module ?? null]);
   const file = fileOf(dir, version);
   await writeFileAtomically(
     file,

@@ -217,18 +217,33 @@ Use \`CODEX_HOME\` and \`gpt-5.1-codex\`.
     await downstream.git('checkout', '--', 'lib/extra.ts');
     expect(await mineDownstream(downstream.dir, { cacheDir })).toEqual({ ...third, parsed: 0 });
 
+    // A commit that drops the only file naming some anchors: the store drops them (and renumbers the
+    // rest), and still answers exactly.
+    await downstream.commit({
+      'lib/extra.ts': null,
+      'index.ts': DOWNSTREAM_FILES['index.ts']!.replace(PROMPT_PATH, 'core/prompts/other.md'),
+    });
+    const pruned = await mineDownstream(downstream.dir, { cacheDir });
+    expect(pruned).toEqual({ ...(await cold()), parsed: 1 });
+    expect(find(pruned.anchors, 'literal', 'engine-extra')).toBeUndefined();
+    expect(find(pruned.anchors, 'upstream-path', PROMPT_PATH)).toBeUndefined();
+    const store0 = (await readdir(cacheDir))[0]!;
+    expect(await readFile(join(cacheDir, store0), 'utf8')).not.toMatch(/engine-extra|base_prompt/);
+    const fourth = await mineDownstream(downstream.dir, { cacheDir });
+    expect(fourth).toEqual({ ...pruned, parsed: 0 });
+
     // A damaged store is never trusted: everything is parsed again, with the same result.
     const [store] = await readdir(cacheDir);
     const text = await readFile(join(cacheDir, store!), 'utf8');
     await writeFile(join(cacheDir, store!), text.slice(0, text.lastIndexOf('\n')));
     const cut = await mineDownstream(downstream.dir, { cacheDir });
-    expect(cut).toEqual({ ...third, parsed: third.files });
+    expect(cut).toEqual({ ...fourth, parsed: fourth.files });
     const version = /^mined-(.+)\.txt$/.exec(store!)![1];
     await writeFile(
       join(cacheDir, store!),
       `${JSON.stringify({ version, anchors: [['literal', 'x', null, null]], blobs: [['a', [1, 0], [1]]] })}\nx`,
     );
-    expect(await mineDownstream(downstream.dir, { cacheDir })).toEqual({ ...third, parsed: third.files });
+    expect(await mineDownstream(downstream.dir, { cacheDir })).toEqual({ ...fourth, parsed: fourth.files });
   });
 
   it('keeps one store: a store of another mining-code version is removed when this one is written', async () => {
