@@ -1,5 +1,5 @@
-import ts from 'typescript';
 import { isNode, isScalar, parseAllDocuments, visit } from 'yaml';
+import { type TS, ts } from '../parse/typescript.js';
 import type { Emit } from './extract-ts.js';
 import { classifyString, isEnvName } from './strings.js';
 
@@ -15,7 +15,7 @@ const DEPENDENCY_FIELDS = new Set([
 export function mineJson(fileName: string, text: string, emit: Emit): void {
   const sf = ts.parseJsonText(fileName, text);
   const isPackageJson = fileName === 'package.json' || fileName.endsWith('/package.json');
-  const visitNode = (node: ts.Node, parentKey: string | undefined, depth: number): void => {
+  const visitNode = (node: TS.Node, parentKey: string | undefined, depth: number): void => {
     if (ts.isObjectLiteralExpression(node)) {
       for (const property of node.properties) {
         if (!ts.isPropertyAssignment(property)) continue;

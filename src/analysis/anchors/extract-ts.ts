@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import ts from 'typescript';
+import { type TS, ts } from '../parse/typescript.js';
 import { scriptKind } from '../scanners/ts-api.js';
 import { classifyString, HOLE, isEnvName, isHeaderToken, isPackageSpecifier, type Named } from './strings.js';
 
@@ -61,14 +61,14 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
     }
   }
   /** Strings already given a kind by their position (import specifier, header, hook key). */
-  const claimed = new Set<ts.Node>();
-  const at = (node: ts.Node) => node.getStart(sf);
-  const claim = (node: ts.Node, named: Named) => {
+  const claimed = new Set<TS.Node>();
+  const at = (node: TS.Node) => node.getStart(sf);
+  const claim = (node: TS.Node, named: Named) => {
     claimed.add(node);
     emit(named, at(node));
   };
 
-  const moduleOf = (spec: ts.Expression): string | undefined => {
+  const moduleOf = (spec: TS.Expression): string | undefined => {
     if (!ts.isStringLiteralLike(spec)) return undefined;
     if (!isPackageSpecifier(spec.text, BUILTINS)) {
       claimed.add(spec);
@@ -78,7 +78,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
     return spec.text;
   };
 
-  const importedType = (type: ts.TypeNode | undefined): string | undefined => {
+  const importedType = (type: TS.TypeNode | undefined): string | undefined => {
     if (!type || !ts.isTypeReferenceNode(type)) return undefined;
     const name = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
     const direct = imported.get(name);
@@ -91,7 +91,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
     return undefined;
   };
 
-  const hookObjects = (node: ts.Node | undefined, module: string, depth: number): void => {
+  const hookObjects = (node: TS.Node | undefined, module: string, depth: number): void => {
     if (!node) return;
     const expression = unwrap(node);
     if (ts.isObjectLiteralExpression(expression)) {
@@ -108,7 +108,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
     }
   };
 
-  const headerObject = (object: ts.ObjectLiteralExpression): void => {
+  const headerObject = (object: TS.ObjectLiteralExpression): void => {
     const assignments = object.properties.filter(ts.isPropertyAssignment);
     // `OPENAI_HEADERS = { BETA: "OpenAI-Beta" }` names headers in its values; `headers: {…}` in its keys.
     const constantTable =
@@ -119,17 +119,17 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
     for (const property of assignments) {
       const node = constantTable ? property.initializer : property.name;
       const name = constantTable
-        ? (property.initializer as ts.StringLiteralLike).text
+        ? (property.initializer as TS.StringLiteralLike).text
         : propertyName(property.name);
       if (name !== undefined && isHeaderToken(name)) claim(node, { kind: 'header', value: name });
     }
   };
 
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     switch (node.kind) {
       case ImportDeclaration:
       case ExportDeclaration: {
-        const declaration = node as ts.ImportDeclaration | ts.ExportDeclaration;
+        const declaration = node as TS.ImportDeclaration | TS.ExportDeclaration;
         const spec = declaration.moduleSpecifier;
         const module = spec ? moduleOf(spec) : undefined;
         if (module) {
@@ -146,7 +146,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         break;
       }
       case CallExpression: {
-        const call = node as ts.CallExpression;
+        const call = node as TS.CallExpression;
         const [first] = call.arguments;
         if (call.expression.kind === ImportKeyword && first) moduleOf(first);
         else if (ts.isIdentifier(call.expression) && call.expression.text === 'require' && first)
@@ -163,7 +163,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         break;
       }
       case NewExpression: {
-        const created = node as ts.NewExpression;
+        const created = node as TS.NewExpression;
         const [first] = created.arguments ?? [];
         if (ts.isIdentifier(created.expression) && created.expression.text === 'Headers' && first) {
           const object = unwrap(first);
@@ -172,7 +172,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         break;
       }
       case PropertyAccessExpression: {
-        const access = node as ts.PropertyAccessExpression;
+        const access = node as TS.PropertyAccessExpression;
         // `Deno.env.get(…)` is a call, handled above.
         if (isEnvObject(access.expression) && !isDenoEnv(access.expression)) {
           emit({ kind: 'env', value: access.name.text }, at(access.name));
@@ -180,7 +180,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         break;
       }
       case ElementAccessExpression: {
-        const access = node as ts.ElementAccessExpression;
+        const access = node as TS.ElementAccessExpression;
         const key = access.argumentExpression;
         if (isEnvObject(access.expression) && ts.isStringLiteralLike(key)) {
           claim(key, { kind: 'env', value: key.text });
@@ -188,11 +188,11 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         break;
       }
       case VariableDeclaration: {
-        const declaration = node as ts.VariableDeclaration;
+        const declaration = node as TS.VariableDeclaration;
         const init = declaration.initializer && unwrap(declaration.initializer);
         const module = importedType(declaration.type);
         if (module) hookObjects(declaration.initializer, module, 0);
-        if (init && ts.isObjectBindingPattern(declaration.name) && isEnvObject(init as ts.Expression)) {
+        if (init && ts.isObjectBindingPattern(declaration.name) && isEnvObject(init as TS.Expression)) {
           for (const element of declaration.name.elements) {
             const key = element.propertyName ?? element.name;
             const name = ts.isIdentifier(key) || ts.isStringLiteralLike(key) ? key.text : undefined;
@@ -205,7 +205,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
         break;
       }
       case PropertyAssignment: {
-        const property = node as ts.PropertyAssignment;
+        const property = node as TS.PropertyAssignment;
         const init = unwrap(property.initializer);
         if (ts.isObjectLiteralExpression(init) && HEADERS_NAME.test(propertyName(property.name) ?? '')) {
           headerObject(init);
@@ -214,7 +214,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
       }
       case SatisfiesExpression:
       case AsExpression: {
-        const typed = node as ts.SatisfiesExpression | ts.AsExpression;
+        const typed = node as TS.SatisfiesExpression | TS.AsExpression;
         const module = importedType(typed.type);
         if (module) hookObjects(typed.expression, module, 0);
         break;
@@ -223,7 +223,7 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
       case MethodDeclaration:
       case ArrowFunction:
       case FunctionExpression: {
-        const fn = node as ts.FunctionLikeDeclaration;
+        const fn = node as TS.FunctionLikeDeclaration;
         const module = importedType(fn.type);
         if (module && fn.body) forEachReturned(fn.body, (returned) => hookObjects(returned, module, 0));
         break;
@@ -231,13 +231,13 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
       case StringLiteral:
       case NoSubstitutionTemplateLiteral: {
         if (!claimed.has(node)) {
-          const literal = node as ts.StringLiteralLike;
+          const literal = node as TS.StringLiteralLike;
           for (const named of classifyString(literal.text)) emit(named, at(node));
         }
         return;
       }
       case TemplateExpression: {
-        const template = node as ts.TemplateExpression;
+        const template = node as TS.TemplateExpression;
         const joined = [template.head.text, ...template.templateSpans.map((span) => span.literal.text)].join(
           HOLE,
         );
@@ -250,8 +250,8 @@ export function mineTypeScript(fileName: string, text: string, emit: Emit): void
   visit(sf);
 }
 
-function unwrap(node: ts.Node): ts.Node {
-  let current: ts.Node = node;
+function unwrap(node: TS.Node): TS.Node {
+  let current: TS.Node = node;
   for (;;) {
     if (
       ts.isParenthesizedExpression(current) ||
@@ -266,12 +266,12 @@ function unwrap(node: ts.Node): ts.Node {
 }
 
 /** Expressions a function body returns: the concise body, or each `return` not inside a nested function. */
-function forEachReturned(body: ts.ConciseBody, visit: (returned: ts.Expression) => void): void {
+function forEachReturned(body: TS.ConciseBody, visit: (returned: TS.Expression) => void): void {
   if (!ts.isBlock(body)) {
     visit(body);
     return;
   }
-  const walk = (node: ts.Node): void => {
+  const walk = (node: TS.Node): void => {
     if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
     if (ts.isReturnStatement(node) && node.expression) visit(node.expression);
     ts.forEachChild(node, walk);
@@ -279,7 +279,7 @@ function forEachReturned(body: ts.ConciseBody, visit: (returned: ts.Expression) 
   ts.forEachChild(body, walk);
 }
 
-function propertyName(name: ts.PropertyName): string | undefined {
+function propertyName(name: TS.PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isPrivateIdentifier(name)) return name.text;
   if (ts.isNumericLiteral(name)) return undefined;
   if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
@@ -287,14 +287,14 @@ function propertyName(name: ts.PropertyName): string | undefined {
 }
 
 /** The name an expression ends in: `headers`, `init.headers`, `this.headers` → "headers". */
-function lastName(node: ts.Expression): string | undefined {
+function lastName(node: TS.Expression): string | undefined {
   if (ts.isIdentifier(node)) return node.text;
   if (ts.isPropertyAccessExpression(node)) return node.name.text;
   return undefined;
 }
 
 /** `process.env`, `Bun.env`, `Deno.env`, `import.meta.env`. */
-function isEnvObject(node: ts.Expression): boolean {
+function isEnvObject(node: TS.Expression): boolean {
   if (!ts.isPropertyAccessExpression(node) || node.name.text !== 'env') return false;
   const owner = node.expression;
   if (ts.isIdentifier(owner))
@@ -302,7 +302,7 @@ function isEnvObject(node: ts.Expression): boolean {
   return ts.isMetaProperty(owner) && owner.keywordToken === ImportKeyword;
 }
 
-const isDenoEnv = (node: ts.Expression) =>
+const isDenoEnv = (node: TS.Expression) =>
   ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Deno';
 
 const isEnvLike = (text: string) => isEnvName(text) || /^[A-Za-z_][A-Za-z0-9_]*$/.test(text);

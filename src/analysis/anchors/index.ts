@@ -45,7 +45,7 @@ export async function mineDownstream(
     miningCodeVersion(),
   ]);
   const store = options.cacheDir ? await readMined(options.cacheDir, version) : emptyStore();
-  const mined = mineFiles(downstreamPath, files, dirty, store);
+  const mined = await mineFiles(downstreamPath, files, dirty, store);
   if (options.cacheDir && mined.parsed.size > 0) {
     const current = new Map<string, BlobAnchors>();
     for (const file of files) {

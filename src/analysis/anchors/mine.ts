@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { Errors } from '../../errors.js';
 import { GitError, type GitRunner, runGit } from '../../git/run.js';
-import { mineJson, mineMarkdown, mineYaml } from './extract-text.js';
-import { type Emit, mineTypeScript } from './extract-ts.js';
+import type { Emit } from './extract-ts.js';
 import { type AnchorTable, type BlobAnchors, emptyStore, type MinedStore } from './store.js';
 import type { MinedAnchor } from './types.js';
 
@@ -40,16 +39,35 @@ const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_EXCERPT = 200;
 
 type Miner = (path: string, text: string, emit: Emit) => void;
+type MinerKind = 'ts' | 'json' | 'yaml' | 'markdown';
+type Miners = Record<MinerKind, Miner>;
 
-function minerFor(path: string): Miner | undefined {
+function minerFor(path: string): MinerKind | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (LOCK_FILES.has(name) || /\.min\.[cm]?js$/.test(name) || name.endsWith('.d.ts')) return undefined;
   const extension = extname(name).toLowerCase();
-  if (TS_EXTENSIONS.has(extension)) return mineTypeScript;
-  if (JSON_EXTENSIONS.has(extension)) return mineJson;
-  if (YAML_EXTENSIONS.has(extension)) return (_path, text, emit) => mineYaml(text, emit);
-  if (MARKDOWN_EXTENSIONS.has(extension)) return (_path, text, emit) => mineMarkdown(text, emit);
+  if (TS_EXTENSIONS.has(extension)) return 'ts';
+  if (JSON_EXTENSIONS.has(extension)) return 'json';
+  if (YAML_EXTENSIONS.has(extension)) return 'yaml';
+  if (MARKDOWN_EXTENSIONS.has(extension)) return 'markdown';
   return undefined;
+}
+
+/**
+ * The parsers, loaded only when some file needs parsing: the TypeScript compiler alone takes 0.15 s
+ * to load, about what a whole mining costs when the store answers.
+ */
+async function loadMiners(): Promise<Miners> {
+  const [{ mineTypeScript }, { mineJson, mineYaml, mineMarkdown }] = await Promise.all([
+    import('./extract-ts.js'),
+    import('./extract-text.js'),
+  ]);
+  return {
+    ts: mineTypeScript,
+    json: mineJson,
+    yaml: (_path, text, emit) => mineYaml(text, emit),
+    markdown: (_path, text, emit) => mineMarkdown(text, emit),
+  };
 }
 
 /** A tracked file: its path (relative to the checkout) and the blob the index holds for it. */
@@ -131,21 +149,24 @@ const NOTHING: BlobAnchors = [[], [], []];
  * from the worktree every time, never stored). Reads are synchronous: for thousands of small files
  * that beats the thread pool several times over.
  */
-export function mineFiles(
+export async function mineFiles(
   root: string,
   files: readonly TrackedFile[],
   dirty: ReadonlySet<string>,
   store: MinedStore = emptyStore(),
-): { anchors: MinedAnchor[]; parsed: Map<string, BlobAnchors>; parsedCount: number } {
+): Promise<{ anchors: MinedAnchor[]; parsed: Map<string, BlobAnchors>; parsedCount: number }> {
   const { table } = store;
+  const mined = [...files]
+    .map((file) => ({ file, kind: minerFor(file.path), key: blobKey(file), dirty: dirty.has(file.path) }))
+    .filter((entry) => entry.kind !== undefined)
+    .sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+  const miners = mined.some((entry) => entry.dirty || !store.blobs.has(entry.key))
+    ? await loadMiners()
+    : undefined;
   const byIndex: MinedAnchor[] = [];
   const parsed = new Map<string, BlobAnchors>();
   let parsedCount = 0;
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    const miner = minerFor(file.path);
-    if (!miner) continue;
-    const isDirty = dirty.has(file.path);
-    const key = blobKey(file);
+  for (const { file, kind, key, dirty: isDirty } of mined) {
     let entry = isDirty ? undefined : (store.blobs.get(key) ?? parsed.get(key));
     if (!entry) {
       const text = readSmallFile(`${root}/${file.path}`);
@@ -154,7 +175,7 @@ export function mineFiles(
         if (!isDirty) parsed.set(key, NOTHING);
         continue;
       }
-      entry = mineOne(file.path, text, miner, table);
+      entry = mineOne(file.path, text, miners![kind!], table);
       parsedCount += 1;
       if (!isDirty) parsed.set(key, entry);
     }
@@ -266,7 +287,9 @@ export function miningCodeVersion(): Promise<string> {
   codeVersion ??= (async () => {
     const own = fileURLToPath(import.meta.url);
     const extension = extname(own);
-    const hash = createHash('sha256').update(ts.version);
+    // The parser's version from its package.json: loading the compiler only for this costs 0.15 s.
+    const parser: { version: string } = createRequire(import.meta.url)('typescript/package.json');
+    const hash = createHash('sha256').update(parser.version);
     for (const name of ['mine', 'store', 'extract-ts', 'extract-text', 'strings']) {
       hash.update(
         await readFile(new URL(`./${name}${extension}`, import.meta.url)).catch(() => Buffer.alloc(0)),
