@@ -14,8 +14,11 @@ const nameText = (name: ts.Node | undefined): string | undefined =>
     : undefined;
 
 /** Sibling containers of a TS/JS file, read with the compiler API. */
-export function tsContainers(source: string, fileName: string): Container[] {
-  const sf = parseSource(fileName, source);
+export function tsContainers(
+  source: string,
+  fileName: string,
+  sf: ts.SourceFile = parseSource(fileName, source),
+): Container[] {
   const out = new Containers();
   const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const visit = (node: ts.Node, scope: string) => {
@@ -96,4 +99,86 @@ export function tsContainers(source: string, fileName: string): Container[] {
   };
   visit(sf, '');
   return out.list();
+}
+
+/** String literals an expression may evaluate to: itself, or the branches of a conditional. */
+function choices(node: ts.Expression): ts.StringLiteralLike[] {
+  const inner = ts.isParenthesizedExpression(node) ? node.expression : node;
+  if (ts.isStringLiteralLike(inner)) return [inner];
+  if (ts.isConditionalExpression(inner)) return [...choices(inner.whenTrue), ...choices(inner.whenFalse)];
+  return [];
+}
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
+const LOGICAL = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken]);
+
+/**
+ * The sets of values one downstream file names together, each in one construct of its own: the
+ * containers tsContainers reads (a union, an enum, an array, object keys, switch cases), the string
+ * values of one object literal, the branches of one conditional, the values one condition compares
+ * one thing against (`effort === 'low' || effort === 'minimal'`), and the strings one function
+ * returns. Values named together say "this is the set I handle"; one value alone says nothing of a set.
+ * JSON files are read as one object literal.
+ */
+export function tsValueGroups(source: string, fileName: string): string[][] {
+  const sf = /\.json[5c]?$/i.test(fileName)
+    ? ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JSON)
+    : parseSource(fileName, source);
+  const groups = tsContainers(source, fileName, sf).map((c) => c.values.map((v) => v.value));
+  const add = (values: ts.StringLiteralLike[]) => {
+    if (values.length > 1) groups.push(values.map((v) => v.text));
+  };
+  /** Strings compared against each expression inside one condition, by the expression's text. */
+  const compared = (node: ts.Expression, into: Map<string, ts.StringLiteralLike[]>) => {
+    if (!ts.isBinaryExpression(node)) {
+      if (ts.isParenthesizedExpression(node)) compared(node.expression, into);
+      return;
+    }
+    const op = node.operatorToken.kind;
+    if (LOGICAL.has(op)) {
+      compared(node.left, into);
+      compared(node.right, into);
+    } else if (EQUALITY.has(op)) {
+      const [subject, value] = ts.isStringLiteralLike(node.right)
+        ? [node.left, node.right]
+        : ts.isStringLiteralLike(node.left)
+          ? [node.right, node.left]
+          : [];
+      if (subject && value) {
+        const key = subject.getText(sf);
+        into.set(key, [...(into.get(key) ?? []), value]);
+      }
+    }
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isObjectLiteralExpression(node))
+      add(node.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? choices(p.initializer) : [])));
+    else if (ts.isConditionalExpression(node) && !ts.isConditionalExpression(node.parent)) add(choices(node));
+    else if (
+      ts.isBinaryExpression(node) &&
+      LOGICAL.has(node.operatorToken.kind) &&
+      !(ts.isBinaryExpression(node.parent) && LOGICAL.has(node.parent.operatorToken.kind))
+    ) {
+      const into = new Map<string, ts.StringLiteralLike[]>();
+      compared(node, into);
+      for (const values of into.values()) add(values);
+    } else if (ts.isFunctionLike(node) && 'body' in node && node.body && ts.isBlock(node.body)) {
+      const returned: ts.StringLiteralLike[] = [];
+      const walk = (n: ts.Node): void => {
+        if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+        if (ts.isReturnStatement(n) && n.expression) returned.push(...choices(n.expression));
+        ts.forEachChild(n, walk);
+      };
+      ts.forEachChild(node.body, walk);
+      add(returned);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return groups;
 }
