@@ -5,6 +5,7 @@ import { isScriptPath, surfaceOf } from '../patch/classify.js';
 import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { AnchorIndex, anchorKey, importsPackage, packageResolver, RARE_WEIGHT } from './anchor-index.js';
+import type { ContainerValue } from './containers.js';
 import { fileHeadEvidence, hunkEvidence, lineEvidence, linesEvidence } from './evidence.js';
 import { type Container, containersOf, hasContainers } from './siblings.js';
 import { displayName, onlyGains, signatureDelta, subjectOf } from './ts-exports.js';
@@ -338,7 +339,7 @@ export const anchorRule: Rule<'anchor'> = {
       }
     };
 
-    const groups = new Map<string, Promise<string[][]>>();
+    const groups = new Map<string, Promise<ContainerValue[][]>>();
     /** The sets of values one downstream file names together (siblings-ts.ts), read once per file. */
     const groupsOf = (path: string) => {
       let entry = groups.get(path);
@@ -365,17 +366,33 @@ export const anchorRule: Rule<'anchor'> = {
         byValue.set(key, [...(byValue.get(key) ?? []), a]);
       }
       if (byValue.size < 2) return undefined;
-      const paths = new Set(named.flatMap((a) => a.uses.map((u) => u.path).filter(hasGroups)));
-      for (const path of paths) {
+      // Only a file that uses enough of them at all can name enough of them together: parse just those.
+      const inFile = new Map<string, Anchor[]>();
+      for (const a of named)
+        for (const path of new Set(a.uses.map((u) => u.path)))
+          if (hasGroups(path)) inFile.set(path, [...(inFile.get(path) ?? []), a]);
+      let best: { anchors: Anchor[]; evidence: Evidence[]; weight: number } | undefined;
+      for (const [path, anchors] of inFile) {
+        if (!namesEnough(container, anchors)) continue;
         for (const group of await groupsOf(path)) {
-          const values = new Set(group.map((v) => normal(v, container.fuzzy)).filter((v) => byValue.has(v)));
+          const mapped = group.filter((v) => byValue.has(normal(v.value, container.fuzzy)));
+          const values = new Set(mapped.map((v) => normal(v.value, container.fuzzy)));
           if (values.size < 2) continue;
-          const anchors = [...values].flatMap((v) => byValue.get(v)!);
-          if (!namesEnough(container, anchors)) continue;
-          return { anchors, path };
+          const together = [...values].flatMap((v) => byValue.get(v)!);
+          const weight = together.reduce((sum, a) => sum + a.weight, 0);
+          // The fullest set it names together is the one to show, by the lines of that construct.
+          if (!namesEnough(container, together) || weight <= (best?.weight ?? 0)) continue;
+          const lines = new Set(mapped.map((v) => v.line));
+          const at = together.map((a) => a.uses.filter((u) => u.path === path && lines.has(u.line)));
+          // One line per value first: the lines show the set, not one value of it three times.
+          const uses = [...at.flatMap((l) => l.slice(0, 1)), ...at.flatMap((l) => l.slice(1))];
+          const evidence = [...new Map(uses.map((u) => [u.line, u])).values()]
+            .slice(0, MAX_USES)
+            .map((u) => lineEvidence(u.path, 'downstream', u.line, u.excerpt));
+          best = { anchors: together, evidence, weight };
         }
       }
-      return undefined;
+      return best;
     };
 
     const siblingChanges = async ({ meta, diff }: ChangedFileView) => {
@@ -415,24 +432,17 @@ export const anchorRule: Rule<'anchor'> = {
           const list = together.anchors.slice(0, MAX_SIBLINGS_NAMED).map((a) => `\`${a.value}\``);
           const beside = `${list.join(', ')}${together.anchors.length > MAX_SIBLINGS_NAMED ? ', …' : ''}`;
           const firstLine = named.get(together.anchors[0]!)!;
-          // The downstream lines of the construct that names them together come first.
-          const shown = together.anchors.map((a) => ({
-            ...a,
-            uses: [...a.uses].sort(
-              (x, y) => Number(y.path === together.path) - Number(x.path === together.path),
-            ),
-          }));
           const observation: Observation<Kind> = {
             kind: 'sibling-added',
             path: meta.path,
             surface: surfaceOf(meta),
             subject: `${meta.path}#${container.key}=${value.value}`,
             title: `New ${container.noun} \`${value.value}\` beside ${beside} you map`,
-            detail: `a new option the downstream may need to support: \`${value.value}\` added to \`${container.key.replace(/^\//, '')}\` beside ${beside}, which the downstream names together at ${usesText(shown)}`,
+            detail: `a new option the downstream may need to support: \`${value.value}\` added to \`${container.key.replace(/^\//, '')}\` beside ${beside}, which the downstream names together at ${together.evidence.map((e) => `\`${e.path}:${e.startLine}\``).join(', ')} (uses: ${usesText(together.anchors)})`,
             evidence: [
               linesEvidence(meta.path, 'to', after.lines, value.line),
               linesEvidence(meta.path, 'from', before.lines, firstLine),
-              ...usesEvidence(shown),
+              ...together.evidence,
             ],
           };
           siblings.push({ observation, key: container.kind === 'object', value: value.value });

@@ -14,11 +14,8 @@ const nameText = (name: ts.Node | undefined): string | undefined =>
     : undefined;
 
 /** Sibling containers of a TS/JS file, read with the compiler API. */
-export function tsContainers(
-  source: string,
-  fileName: string,
-  sf: ts.SourceFile = parseSource(fileName, source),
-): Container[] {
+export function tsContainers(source: string, fileName: string): Container[] {
+  const sf = parseSource(fileName, source);
   const out = new Containers();
   const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const visit = (node: ts.Node, scope: string) => {
@@ -119,26 +116,27 @@ const LOGICAL = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmper
 
 /**
  * The sets of values one downstream file names together, each in one construct of its own: the
- * containers tsContainers reads (a union, an enum, an array, object keys, switch cases), the string
- * values of one object literal, the branches of one conditional, the values one condition compares
- * one thing against (`effort === 'low' || effort === 'minimal'`), and the strings one function
- * returns. Values named together say "this is the set I handle"; one value alone says nothing of a set.
- * JSON files are read as one object literal.
+ * strings of one union, enum, array (or one field across an array of objects), object (its string
+ * values and quoted keys), switch, conditional (its branches), condition (the strings it compares one
+ * thing against: `effort === 'low' || effort === 'minimal'`) and the strings one function returns.
+ * Values named together say "this is the set I handle"; one value alone says nothing of a set. Only
+ * string literals count (what anchor mining saw), and each construct is one node: two objects of one
+ * function are two sets. JSON files are read as one object literal.
  */
-export function tsValueGroups(source: string, fileName: string): string[][] {
+export function tsValueGroups(source: string, fileName: string): ContainerValue[][] {
   const sf = /\.json[5c]?$/i.test(fileName)
     ? ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JSON)
     : parseSource(fileName, source);
-  const groups = tsContainers(source, fileName, sf).map((c) => c.values.map((v) => v.value));
+  const groups: ContainerValue[][] = [];
+  const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const add = (values: ts.StringLiteralLike[]) => {
-    if (values.length > 1) groups.push(values.map((v) => v.text));
+    if (values.length > 1) groups.push(values.map((v) => ({ value: v.text, line: line(v) })));
   };
+  const strings = (nodes: readonly ts.Node[]) => nodes.filter(ts.isStringLiteralLike);
   /** Strings compared against each expression inside one condition, by the expression's text. */
   const compared = (node: ts.Expression, into: Map<string, ts.StringLiteralLike[]>) => {
-    if (!ts.isBinaryExpression(node)) {
-      if (ts.isParenthesizedExpression(node)) compared(node.expression, into);
-      return;
-    }
+    if (ts.isParenthesizedExpression(node)) compared(node.expression, into);
+    if (!ts.isBinaryExpression(node)) return;
     const op = node.operatorToken.kind;
     if (LOGICAL.has(op)) {
       compared(node.left, into);
@@ -156,8 +154,39 @@ export function tsValueGroups(source: string, fileName: string): string[][] {
     }
   };
   const visit = (node: ts.Node) => {
-    if (ts.isObjectLiteralExpression(node))
-      add(node.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? choices(p.initializer) : [])));
+    if (ts.isUnionTypeNode(node))
+      add(
+        node.types.flatMap((t) =>
+          ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal) ? [t.literal] : [],
+        ),
+      );
+    else if (ts.isEnumDeclaration(node))
+      add(
+        node.members.flatMap((m) =>
+          m.initializer && ts.isStringLiteralLike(m.initializer) ? [m.initializer] : [],
+        ),
+      );
+    else if (ts.isArrayLiteralExpression(node)) {
+      add(strings(node.elements));
+      const byField = new Map<string, ts.StringLiteralLike[]>();
+      for (const e of node.elements) {
+        if (!ts.isObjectLiteralExpression(e)) continue;
+        for (const p of e.properties) {
+          if (!ts.isPropertyAssignment(p) || !ts.isStringLiteralLike(p.initializer)) continue;
+          const field = nameText(p.name);
+          if (field !== undefined) byField.set(field, [...(byField.get(field) ?? []), p.initializer]);
+        }
+      }
+      for (const values of byField.values()) add(values);
+    } else if (ts.isObjectLiteralExpression(node))
+      add(
+        node.properties.flatMap((p) => [
+          ...(p.name && ts.isStringLiteral(p.name) ? [p.name] : []),
+          ...(ts.isPropertyAssignment(p) ? choices(p.initializer) : []),
+        ]),
+      );
+    else if (ts.isSwitchStatement(node))
+      add(node.caseBlock.clauses.flatMap((c) => (ts.isCaseClause(c) ? choices(c.expression) : [])));
     else if (ts.isConditionalExpression(node) && !ts.isConditionalExpression(node.parent)) add(choices(node));
     else if (
       ts.isBinaryExpression(node) &&

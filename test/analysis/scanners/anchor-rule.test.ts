@@ -232,11 +232,17 @@ const pick = (x: string) => (x === 'e-1' || x === 'e-2' ? 'yes' : 'no');
 function model(x: string) { if (x) return 'r-1'; const f = () => 'inner'; return 'r-2'; }
 const alone = 'single';
 `;
-    const groups = tsValueGroups(source, 'lib/a.ts').map((g) => g.join(' '));
+    const words = (groups: { value: string }[][]) => groups.map((g) => g.map((v) => v.value).join(' '));
+    const groups = words(tsValueGroups(source, 'lib/a.ts'));
     expect(groups).toEqual(expect.arrayContaining(['low high', 'm-1 m-2', 'e-1 e-2', 'yes no', 'r-1 r-2']));
     expect(groups.some((g) => g.includes('single') || g.includes('inner'))).toBe(false);
     const json = tsValueGroups('{ "models": { "m-1": {}, "m-2": {} }, "list": ["x", "y"] }\n', 'config.json');
-    expect(json.map((g) => g.join(' '))).toEqual(expect.arrayContaining(['m-1 m-2', 'x y']));
+    expect(words(json)).toEqual(expect.arrayContaining(['m-1 m-2', 'x y']));
+    // Each value with its line: the downstream evidence is the lines of the construct.
+    expect(tsValueGroups(source, 'lib/a.ts')).toContainEqual([
+      { value: 'r-1', line: 4 },
+      { value: 'r-2', line: 4 },
+    ]);
   });
 
   it('is silent without anchors, and then leaves other rules as they are', async () => {
