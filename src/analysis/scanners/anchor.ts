@@ -419,6 +419,12 @@ export const anchorRule: Rule<'anchor'> = {
           for (const a of siblingAnchors.get(`${container.fuzzy}\0${normal(v.value, container.fuzzy)}`) ?? [])
             if (!named.has(a)) named.set(a, v.line);
         }
+        const fresh = (v: { value: string }) => {
+          const key = normal(v.value, container.fuzzy);
+          return !was.has(key) && !siblingAnchors.has(`${container.fuzzy}\0${key}`);
+        };
+        // Reading the downstream's constructs is for containers that gained a value it does not name.
+        if (named.size < 2 || !container.values.some(fresh)) continue;
         const together = await namedTogether(container, [...named.keys()]);
         if (!together) continue;
         for (const value of container.values) {
