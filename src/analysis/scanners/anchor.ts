@@ -442,7 +442,8 @@ export const anchorRule: Rule<'anchor'> = {
             kind: 'sibling-added',
             path: meta.path,
             surface: surfaceOf(meta),
-            subject: `${meta.path}#${container.key}=${value.value}`,
+            // The new value is the thing: a model added to the presets and to a match on model slugs is one finding.
+            subject: `sibling:${normal(value.value, true)}`,
             title: `New ${container.noun} \`${value.value}\` beside ${beside} you map`,
             detail: `a new option the downstream may need to support: \`${value.value}\` added to \`${container.key.replace(/^\//, '')}\` beside ${beside}, which the downstream names together at ${together.evidence.map((e) => `\`${e.path}:${e.startLine}\``).join(', ')} (uses: ${usesText(together.anchors)})`,
             evidence: [

@@ -192,8 +192,11 @@ describe('anchor rule (hand-built anchors)', () => {
       {
         'src/plan.rs': 'pub enum PlanType {\n    Free,\n    Pro,\n}\n',
         'src/outcome.rs': 'pub enum Outcome {\n    Accepted,\n}\n',
+        'web/plan.ts': "export type Plan = 'free' | 'pro';\n",
       },
       {
+        // The same new value in a second container: the new plan type is one thing, one finding.
+        'web/plan.ts': "export type Plan = 'free' | 'pro' | 'guest';\n",
         'src/plan.rs': 'pub enum PlanType {\n    Free,\n    Pro,\n    Guest,\n}\n',
         'src/outcome.rs': 'pub enum Outcome {\n    Accepted,\n    Rejected,\n}\n',
       },
@@ -221,6 +224,10 @@ describe('anchor rule (hand-built anchors)', () => {
     const { findings } = await scanWithAnchors(repo, together);
     expect(findings.map((f) => [f.title, f.severity, f.verified])).toEqual([
       ['New `PlanType` variant `Guest` beside `free`, `pro` you map', 'medium', true],
+    ]);
+    expect(findings[0]!.evidence.filter((e) => e.ref === 'to').map((e) => e.path)).toEqual([
+      'src/plan.rs',
+      'web/plan.ts',
     ]);
   });
 
