@@ -3,6 +3,7 @@ import type { UpstreamConfig } from '../config/schema.js';
 import type { RepoReader } from '../git/reader.js';
 import type { Anchor } from './anchors/types.js';
 import { ContextBuilder } from './context.js';
+import type { DownstreamReader } from './downstream-files.js';
 import { classify } from './patch/classify.js';
 import { streamPatch } from './patch/patch.js';
 import { type ParseBudget, parseBudget } from './scanners/budget.js';
@@ -16,6 +17,8 @@ export interface DiffPassInput {
   reader: RepoReader;
   /** What the downstream uses of the upstream, when known. */
   anchors?: readonly Anchor[];
+  /** The downstream checkout the anchors were mined from. */
+  downstream?: DownstreamReader;
   maxChars: number;
   rules?: readonly AnyRule[];
   /** Source characters the parsing rules may read outside the surfaces (default: OUTSIDE_SURFACES_PARSE_CHARS). */
@@ -60,7 +63,13 @@ export async function scanDiff(
   const context = new ContextBuilder(input.files, input.maxChars, input.anchors);
   const budget = parseBudget(input.parseChars);
   const scanners = createScanners(
-    { upstream: input.upstream, reader: input.reader, budget, anchors: input.anchors },
+    {
+      upstream: input.upstream,
+      reader: input.reader,
+      budget,
+      anchors: input.anchors,
+      downstream: input.downstream,
+    },
     input.rules ?? RULES,
   );
   const seen = new Set<string>();

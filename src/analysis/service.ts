@@ -219,6 +219,7 @@ async function analyzeWith(input: AnalysisInput): Promise<AnalyzeResult> {
     upstream,
     reader,
     anchors,
+    downstream,
     maxChars: config.context.maxChars,
   });
   const scanned = await verifyFindings(scan.findings, reader, downstream);

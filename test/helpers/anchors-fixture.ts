@@ -5,7 +5,8 @@ import { createFixtureRepo, type FixtureRepo } from './git-fixture.js';
  *
  * The plugin (TypeScript) fetches an upstream prompt file by a raw URL with a `${tag}` template,
  * sends two upstream-defined headers (`Engine-Beta`, `engine-account-id`), maps three model names,
- * reads `ENGINE_HOME`, and implements the `'chat.params'` hook of `@opencode-ai/plugin`'s `Plugin`.
+ * reads `ENGINE_HOME`, and implements the `'chat.params'` hook of `@opencode-ai/plugin`'s `Plugin`
+ * (reading the `model` and `provider` of its input).
  * It also names things the upstream does not have (`zebra-stripes`, `banana-split`), and a
  * .gitignored file names an upstream model it must not be credited with.
  */
@@ -21,8 +22,9 @@ export const promptUrl = (tag: string) =>
   \`https://raw.githubusercontent.com/${UPSTREAM_REPO}/\${tag}/${PROMPT_PATH}\`;
 
 export const EnginePlugin: Plugin = async () => ({
-  'chat.params': async (input: { model: string }, output: { options: Record<string, unknown> }) => {
+  'chat.params': async (input: { model: string; provider: string }, output: { options: Record<string, unknown> }) => {
     output.options.reasoningEffort = MODEL_MAP[input.model] === 'engine-max' ? 'xhigh' : 'low';
+    for (const key of ['model', 'provider'] as const) output.options[\`engine-\${key}\`] = input[key];
   },
 });
 
@@ -56,6 +58,14 @@ export const FLAVOUR = 'zebra-stripes';
   'ignored/extra.ts': "export const hidden = 'engine-secret-model';\n",
 };
 
+/** The engine's plugin interface at `v1.0.0`: the plugin implements `chat.params`, not `chat.message`. */
+export const HOOKS = `export interface Hooks {
+  'chat.params'?: (input: { model: string; provider: string }, output: { options: Record<string, unknown> }) => Promise<void>;
+  'chat.message'?: (input: { sessionID: string }, output: { parts: string[] }) => Promise<void>;
+}
+export type Plugin = () => Promise<Hooks>;
+`;
+
 /** The upstream at `v1.0.0`: the names the plugin uses, each in one or few files, and generic words in many. */
 export async function createEngineUpstream(): Promise<FixtureRepo> {
   const repo = await createFixtureRepo();
@@ -74,8 +84,12 @@ export async function createEngineUpstream(): Promise<FixtureRepo> {
       '#[serde(rename_all = "lowercase")]\npub enum Effort { Low, High, XHigh }\n// "xhigh" "low"\n',
     'core/src/env.rs': 'pub fn home() -> String { std::env::var("ENGINE_HOME").unwrap() }\n',
     'core/src/server.rs': 'fn route() { post("/v1/responses") }\n',
-    'packages/plugin/src/index.ts':
-      "export interface Hooks { 'chat.params'?: (input: unknown, output: unknown) => Promise<void> }\nexport type Plugin = () => Promise<Hooks>;\n",
+    'packages/plugin/src/index.ts': HOOKS,
+    // Where the engine calls the hook: the object it passes is the hook's input.
+    'packages/engine/src/session.ts': `export async function prompt(trigger: Trigger, model: string, provider: string) {
+  await trigger('chat.params', { model, provider }, { options: {} });
+}
+`,
     'packages/plugin/package.json': '{ "name": "@opencode-ai/plugin" }\n',
     'docs/models.md': 'engine-secret-model is internal.\n',
   };

@@ -67,6 +67,7 @@ export async function scanFixture(
     rules: options.rules,
     parseChars: options.parseChars,
     anchors: options.anchors,
+    downstream: options.downstream,
   });
   const verified = await verifyFindings(scan.findings, reader, options.downstream);
   return {

@@ -5,15 +5,18 @@ import { isScriptPath, surfaceOf } from '../patch/classify.js';
 import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { AnchorIndex, anchorKey, importsPackage, packageResolver, RARE_WEIGHT } from './anchor-index.js';
+import type { ContainerValue } from './containers.js';
 import { fileHeadEvidence, hunkEvidence, lineEvidence, linesEvidence } from './evidence.js';
 import { type Container, containersOf, hasContainers } from './siblings.js';
-import type { ChangedFileView, KindOf, Observation, Rule, ScanContext } from './types.js';
+import { displayName, onlyGains, signatureDelta, subjectOf } from './ts-exports.js';
+import type { ChangedFileView, Claims, KindOf, Observation, OtherThing, Rule, ScanContext } from './types.js';
 import { stringLiterals } from './wire.js';
 
 type Kind = KindOf<'anchor'>;
 
 const MAX_USES = 3;
 const MAX_SIBLINGS_NAMED = 3;
+const NAME = /[A-Za-z_$][\w$]*/g;
 
 /** Kinds whose removal or change on an upstream line the rule reports (endpoint, header, env var, config key or value). */
 const VALUE_KINDS = ['header', 'env', 'url', 'literal'] as const;
@@ -52,20 +55,17 @@ const normal = (value: string, fuzzy: boolean) =>
   fuzzy ? value.toLowerCase().replace(/[^a-z0-9]/g, '') : value;
 
 /**
- * Whether the downstream names enough of a container's values for a new one to matter: enums and
- * arrays of presets say "these are the options" with one rare named value, looser containers need
- * two distinct values with one of them rare, and common words (`error`, `warning`) need three
- * (`minimal`, `low`, `medium`, `high` of an effort enum).
+ * Whether values the downstream names together are enough for a new sibling to matter: two distinct
+ * ones with one of them rare, or three (`minimal`, `low`, `medium` of an effort enum); common words
+ * alone (`error`, `warning`) are not a set it maps.
  */
 function namesEnough(container: Container, named: readonly Anchor[]): boolean {
   const distinct = new Set(named.map((a) => normal(a.value, container.fuzzy))).size;
-  const rare = named.some((a) => a.weight >= RARE_WEIGHT);
-  if (distinct >= 3) return true;
-  if (distinct === 2) return rare;
-  return (
-    distinct === 1 && (container.kind === 'enum' || container.kind === 'array') && named[0]!.weight >= 0.25
-  );
+  return distinct >= 3 || (distinct === 2 && named.some((a) => a.weight >= RARE_WEIGHT));
 }
+
+/** Downstream files whose constructs can be read (TS/JS with the compiler, JSON as one object literal). */
+const hasGroups = (path: string) => isScriptPath(path) || /\.json[5c]?$/i.test(path);
 
 /** A container in a Rust unit-test module (`mod tests`) lists test cases, not options. */
 const inTestModule = (container: Container) => /(^|\/)tests?\//.test(container.key);
@@ -118,6 +118,13 @@ export const anchorRule: Rule<'anchor'> = {
     const { reader } = context;
     const index = new AnchorIndex(context.anchors ?? []);
     const observations: Observation<Kind>[] = [];
+    /** Other rules' observations of a hook or symbol this rule reports (ts-exports' member change). */
+    const folded: OtherThing[] = [];
+    const unused: Claims['unused'] = [];
+    /** Names a hook's signature gained: the call site's new object keys are that change again. */
+    const gainedKeys = new Set<string>();
+    /** Sibling observations with what they are a new value of, filtered once every file was seen. */
+    const siblings: { observation: Observation<Kind>; key: boolean; value: string }[] = [];
     const removed: ValueHit[] = [];
     /** Anchor keys on added lines anywhere in the release: a value that comes back elsewhere was moved, not removed. */
     const readded = new Set<string>();
@@ -254,16 +261,37 @@ export const anchorRule: Rule<'anchor'> = {
       ]);
       if (!before || !after) return;
       const { compareApi, extractApi } = await import('./ts-api.js');
-      for (const change of compareApi(extractApi(before.text, oldPath), extractApi(after.text, meta.path))) {
+      const api = extractApi(before.text, oldPath);
+      const memberOf = (entry: { name: string; parent?: string }) =>
+        entry.parent !== undefined && !entry.parent.includes('.')
+          ? entry.name.slice(entry.parent.length + 1)
+          : undefined;
+      // Types the downstream implements: those with a member it implements as a hook (`Hooks` of `auth`).
+      const hooks = new Set(relevant.filter((a) => a.kind === 'hook').map((a) => a.value));
+      const implemented = new Set(
+        [...api.values()].flatMap((e) => {
+          const member = memberOf(e);
+          return member !== undefined && hooks.has(member) ? [e.parent!] : [];
+        }),
+      );
+      for (const change of compareApi(api, extractApi(after.text, meta.path))) {
         const entry = (change.before ?? change.after)!;
-        const member = entry.parent !== undefined ? entry.name.slice(entry.parent.length + 1) : undefined;
+        const member = memberOf(entry);
         // A hook is a member of an upstream type; a symbol is a top-level export.
         const anchor = relevant.find((a) =>
-          a.kind === 'hook'
-            ? member === a.value && !entry.parent!.includes('.')
-            : entry.parent === undefined && entry.name === a.value,
+          a.kind === 'hook' ? member === a.value : entry.parent === undefined && entry.name === a.value,
         );
-        if (!anchor) continue;
+        const other = { rule: 'ts-exports' as const, subject: subjectOf(entry, meta.path) };
+        if (!anchor) {
+          // An optional member of a type the downstream implements, which it does not implement: nothing of it to break.
+          const optional = (change.before?.optional ?? true) && (change.after?.optional ?? true);
+          if (member !== undefined && implemented.has(entry.parent!) && optional)
+            unused.push({
+              ...other,
+              why: `the downstream implements \`${entry.parent}\` but not \`${member}\``,
+            });
+          continue;
+        }
         const evidence = (ref: Side, e = ref === 'to' ? change.after : change.before): Evidence[] => {
           if (!e) return [];
           const lines = ref === 'to' ? after.lines : before.lines;
@@ -278,22 +306,93 @@ export const anchorRule: Rule<'anchor'> = {
           ];
         };
         const hook = anchor.kind === 'hook';
-        const name = hook ? `Hook \`${anchor.value}\`` : `\`${anchor.value}\``;
+        const shapes =
+          change.before && change.after && change.kind.endsWith('changed')
+            ? { before: change.before.shape(), after: change.after.shape() }
+            : undefined;
+        // What the hook receives only grew: a plugin ignores what it does not read.
+        const gains = hook && shapes !== undefined && onlyGains(shapes.before, shapes.after);
+        // Names the hook's types gained (`sessionID`, `providerID`): a call site's new keys of the same change.
+        if (hook && shapes) {
+          const had = new Set(shapes.before.text.match(NAME));
+          for (const name of shapes.after.text.match(NAME) ?? []) if (!had.has(name)) gainedKeys.add(name);
+        }
+        const delta = shapes && signatureDelta(shapes.before, shapes.after);
         const how = change.kind.endsWith('removed')
           ? 'was removed'
           : change.kind.endsWith('renamed')
             ? `was renamed to \`${change.after!.name}\``
-            : 'changed signature';
+            : change.kind === 'member-now-required'
+              ? 'is now required'
+              : `${gains ? 'receives more' : 'changed signature'}${delta ? `: ${delta}` : ''}`;
+        const name = hook ? `Hook \`${anchor.value}\`` : `\`${anchor.value}\``;
+        folded.push(other);
         observations.push({
-          kind: hook ? 'hook-changed' : 'symbol-changed',
+          kind: hook ? (gains ? 'hook-extended' : 'hook-changed') : 'symbol-changed',
           path: meta.path,
           surface: surfaceOf(meta),
           subject: `${anchor.module ?? pkg ?? ''}#${anchor.value}`,
           title: `${name} ${hook ? 'you implement' : `you import from \`${anchor.module ?? pkg}\``} ${how}`,
-          detail: `\`${entry.name}\` ${how}${change.before && change.after && change.kind.endsWith('changed') ? `: \`${change.before.signature}\` → \`${change.after.signature}\`` : ''}; used at ${usesText([anchor])}`,
+          detail: `\`${displayName(entry)}\` ${how}${shapes ? `: \`${shapes.before.text}\` → \`${shapes.after.text}\`` : ''}${gains ? ' (only more to read: nothing you implement breaks)' : ''}; ${hook ? 'implemented' : 'used'} at ${usesText([anchor])}`,
           evidence: [...evidence('to'), ...evidence('from'), ...usesEvidence([anchor])],
         });
       }
+    };
+
+    const groups = new Map<string, Promise<ContainerValue[][]>>();
+    /** The sets of values one downstream file names together (siblings-ts.ts), read once per file. */
+    const groupsOf = (path: string) => {
+      let entry = groups.get(path);
+      if (!entry) {
+        entry = (async () => {
+          const text = await context.downstream?.readFile(path);
+          return text === undefined ? [] : (await import('./siblings-ts.js')).tsValueGroups(text, path);
+        })();
+        groups.set(path, entry);
+      }
+      return entry;
+    };
+
+    /**
+     * The named values of a container that the downstream names together in one construct of its own
+     * (one union, array, object, switch, condition, function's returns): it maps that set, so a new
+     * value beside them may need mapping too, with the downstream file that does. Undefined
+     * when no construct holds enough of them: a value named alone, or common words, say nothing of a set.
+     */
+    const namedTogether = async (container: Container, named: readonly Anchor[]) => {
+      const byValue = new Map<string, Anchor[]>();
+      for (const a of named) {
+        const key = normal(a.value, container.fuzzy);
+        byValue.set(key, [...(byValue.get(key) ?? []), a]);
+      }
+      if (byValue.size < 2) return undefined;
+      // Only a file that uses enough of them at all can name enough of them together: parse just those.
+      const inFile = new Map<string, Anchor[]>();
+      for (const a of named)
+        for (const path of new Set(a.uses.map((u) => u.path)))
+          if (hasGroups(path)) inFile.set(path, [...(inFile.get(path) ?? []), a]);
+      let best: { anchors: Anchor[]; evidence: Evidence[]; weight: number } | undefined;
+      for (const [path, anchors] of inFile) {
+        if (!namesEnough(container, anchors)) continue;
+        for (const group of await groupsOf(path)) {
+          const mapped = group.filter((v) => byValue.has(normal(v.value, container.fuzzy)));
+          const values = new Set(mapped.map((v) => normal(v.value, container.fuzzy)));
+          if (values.size < 2) continue;
+          const together = [...values].flatMap((v) => byValue.get(v)!);
+          const weight = together.reduce((sum, a) => sum + a.weight, 0);
+          // The fullest set it names together is the one to show, by the lines of that construct.
+          if (!namesEnough(container, together) || weight <= (best?.weight ?? 0)) continue;
+          const lines = new Set(mapped.map((v) => v.line));
+          const at = together.map((a) => a.uses.filter((u) => u.path === path && lines.has(u.line)));
+          // One line per value first: the lines show the set, not one value of it three times.
+          const uses = [...at.flatMap((l) => l.slice(0, 1)), ...at.flatMap((l) => l.slice(1))];
+          const evidence = [...new Map(uses.map((u) => [u.line, u])).values()]
+            .slice(0, MAX_USES)
+            .map((u) => lineEvidence(u.path, 'downstream', u.line, u.excerpt));
+          best = { anchors: together, evidence, weight };
+        }
+      }
+      return best;
     };
 
     const siblingChanges = async ({ meta, diff }: ChangedFileView) => {
@@ -320,7 +419,14 @@ export const anchorRule: Rule<'anchor'> = {
           for (const a of siblingAnchors.get(`${container.fuzzy}\0${normal(v.value, container.fuzzy)}`) ?? [])
             if (!named.has(a)) named.set(a, v.line);
         }
-        if (!namesEnough(container, [...named.keys()])) continue;
+        const fresh = (v: { value: string }) => {
+          const key = normal(v.value, container.fuzzy);
+          return !was.has(key) && !siblingAnchors.has(`${container.fuzzy}\0${key}`);
+        };
+        // Reading the downstream's constructs is for containers that gained a value it does not name.
+        if (named.size < 2 || !container.values.some(fresh)) continue;
+        const together = await namedTogether(container, [...named.keys()]);
+        if (!together) continue;
         for (const value of container.values) {
           const key = normal(value.value, container.fuzzy);
           // One new struct literal is one option, whichever of its fields (`id`, `model`, `display_name`) name it.
@@ -329,23 +435,24 @@ export const anchorRule: Rule<'anchor'> = {
           seen.add(once);
           // A value the downstream already names is one it already supports.
           if (siblingAnchors.has(`${container.fuzzy}\0${key}`)) continue;
-          const siblings = [...named.keys()];
-          const list = siblings.slice(0, MAX_SIBLINGS_NAMED).map((a) => `\`${a.value}\``);
-          const beside = `${list.join(', ')}${siblings.length > MAX_SIBLINGS_NAMED ? ', …' : ''}`;
-          const [firstAnchor, firstLine] = [...named.entries()][0]!;
-          observations.push({
+          const list = together.anchors.slice(0, MAX_SIBLINGS_NAMED).map((a) => `\`${a.value}\``);
+          const beside = `${list.join(', ')}${together.anchors.length > MAX_SIBLINGS_NAMED ? ', …' : ''}`;
+          const firstLine = named.get(together.anchors[0]!)!;
+          const observation: Observation<Kind> = {
             kind: 'sibling-added',
             path: meta.path,
             surface: surfaceOf(meta),
-            subject: `${meta.path}#${container.key}=${value.value}`,
+            // The new value is the thing: a model added to the presets and to a match on model slugs is one finding.
+            subject: `sibling:${normal(value.value, true)}`,
             title: `New ${container.noun} \`${value.value}\` beside ${beside} you map`,
-            detail: `a new option the downstream may need to support: \`${value.value}\` added to \`${container.key.replace(/^\//, '')}\` beside ${beside}, which the downstream names at ${usesText(siblings)}`,
+            detail: `a new option the downstream may need to support: \`${value.value}\` added to \`${container.key.replace(/^\//, '')}\` beside ${beside}, which the downstream names together at ${together.evidence.map((e) => `\`${e.path}:${e.startLine}\``).join(', ')} (uses: ${usesText(together.anchors)})`,
             evidence: [
               linesEvidence(meta.path, 'to', after.lines, value.line),
               linesEvidence(meta.path, 'from', before.lines, firstLine),
-              ...usesEvidence([firstAnchor, ...siblings.filter((a) => a !== firstAnchor)]),
+              ...together.evidence,
             ],
-          });
+          };
+          siblings.push({ observation, key: container.kind === 'object', value: value.value });
         }
       }
     };
@@ -392,8 +499,12 @@ export const anchorRule: Rule<'anchor'> = {
             ],
           });
         }
+        // A new key at the call site of a hook whose parameters gained it is the hook change again.
+        for (const sibling of siblings)
+          if (!(sibling.key && gainedKeys.has(sibling.value))) observations.push(sibling.observation);
         return observations;
       },
+      claims: () => ({ folded, unused }),
     };
   },
 };

@@ -10,7 +10,7 @@ import { capUnreached } from './reach.js';
 import { severityOf } from './severity.js';
 import { surfaceRule } from './surface.js';
 import { tsExportsRule } from './ts-exports.js';
-import type { AnyRule, ChangedFileView, Explained, Observation, ScanContext } from './types.js';
+import type { AnyRule, ChangedFileView, Claims, Observation, RuleId, ScanContext } from './types.js';
 import { wireRule } from './wire.js';
 
 /** Every scanner, in the order their findings are listed. A new rule is one file plus one entry here. */
@@ -81,7 +81,16 @@ const shortHash = (text: string) => createHash('sha256').update(text).digest('he
  */
 export function findingsOf(rule: AnyRule, observations: readonly Observation[]): Finding[] {
   const scored: Scored[] = observations
-    .map((o) => ({ ...o, severity: severityOf(rule.id, o.kind, o.surface) }))
+    .map((o) => {
+      const severity = severityOf(rule.id, o.kind, o.surface);
+      if (o.atMostLow === undefined || severityRank(severity) <= severityRank('low'))
+        return { ...o, severity };
+      return {
+        ...o,
+        severity: 'low' as const,
+        detail: `${o.detail} (at most low: ${o.atMostLow}; it was ${severity})`,
+      };
+    })
     .filter((o) => o.severity !== 'none');
   const things = new Map<string, Scored[]>();
   for (const o of scored) {
@@ -113,6 +122,27 @@ export function findingsOf(rule: AnyRule, observations: readonly Observation[]):
   return findings;
 }
 
+/** Claims of the rules, looked up by the rule and subject they are about. */
+class ClaimIndex {
+  private readonly folded = new Set<string>();
+  private readonly unused = new Map<string, string>();
+  constructor(claims: readonly Claims[]) {
+    for (const c of claims) {
+      for (const t of c.folded) this.folded.add(`${t.rule}\0${t.subject}`);
+      for (const t of c.unused) this.unused.set(`${t.rule}\0${t.subject}`, t.why);
+    }
+  }
+  /** A rule's observations without those folded into another rule's finding, unused ones at most low. */
+  apply(rule: RuleId, observations: readonly Observation[]): Observation[] {
+    return observations.flatMap((o) => {
+      const key = `${rule}\0${o.subject}`;
+      if (this.folded.has(key)) return [];
+      const why = this.unused.get(key);
+      return why === undefined ? [o] : [{ ...o, atMostLow: why }];
+    });
+  }
+}
+
 /** All rules over one pass of the diff: feed each changed file once, then collect the findings. */
 export function createScanners(context: ScanContext, rules: readonly AnyRule[] = RULES) {
   const runs = rules.map((rule) => ({ rule, run: rule.create(context) }));
@@ -127,16 +157,27 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
     async finish(): Promise<Finding[]> {
       const found: Finding[][] = [];
       const explainedPaths = new Set<string>();
-      const finishOne = async ({ rule, run }: (typeof runs)[number], explained?: Explained) => {
-        const own = findingsOf(rule, await run.finish(explained));
+      const finishOne = async (
+        { rule }: (typeof runs)[number],
+        observations: readonly Observation[],
+        claims: ClaimIndex,
+      ) => {
+        const own = findingsOf(rule, claims.apply(rule.id, observations));
         const capped = anchors && rule.id !== 'anchor' ? await capUnreached(own, anchors, packageOf) : own;
         for (const f of capped)
           for (const e of f.evidence) if (e.ref !== 'downstream') explainedPaths.add(e.path);
         found[runs.findIndex((r) => r.rule === rule)] = capped;
       };
-      for (const r of runs) if (!r.rule.last) await finishOne(r);
+      const first = runs.filter((r) => !r.rule.last);
+      const observed: Observation[][] = [];
+      for (const r of first) observed.push(await r.run.finish());
+      // What one rule's findings say of another's observations (a hook change it reports in full) applies before grouping.
+      const claims = new ClaimIndex(first.flatMap((r) => r.run.claims?.() ?? []));
+      for (const [i, r] of first.entries()) await finishOne(r, observed[i]!, claims);
       // Rules that fold noise finish last, told which files the others' findings already explain.
-      for (const r of runs) if (r.rule.last) await finishOne(r, { has: (path) => explainedPaths.has(path) });
+      for (const r of runs)
+        if (r.rule.last)
+          await finishOne(r, await r.run.finish({ has: (path) => explainedPaths.has(path) }), claims);
       const findings: Finding[] = [];
       const ids = new Set<string>();
       for (const finding of found.flat()) {

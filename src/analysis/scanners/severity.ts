@@ -69,6 +69,9 @@ export const SEVERITY = {
     'literal-changed': w('high', 'high'),
     'symbol-changed': w('high', 'high'),
     'hook-changed': w('high', 'high'),
+    // A hook's parameters only gained members (input gains `sessionID`): the plugin keeps working,
+    // it just does not read the new field yet. Worth knowing, not worth an issue.
+    'hook-extended': w('low', 'low'),
     'sibling-added': w('medium', 'medium'),
   },
 } as const satisfies Record<string, Record<string, Weights>>;

@@ -97,3 +97,117 @@ export function tsContainers(source: string, fileName: string): Container[] {
   visit(sf, '');
   return out.list();
 }
+
+/** String literals an expression may evaluate to: itself, or the branches of a conditional. */
+function choices(node: ts.Expression): ts.StringLiteralLike[] {
+  const inner = ts.isParenthesizedExpression(node) ? node.expression : node;
+  if (ts.isStringLiteralLike(inner)) return [inner];
+  if (ts.isConditionalExpression(inner)) return [...choices(inner.whenTrue), ...choices(inner.whenFalse)];
+  return [];
+}
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
+const LOGICAL = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken]);
+
+/**
+ * The sets of values one downstream file names together, each in one construct of its own: the
+ * strings of one union, enum, array (or one field across an array of objects), object (its string
+ * values and quoted keys), switch, conditional (its branches), condition (the strings it compares one
+ * thing against: `effort === 'low' || effort === 'minimal'`) and the strings one function returns.
+ * Values named together say "this is the set I handle"; one value alone says nothing of a set. Only
+ * string literals count (what anchor mining saw), and each construct is one node: two objects of one
+ * function are two sets. JSON files are read as one object literal.
+ */
+export function tsValueGroups(source: string, fileName: string): ContainerValue[][] {
+  const sf = /\.json[5c]?$/i.test(fileName)
+    ? ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JSON)
+    : parseSource(fileName, source);
+  const groups: ContainerValue[][] = [];
+  const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  const add = (values: ts.StringLiteralLike[]) => {
+    if (values.length > 1) groups.push(values.map((v) => ({ value: v.text, line: line(v) })));
+  };
+  const strings = (nodes: readonly ts.Node[]) => nodes.filter(ts.isStringLiteralLike);
+  /** Strings compared against each expression inside one condition, by the expression's text. */
+  const compared = (node: ts.Expression, into: Map<string, ts.StringLiteralLike[]>) => {
+    if (ts.isParenthesizedExpression(node)) compared(node.expression, into);
+    if (!ts.isBinaryExpression(node)) return;
+    const op = node.operatorToken.kind;
+    if (LOGICAL.has(op)) {
+      compared(node.left, into);
+      compared(node.right, into);
+    } else if (EQUALITY.has(op)) {
+      const [subject, value] = ts.isStringLiteralLike(node.right)
+        ? [node.left, node.right]
+        : ts.isStringLiteralLike(node.left)
+          ? [node.right, node.left]
+          : [];
+      if (subject && value) {
+        const key = subject.getText(sf);
+        into.set(key, [...(into.get(key) ?? []), value]);
+      }
+    }
+  };
+  const visit = (node: ts.Node) => {
+    if (ts.isUnionTypeNode(node))
+      add(
+        node.types.flatMap((t) =>
+          ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal) ? [t.literal] : [],
+        ),
+      );
+    else if (ts.isEnumDeclaration(node))
+      add(
+        node.members.flatMap((m) =>
+          m.initializer && ts.isStringLiteralLike(m.initializer) ? [m.initializer] : [],
+        ),
+      );
+    else if (ts.isArrayLiteralExpression(node)) {
+      add(strings(node.elements));
+      const byField = new Map<string, ts.StringLiteralLike[]>();
+      for (const e of node.elements) {
+        if (!ts.isObjectLiteralExpression(e)) continue;
+        for (const p of e.properties) {
+          if (!ts.isPropertyAssignment(p) || !ts.isStringLiteralLike(p.initializer)) continue;
+          const field = nameText(p.name);
+          if (field !== undefined) byField.set(field, [...(byField.get(field) ?? []), p.initializer]);
+        }
+      }
+      for (const values of byField.values()) add(values);
+    } else if (ts.isObjectLiteralExpression(node))
+      add(
+        node.properties.flatMap((p) => [
+          ...(p.name && ts.isStringLiteral(p.name) ? [p.name] : []),
+          ...(ts.isPropertyAssignment(p) ? choices(p.initializer) : []),
+        ]),
+      );
+    else if (ts.isSwitchStatement(node))
+      add(node.caseBlock.clauses.flatMap((c) => (ts.isCaseClause(c) ? choices(c.expression) : [])));
+    else if (ts.isConditionalExpression(node) && !ts.isConditionalExpression(node.parent)) add(choices(node));
+    else if (
+      ts.isBinaryExpression(node) &&
+      LOGICAL.has(node.operatorToken.kind) &&
+      !(ts.isBinaryExpression(node.parent) && LOGICAL.has(node.parent.operatorToken.kind))
+    ) {
+      const into = new Map<string, ts.StringLiteralLike[]>();
+      compared(node, into);
+      for (const values of into.values()) add(values);
+    } else if (ts.isFunctionLike(node) && 'body' in node && node.body && ts.isBlock(node.body)) {
+      const returned: ts.StringLiteralLike[] = [];
+      const walk = (n: ts.Node): void => {
+        if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+        if (ts.isReturnStatement(n) && n.expression) returned.push(...choices(n.expression));
+        ts.forEachChild(n, walk);
+      };
+      ts.forEachChild(node.body, walk);
+      add(returned);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return groups;
+}

@@ -2,7 +2,7 @@ import { type Side, splitLines } from '../../git/reader.js';
 import { isScriptExtension, surfaceOf } from '../patch/classify.js';
 import type { Evidence } from '../schema.js';
 import { linesEvidence } from './evidence.js';
-import type { ApiChange, ApiEntry, ApiParam } from './ts-api.js';
+import type { ApiChange, ApiEntry, ApiParam, ApiShape } from './ts-api.js';
 import type { Observation, Rule } from './types.js';
 
 const MAX_EVIDENCE_LINES = 40;
@@ -34,6 +34,38 @@ const code = (text: string) => `\`${text}\``;
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 const names = (list: readonly string[]) => list.map(code).join(', ');
 
+/** Members one object-typed parameter gained, lost, and kept under another type. */
+function memberDelta(was: ApiParam, now: ApiParam) {
+  const before = was.members ?? new Map<string, string>();
+  const after = now.members ?? new Map<string, string>();
+  return {
+    gained: [...after.keys()].filter((m) => !before.has(m)),
+    lost: [...before.keys()].filter((m) => !after.has(m)),
+    retyped: [...after].filter(([m, t]) => before.has(m) && before.get(m) !== t),
+  };
+}
+
+/**
+ * Whether a callable's new shape only adds to what its implementer receives: the same parameters
+ * by position (more may follow), each of the same type or an object type that only gained members, and the same
+ * return type. A hook implemented this way keeps working: it ignores what it does not read.
+ */
+export function onlyGains(before: ApiShape, after: ApiShape): boolean {
+  if (!before.params || !after.params || before.returns !== after.returns) return false;
+  const now = after.params;
+  return (
+    before.params.every((was, i) => {
+      const next = now[i];
+      if (!next) return false;
+      if (next.type === was.type) return true;
+      if (!was.members || !next.members) return false;
+      const { lost, retyped } = memberDelta(was, next);
+      return lost.length === 0 && retyped.length === 0;
+    }) &&
+    (now.length > before.params.length || before.params.some((was, i) => now[i]!.type !== was.type))
+  );
+}
+
 /** What changed in a callable's parameters: new names and count, or which members each one gained or lost. */
 function paramChanges(before: ApiParam[], after: ApiParam[]): string[] {
   const list = (params: ApiParam[]) => `(${params.map((p) => p.name).join(', ')})`;
@@ -46,9 +78,7 @@ function paramChanges(before: ApiParam[], after: ApiParam[]): string[] {
       parts.push(`${code(was.name)}: ${code(clip(was.type, 60))} → ${code(clip(now.type, 60))}`);
       return;
     }
-    const gained = [...now.members.keys()].filter((m) => !was.members!.has(m));
-    const lost = [...was.members.keys()].filter((m) => !now.members!.has(m));
-    const retyped = [...now.members].filter(([m, t]) => was.members!.has(m) && was.members!.get(m) !== t);
+    const { gained, lost, retyped } = memberDelta(was, now);
     const members = [
       ...(gained.length > 0 ? [`gains ${names(gained)}`] : []),
       ...(lost.length > 0 ? [`loses ${names(lost)}`] : []),
@@ -60,6 +90,17 @@ function paramChanges(before: ApiParam[], after: ApiParam[]): string[] {
     parts.push(what.join(', '));
   });
   return parts;
+}
+
+/** How a callable's parameters and return type changed, in words; undefined when it is not callable or they did not. */
+export function signatureDelta(before: ApiShape, after: ApiShape): string | undefined {
+  if (!before.params || !after.params) return undefined;
+  const parts = paramChanges(before.params, after.params);
+  if (before.returns !== after.returns)
+    parts.push(
+      `returns ${code(clip(before.returns ?? 'void', 40))} → ${code(clip(after.returns ?? 'void', 40))}`,
+    );
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 /** A title that names the entry and says how it changed, and the detail line with full signatures. */
@@ -86,14 +127,8 @@ function describeChange(change: ApiChange, path: string): { title: string; detai
     default: {
       const [before, after] = [change.before!.shape(), change.after!.shape()];
       const detail = `${name}: ${code(clip(before.text, MAX_SIGNATURE))} → ${code(clip(after.text, MAX_SIGNATURE))}`;
-      if (before.params && after.params) {
-        const parts = paramChanges(before.params, after.params);
-        if (before.returns !== after.returns)
-          parts.push(
-            `returns ${code(clip(before.returns ?? 'void', 40))} → ${code(clip(after.returns ?? 'void', 40))}`,
-          );
-        if (parts.length > 0) return { title: `${name} signature changed: ${parts.join('; ')}`, detail };
-      }
+      const delta = signatureDelta(before, after);
+      if (delta) return { title: `${name} signature changed: ${delta}`, detail };
       const [a, b] = difference(before.text, after.text, 50);
       return { title: `${name} changed: ${code(a)} → ${code(b)}`, detail };
     }
@@ -101,7 +136,7 @@ function describeChange(change: ApiChange, path: string): { title: string; detai
 }
 
 /** The thing changed: the entry's name, qualified by its module where the name alone says nothing. */
-const subjectOf = (entry: ApiEntry, path: string) =>
+export const subjectOf = (entry: ApiEntry, path: string) =>
   /^(?:default|export=|\*)/.test(entry.name) ? `${path}#${displayName(entry)}` : displayName(entry);
 
 /** Removed, renamed or reshaped exports (and members of exported types) of TypeScript/JavaScript modules. */

@@ -2,6 +2,7 @@ import type { ChangedFile } from '../../artifacts/schema.js';
 import type { UpstreamConfig } from '../../config/schema.js';
 import type { RepoReader } from '../../git/reader.js';
 import type { Anchor } from '../anchors/types.js';
+import type { DownstreamReader } from '../downstream-files.js';
 import type { FileClass } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
@@ -27,6 +28,8 @@ export interface ScanContext {
   budget: ParseBudget;
   /** What the downstream uses of this upstream; undefined when there is no downstream checkout to mine. */
   anchors?: readonly Anchor[];
+  /** The downstream checkout's files, read to see which values it names together (sibling anchors). */
+  downstream?: DownstreamReader;
 }
 
 /** One thing a rule noticed; the runner turns observations into findings (severity, grouping, ids). */
@@ -47,6 +50,14 @@ export interface Observation<K extends string = string> {
   evidence: Evidence[];
   /** Lines added plus removed in the file (file rules: what "the largest files" are measured by). */
   changedLines?: number;
+  /** Set from another rule's claims (the downstream does not use this): the most it can be is low, and why. */
+  atMostLow?: string;
+}
+
+/** A thing as another rule names it: its rule and the observation's subject there. */
+export interface OtherThing {
+  rule: RuleId;
+  subject: string;
 }
 
 /** What the other rules' findings already explain, handed to a rule that finishes after them. */
@@ -60,6 +71,16 @@ export interface RuleRun<K extends string = string> {
   file(file: ChangedFileView): void | Promise<void>;
   /** `explained` is given to rules marked `last`. */
   finish(explained?: Explained): Observation<K>[] | Promise<Observation<K>[]>;
+  /** After finish: what this rule's findings say about other rules' observations. */
+  claims?(): Claims;
+}
+
+/** What one rule knows about other rules' observations (of rules that are not `last`). */
+export interface Claims {
+  /** The same thing seen by another rule: this rule's finding says it all, that one is not listed. */
+  folded: OtherThing[];
+  /** Things another rule reports that this rule knows the downstream does not use: at most low, saying why. */
+  unused: (OtherThing & { why: string })[];
 }
 
 /**

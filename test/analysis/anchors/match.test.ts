@@ -74,7 +74,7 @@ describe('anchors of an upstream', () => {
     }
     expect(anchors.get('env:ENGINE_HOME')).toMatchObject({ upstreamSample: ['core/src/env.rs'] });
     expect(anchors.get('hook:chat.params')).toMatchObject({
-      upstreamSample: ['packages/plugin/src/index.ts'],
+      upstreamSample: ['packages/engine/src/session.ts', 'packages/plugin/src/index.ts'],
     });
     expect(anchors.get('module:@opencode-ai/plugin')).toMatchObject({ upstreamFiles: 1 });
     expect(anchors.get('url:/v1/responses')).toMatchObject({ upstreamSample: ['core/src/server.rs'] });

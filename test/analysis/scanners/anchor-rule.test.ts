@@ -186,6 +186,72 @@ describe('anchor rule (hand-built anchors)', () => {
     expect(findings.map((f) => [f.evidence[0]!.path, f.severity])).toEqual([['src/effort.rs', 'medium']]);
   });
 
+  it('a new sibling counts only beside values the downstream names together in one construct of its own', async () => {
+    const repo = await twoReleases(
+      createFixtureRepo,
+      {
+        'src/plan.rs': 'pub enum PlanType {\n    Free,\n    Pro,\n}\n',
+        'src/outcome.rs': 'pub enum Outcome {\n    Accepted,\n}\n',
+        'web/plan.ts': "export type Plan = 'free' | 'pro';\n",
+      },
+      {
+        // The same new value in a second container: the new plan type is one thing, one finding.
+        'web/plan.ts': "export type Plan = 'free' | 'pro' | 'guest';\n",
+        'src/plan.rs': 'pub enum PlanType {\n    Free,\n    Pro,\n    Guest,\n}\n',
+        'src/outcome.rs': 'pub enum Outcome {\n    Accepted,\n    Rejected,\n}\n',
+      },
+    );
+    const rare = (value: string, path: string, line: number, file: string) =>
+      ['literal', value, path, line, 1, [file]] as [Anchor['kind'], string, string, number, number, string[]];
+    // `free` and `pro` each named on its own (two separate checks), and one value of `Outcome` named.
+    const apart = await downstream(
+      {
+        'lib/plan.ts':
+          "export const isFree = (plan: string) => plan === 'free';\nexport const PRO = 'pro';\nexport const OK = 'accepted';\n",
+      },
+      [
+        rare('free', 'lib/plan.ts', 1, 'src/plan.rs'),
+        rare('pro', 'lib/plan.ts', 2, 'src/plan.rs'),
+        rare('accepted', 'lib/plan.ts', 3, 'src/outcome.rs'),
+      ],
+    );
+    expect((await scanWithAnchors(repo, apart)).findings).toEqual([]);
+    // The same two values in one array of its own: the plan types it maps.
+    const together = await downstream(
+      { 'lib/plan.ts': "export const PAID = ['free', 'pro'].map((plan) => plan.toUpperCase());\n" },
+      [rare('free', 'lib/plan.ts', 1, 'src/plan.rs'), rare('pro', 'lib/plan.ts', 1, 'src/plan.rs')],
+    );
+    const { findings } = await scanWithAnchors(repo, together);
+    expect(findings.map((f) => [f.title, f.severity, f.verified])).toEqual([
+      ['New `PlanType` variant `Guest` beside `free`, `pro` you map', 'medium', true],
+    ]);
+    expect(findings[0]!.evidence.filter((e) => e.ref === 'to').map((e) => e.path)).toEqual([
+      'src/plan.rs',
+      'web/plan.ts',
+    ]);
+  });
+
+  it('reads the sets a downstream file names together: unions, maps, conditions, branches, returns, JSON', async () => {
+    const { tsValueGroups } = await import('../../../src/analysis/scanners/siblings-ts.js');
+    const source = `type Effort = 'low' | 'high';
+const MAP = { a: 'm-1', b: 'm-2' };
+const pick = (x: string) => (x === 'e-1' || x === 'e-2' ? 'yes' : 'no');
+function model(x: string) { if (x) return 'r-1'; const f = () => 'inner'; return 'r-2'; }
+const alone = 'single';
+`;
+    const words = (groups: { value: string }[][]) => groups.map((g) => g.map((v) => v.value).join(' '));
+    const groups = words(tsValueGroups(source, 'lib/a.ts'));
+    expect(groups).toEqual(expect.arrayContaining(['low high', 'm-1 m-2', 'e-1 e-2', 'yes no', 'r-1 r-2']));
+    expect(groups.some((g) => g.includes('single') || g.includes('inner'))).toBe(false);
+    const json = tsValueGroups('{ "models": { "m-1": {}, "m-2": {} }, "list": ["x", "y"] }\n', 'config.json');
+    expect(words(json)).toEqual(expect.arrayContaining(['m-1 m-2', 'x y']));
+    // Each value with its line: the downstream evidence is the lines of the construct.
+    expect(tsValueGroups(source, 'lib/a.ts')).toContainEqual([
+      { value: 'r-1', line: 4 },
+      { value: 'r-2', line: 4 },
+    ]);
+  });
+
   it('is silent without anchors, and then leaves other rules as they are', async () => {
     const repo = await twoReleases(
       createFixtureRepo,

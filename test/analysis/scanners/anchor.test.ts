@@ -7,12 +7,33 @@ import { loadConfig } from '../../../src/config/load.js';
 import { githubEnv } from '../../../src/github/env.js';
 import { createAnalyzeDeps } from '../../../src/run/deps.js';
 import { createSourceDeps } from '../../../src/sources/deps.js';
-import { createEngineUpstream, createPluginDownstream, PROMPT_PATH } from '../../helpers/anchors-fixture.js';
+import {
+  createEngineUpstream,
+  createPluginDownstream,
+  HOOKS,
+  PROMPT_PATH,
+} from '../../helpers/anchors-fixture.js';
 import type { FixtureRepo } from '../../helpers/git-fixture.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-const HOOKS_V2 =
-  "export interface Hooks { 'chat.params'?: (input: unknown, output: unknown, context: { session: string }) => Promise<void> }\nexport type Plugin = () => Promise<Hooks>;\n";
+/** The hook's input with `model` retyped (and `sessionID` gained); the engine's call site passes the new shape. */
+const HOOKS_RETYPED = HOOKS.replace(
+  'input: { model: string; provider: string }',
+  'input: { sessionID: string; model: { providerID: string; modelID: string }; provider: string }',
+);
+const SESSION_RETYPED = `export async function prompt(trigger: Trigger, model: string, provider: string) {
+  await trigger('chat.params', { sessionID: 's', model: { providerID: provider, modelID: model }, provider }, { options: {} });
+}
+`;
+/** The hook's input only gains `sessionID`. */
+const HOOKS_GAINED = HOOKS.replace(
+  'input: { model: string; provider: string }',
+  'input: { sessionID: string; model: string; provider: string }',
+);
+const SESSION_GAINED = `export async function prompt(trigger: Trigger, model: string, provider: string) {
+  await trigger('chat.params', { sessionID: 's', model, provider }, { options: {} });
+}
+`;
 
 /** Things the plugin does not use: an SDK package it does not depend on, and a TUI component. */
 const UNUSED_FILES = {
@@ -51,8 +72,23 @@ const RELEASES: Record<string, Record<string, string | null>> = {
     'core/src/effort.rs':
       '#[serde(rename_all = "lowercase")]\npub enum Effort { Low, High, XHigh, Max }\n// "xhigh" "low"\n',
   },
-  // (f) the hook it implements changes signature
-  'v1.1.6': { 'packages/plugin/src/index.ts': HOOKS_V2 },
+  // (f) the hook it implements changes signature: a member of its input retyped (and one gained)
+  'v1.1.6': {
+    'packages/plugin/src/index.ts': HOOKS_RETYPED,
+    'packages/engine/src/session.ts': SESSION_RETYPED,
+  },
+  // (f) the hook's input only gains a member
+  'v1.1.8': {
+    'packages/plugin/src/index.ts': HOOKS_GAINED,
+    'packages/engine/src/session.ts': SESSION_GAINED,
+  },
+  // a hook it does not implement (of the interface it does) changes signature
+  'v1.1.9': {
+    'packages/plugin/src/index.ts': HOOKS.replace(
+      'input: { sessionID: string }',
+      'input: { sessionID: number }',
+    ),
+  },
   // (g) only code it does not use: an SDK export removed, a TUI component deleted and one changed
   'v1.1.7': {
     'packages/sdk/src/index.ts': 'export function createClient(url: string) { return { url }; }\n',
@@ -89,7 +125,7 @@ async function project(release: string): Promise<Project> {
           source: 'git-tags',
           tags: 'v*',
           // Configured surfaces: without anchors, changes here would be high.
-          surfaces: { sdk: ['packages/sdk/**'], tui: ['tui/**'] },
+          surfaces: { sdk: ['packages/sdk/**'], tui: ['tui/**'], 'plugin-hooks': ['packages/plugin/**'] },
         },
       },
     }),
@@ -211,16 +247,43 @@ describe('anchor rule through analyze --agent none (real git, real anchors)', ()
     );
   });
 
-  it('(f) the signature of a hook it implements changed is high', async () => {
+  it('(f) the signature of a hook it implements changed is high: one finding, from the anchor rule', async () => {
     const { analysis } = await analyze('v1.1.6');
     const finding = theOne(analysis);
     expect(finding.severity).toBe('high');
-    expect(finding.title).toBe('Hook `chat.params` you implement changed signature');
+    expect(finding.title).toBe(
+      'Hook `chat.params` you implement changed signature: `input` gains `sessionID`, `input.model` is now `{ providerID: string; modelID: string; }`',
+    );
     expect(finding.evidence).toContainEqual(
-      expect.objectContaining({ ref: 'to', path: 'packages/plugin/src/index.ts', startLine: 1 }),
+      expect.objectContaining({ ref: 'to', path: 'packages/plugin/src/index.ts', startLine: 2 }),
+    );
+    expect(finding.evidence).toContainEqual(
+      expect.objectContaining({ ref: 'from', path: 'packages/plugin/src/index.ts', startLine: 2 }),
     );
     expect(finding.evidence).toContainEqual(
       expect.objectContaining({ ref: 'downstream', path: 'index.ts', startLine: 8 }),
+    );
+    // Not again as ts-exports' member change, nor as the call site's new keys (`sessionID`, `providerID`).
+    expect(analysis.findings.map((f) => f.title)).toEqual([finding.title]);
+  });
+
+  it('(f) a hook whose input only gains a member is low, once: the plugin keeps working', async () => {
+    const { analysis } = await analyze('v1.1.8');
+    const finding = theOne(analysis);
+    expect(finding.severity).toBe('low');
+    expect(finding.title).toBe('Hook `chat.params` you implement receives more: `input` gains `sessionID`');
+    expect(finding.description).toContain('nothing you implement breaks');
+    expect(analysis.findings.map((f) => f.title)).toEqual([finding.title]);
+  });
+
+  it('a hook of the interface it implements, but not one it implements, changing is at most low', async () => {
+    const { analysis } = await analyze('v1.1.9');
+    expect(anchorFindings(analysis)).toEqual([]);
+    expect(analysis.findings.map((f) => [f.title, f.severity])).toEqual([
+      ["`Hooks['chat.message']` signature changed: `input.sessionID` is now `number`", 'low'],
+    ]);
+    expect(analysis.findings[0]!.description).toContain(
+      'at most low: the downstream implements `Hooks` but not `chat.message`',
     );
   });
 
