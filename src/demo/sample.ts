@@ -59,7 +59,8 @@ export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<stri
   },
   {
     tag: 'v1.1.0',
-    message: 'Release 1.1.0: new chat.params shape, drop --print-logs and the OpenAI-Beta header',
+    message:
+      'Release 1.1.0: chat.params takes model and provider ids, drop --print-logs and the OpenAI-Beta header',
     files: {
       'package.json': '{ "name": "sample-host", "version": "1.1.0", "type": "module" }\n',
       'bun.lock': 'lockfile v2\n',
@@ -69,7 +70,7 @@ export const SAMPLE_RELEASES: { tag: string; message: string; files: Record<stri
         '/** Hooks a plugin may implement. */',
         'export interface Hooks {',
         "  'chat.params'?: (",
-        '    input: { model: Model; sessionID: string },',
+        '    input: { modelID: string; providerID: string; sessionID: string },',
         '    output: { temperature: number; topP: number; options: Record<string, unknown> },',
         '  ) => Promise<void>;',
         "  'chat.headers'?: (input: { model: Model }, output: { headers: Record<string, string> }) => Promise<void>;",

@@ -1,4 +1,5 @@
 import type { RepoReader } from '../../git/reader.js';
+import { addTo } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
 import { isScriptPath } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
@@ -42,19 +43,17 @@ export class AnchorIndex {
   readonly modules: ReadonlySet<string>;
 
   constructor(readonly anchors: readonly Anchor[]) {
-    const push = <V>(map: Map<string, V[]>, key: string, value: V) =>
-      map.set(key, [...(map.get(key) ?? []), value]);
     const modules = new Set<string>();
     for (const anchor of anchors) {
-      if (anchor.kind === 'upstream-path') push(this.paths, anchor.value, anchor);
+      if (anchor.kind === 'upstream-path') addTo(this.paths, anchor.value, anchor);
       else if (anchor.kind === 'module') modules.add(anchor.value);
       else if (anchor.kind === 'url') {
         const needle = urlNeedle(anchor.value);
         const token = longestToken(needle);
-        if (token) push(this.urls, token, { anchor, needle });
-      } else if (anchor.kind === 'header') push(this.folded, anchor.value.toLowerCase(), anchor);
-      else if (TEXT_KINDS.has(anchor.kind)) push(this.exact, anchor.value, anchor);
-      else if (API_KINDS.has(anchor.kind)) push(this.api, anchor.value, anchor);
+        if (token) addTo(this.urls, token, { anchor, needle });
+      } else if (anchor.kind === 'header') addTo(this.folded, anchor.value.toLowerCase(), anchor);
+      else if (TEXT_KINDS.has(anchor.kind)) addTo(this.exact, anchor.value, anchor);
+      else if (API_KINDS.has(anchor.kind)) addTo(this.api, anchor.value, anchor);
       if (anchor.module) modules.add(anchor.module);
     }
     this.modules = modules;

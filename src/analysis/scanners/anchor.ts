@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { type Side, splitLines } from '../../git/reader.js';
+import { addTo } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
 import { isScriptPath, surfaceOf } from '../patch/classify.js';
 import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
@@ -136,7 +137,7 @@ export const anchorRule: Rule<'anchor'> = {
       if (!siblingKinds.has(a.kind)) continue;
       for (const fuzzy of [false, true]) {
         const key = `${fuzzy}\0${normal(a.value, fuzzy)}`;
-        siblingAnchors.set(key, [...(siblingAnchors.get(key) ?? []), a]);
+        addTo(siblingAnchors, key, a);
       }
     }
     // Parsing a file for siblings is the rule's dearest step: only rare named values (or the files
@@ -363,14 +364,13 @@ export const anchorRule: Rule<'anchor'> = {
       const byValue = new Map<string, Anchor[]>();
       for (const a of named) {
         const key = normal(a.value, container.fuzzy);
-        byValue.set(key, [...(byValue.get(key) ?? []), a]);
+        addTo(byValue, key, a);
       }
       if (byValue.size < 2) return undefined;
       // Only a file that uses enough of them at all can name enough of them together: parse just those.
       const inFile = new Map<string, Anchor[]>();
       for (const a of named)
-        for (const path of new Set(a.uses.map((u) => u.path)))
-          if (hasGroups(path)) inFile.set(path, [...(inFile.get(path) ?? []), a]);
+        for (const path of new Set(a.uses.map((u) => u.path))) if (hasGroups(path)) addTo(inFile, path, a);
       let best: { anchors: Anchor[]; evidence: Evidence[]; weight: number } | undefined;
       for (const [path, anchors] of inFile) {
         if (!namesEnough(container, anchors)) continue;
@@ -483,6 +483,9 @@ export const anchorRule: Rule<'anchor'> = {
           reported.add(key);
           const { kind, value } = hit.anchor;
           const changed = hit.replacement !== undefined;
+          // The wire rule sees the same header, variable or URL leave: this finding, with the downstream's side, says it all.
+          if (kind !== 'literal')
+            folded.push({ rule: 'wire', subject: kind === 'header' ? value.toLowerCase() : value });
           observations.push({
             kind: `${kind}-${changed ? 'changed' : 'removed'}`,
             path: hit.path,

@@ -1,3 +1,4 @@
+import { addTo } from '../../util/group.js';
 import { type TS, ts } from '../parse/typescript.js';
 import { type Container, Containers, type ContainerValue } from './containers.js';
 import { parseSource } from './ts-api.js';
@@ -99,7 +100,7 @@ export function tsContainers(source: string, fileName: string): Container[] {
 }
 
 /** String literals an expression may evaluate to: itself, or the branches of a conditional. */
-function choices(node: ts.Expression): ts.StringLiteralLike[] {
+function choices(node: TS.Expression): TS.StringLiteralLike[] {
   const inner = ts.isParenthesizedExpression(node) ? node.expression : node;
   if (ts.isStringLiteralLike(inner)) return [inner];
   if (ts.isConditionalExpression(inner)) return [...choices(inner.whenTrue), ...choices(inner.whenFalse)];
@@ -128,13 +129,13 @@ export function tsValueGroups(source: string, fileName: string): ContainerValue[
     ? ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JSON)
     : parseSource(fileName, source);
   const groups: ContainerValue[][] = [];
-  const line = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-  const add = (values: ts.StringLiteralLike[]) => {
+  const line = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  const add = (values: TS.StringLiteralLike[]) => {
     if (values.length > 1) groups.push(values.map((v) => ({ value: v.text, line: line(v) })));
   };
-  const strings = (nodes: readonly ts.Node[]) => nodes.filter(ts.isStringLiteralLike);
+  const strings = (nodes: readonly TS.Node[]) => nodes.filter(ts.isStringLiteralLike);
   /** Strings compared against each expression inside one condition, by the expression's text. */
-  const compared = (node: ts.Expression, into: Map<string, ts.StringLiteralLike[]>) => {
+  const compared = (node: TS.Expression, into: Map<string, TS.StringLiteralLike[]>) => {
     if (ts.isParenthesizedExpression(node)) compared(node.expression, into);
     if (!ts.isBinaryExpression(node)) return;
     const op = node.operatorToken.kind;
@@ -149,11 +150,11 @@ export function tsValueGroups(source: string, fileName: string): ContainerValue[
           : [];
       if (subject && value) {
         const key = subject.getText(sf);
-        into.set(key, [...(into.get(key) ?? []), value]);
+        addTo(into, key, value);
       }
     }
   };
-  const visit = (node: ts.Node) => {
+  const visit = (node: TS.Node) => {
     if (ts.isUnionTypeNode(node))
       add(
         node.types.flatMap((t) =>
@@ -168,13 +169,13 @@ export function tsValueGroups(source: string, fileName: string): ContainerValue[
       );
     else if (ts.isArrayLiteralExpression(node)) {
       add(strings(node.elements));
-      const byField = new Map<string, ts.StringLiteralLike[]>();
+      const byField = new Map<string, TS.StringLiteralLike[]>();
       for (const e of node.elements) {
         if (!ts.isObjectLiteralExpression(e)) continue;
         for (const p of e.properties) {
           if (!ts.isPropertyAssignment(p) || !ts.isStringLiteralLike(p.initializer)) continue;
           const field = nameText(p.name);
-          if (field !== undefined) byField.set(field, [...(byField.get(field) ?? []), p.initializer]);
+          if (field !== undefined) addTo(byField, field, p.initializer);
         }
       }
       for (const values of byField.values()) add(values);
@@ -193,12 +194,12 @@ export function tsValueGroups(source: string, fileName: string): ContainerValue[
       LOGICAL.has(node.operatorToken.kind) &&
       !(ts.isBinaryExpression(node.parent) && LOGICAL.has(node.parent.operatorToken.kind))
     ) {
-      const into = new Map<string, ts.StringLiteralLike[]>();
+      const into = new Map<string, TS.StringLiteralLike[]>();
       compared(node, into);
       for (const values of into.values()) add(values);
     } else if (ts.isFunctionLike(node) && 'body' in node && node.body && ts.isBlock(node.body)) {
-      const returned: ts.StringLiteralLike[] = [];
-      const walk = (n: ts.Node): void => {
+      const returned: TS.StringLiteralLike[] = [];
+      const walk = (n: TS.Node): void => {
         if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
         if (ts.isReturnStatement(n) && n.expression) returned.push(...choices(n.expression));
         ts.forEachChild(n, walk);

@@ -1,3 +1,4 @@
+import { addTo } from '../../util/group.js';
 import { type SyntaxNode as Node, parseRust, type SyntaxTree } from '../parse/rust.js';
 import { isScriptPath } from '../patch/classify.js';
 import { type Container, Containers, type ContainerValue } from './containers.js';
@@ -79,8 +80,7 @@ function addStructFields(
   elements: { struct?: string; fields: Map<string, ContainerValue> }[],
 ) {
   const byField = new Map<string, ContainerValue[]>();
-  for (const element of elements)
-    for (const [field, value] of element.fields) byField.set(field, [...(byField.get(field) ?? []), value]);
+  for (const element of elements) for (const [field, value] of element.fields) addTo(byField, field, value);
   const struct = elements.find((e) => e.struct)?.struct;
   for (const [field, values] of byField)
     out.add(`${scope}[].${field}`, 'array', struct ? words(struct) : 'value', false, values);

@@ -80,8 +80,9 @@ function paramChanges(before: ApiParam[], after: ApiParam[]): string[] {
     }
     const { gained, lost, retyped } = memberDelta(was, now);
     const members = [
-      ...(gained.length > 0 ? [`gains ${names(gained)}`] : []),
+      // What it lost first: that is what breaks the code that reads it.
       ...(lost.length > 0 ? [`loses ${names(lost)}`] : []),
+      ...(gained.length > 0 ? [`gains ${names(gained)}`] : []),
     ];
     const what = [
       ...(members.length > 0 ? [`${code(was.name)} ${members.join(', ')}`] : []),
