@@ -125,7 +125,7 @@ export class ContextBuilder {
     private readonly maxChars: number,
     anchors?: readonly Anchor[],
   ) {
-    if (anchors && anchors.length > 0) this.anchors = new AnchorIndex(anchors);
+    if (anchors && anchors.length > 0) this.anchors = AnchorIndex.of(anchors);
     this.slots = files.map((meta, order) => newSlot(meta, order));
     files.forEach((f, i) => {
       this.index.set(f.path, i);

@@ -2,7 +2,7 @@ import type { RepoReader } from '../../git/reader.js';
 import { addTo } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
 import { isScriptPath } from '../patch/classify.js';
-import type { FileDiff } from '../patch/patch.js';
+import type { FileDiff, Hunk } from '../patch/patch.js';
 
 /** Anchor kinds found by their text on a line of upstream code. */
 const TEXT_KINDS = new Set<Anchor['kind']>(['header', 'env', 'literal', 'url']);
@@ -10,6 +10,9 @@ const TEXT_KINDS = new Set<Anchor['kind']>(['header', 'env', 'literal', 'url']);
 const API_KINDS = new Set<Anchor['kind']>(['symbol', 'hook']);
 
 /** Runs of characters an identifier-like value is made of: model ids, header names, env vars, hook keys. */
+const NONE: readonly Anchor[] = [];
+const indexes = new WeakMap<readonly Anchor[], AnchorIndex>();
+
 const TOKEN = /[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_]/g;
 
 /** Weight of an anchor found in about 15 upstream files: commoner ones say little on their own. */
@@ -42,6 +45,16 @@ export class AnchorIndex {
   /** npm packages the downstream imports (module anchors, and the modules of symbols and hooks). */
   readonly modules: ReadonlySet<string>;
 
+  /** One index per list of anchors: the context, the scanners and the anchor rule share it (and its line cache). */
+  static of(anchors: readonly Anchor[]): AnchorIndex {
+    let index = indexes.get(anchors);
+    if (!index) {
+      index = new AnchorIndex(anchors);
+      indexes.set(anchors, index);
+    }
+    return index;
+  }
+
   constructor(readonly anchors: readonly Anchor[]) {
     const modules = new Set<string>();
     for (const anchor of anchors) {
@@ -68,23 +81,60 @@ export class AnchorIndex {
     return this.paths.get(path) ?? [];
   }
 
+  /** Per hunk, each line's anchors: the context and the anchor rule's passes read the same hunks in turn. */
+  private readonly hunkLines = new WeakMap<Hunk, readonly (readonly Anchor[])[]>();
+
   /** Text anchors (header, env, literal, url; symbol and hook keys in JS/TS files) occurring on one line. */
-  lineAnchors(text: string, path: string): Anchor[] {
-    const tokens = text.match(TOKEN);
-    if (!tokens) return [];
-    const api = isScriptPath(path) && this.api.size > 0;
-    const found: Anchor[] = [];
-    const add = (list: Anchor[] | undefined) => {
-      if (list) for (const a of list) if (!found.includes(a)) found.push(a);
-    };
-    for (const token of tokens) {
-      add(this.exact.get(token));
-      if (this.folded.size > 0) add(this.folded.get(token.toLowerCase()));
-      if (api) add(this.api.get(token));
-      const urls = this.urls.get(token);
-      if (urls) add(urls.filter((u) => text.includes(u.needle)).map((u) => u.anchor));
+  lineAnchors(text: string, path: string): readonly Anchor[] {
+    return this.scanLine(text, this.apiIn(path));
+  }
+
+  /** lineAnchors of each line of a hunk (by its index in `hunk.lines`, the +/-/space prefix left out), worked out once. */
+  hunkLineAnchors(hunk: Hunk, path: string): readonly (readonly Anchor[])[] {
+    let lines = this.hunkLines.get(hunk);
+    if (!lines) {
+      const api = this.apiIn(path);
+      lines = hunk.lines.map((line) => this.scanLine(line.slice(1), api));
+      this.hunkLines.set(hunk, lines);
     }
-    return found;
+    return lines;
+  }
+
+  /** Whether any line of the hunk holds an anchor. */
+  touches(hunk: Hunk, path: string): boolean {
+    return this.hunkLineAnchors(hunk, path).some((found) => found.length > 0);
+  }
+
+  /** Whether symbol and hook keys count in this file (JS/TS only). */
+  private apiIn(path: string): boolean {
+    return this.api.size > 0 && isScriptPath(path);
+  }
+
+  /** The anchors on one line; allocation-free for the many lines that hold none. */
+  private scanLine(text: string, api: boolean): readonly Anchor[] {
+    const tokens = text.match(TOKEN);
+    if (!tokens) return NONE;
+    let found: Anchor[] | undefined;
+    const add = (a: Anchor) => {
+      if (!found) found = [a];
+      else if (!found.includes(a)) found.push(a);
+    };
+    const folded = this.folded.size > 0;
+    for (const token of tokens) {
+      const exact = this.exact.get(token);
+      if (exact) for (const a of exact) add(a);
+      if (folded) {
+        const any = this.folded.get(/[A-Z]/.test(token) ? token.toLowerCase() : token);
+        if (any) for (const a of any) add(a);
+      }
+      if (api) {
+        const named = this.api.get(token);
+        if (named) for (const a of named) add(a);
+      }
+      const urls = this.urls.get(token);
+      if (urls) for (const u of urls) if (text.includes(u.needle)) add(u.anchor);
+    }
+    return found ?? NONE;
   }
 
   /**
@@ -100,7 +150,7 @@ export class AnchorIndex {
     diff.hunks.forEach((hunk, i) => {
       const found = new Set<Anchor>(byPath);
       // Context lines count too: a value added beside named ones touches them.
-      for (const line of hunk.lines) for (const a of this.lineAnchors(line.slice(1), diff.path)) found.add(a);
+      for (const line of this.hunkLineAnchors(hunk, diff.path)) for (const a of line) found.add(a);
       if (found.size > 0) touched.set(i, [...found]);
     });
     if (diff.hunks.length === 0 && byPath.length > 0) touched.set(-1, byPath);

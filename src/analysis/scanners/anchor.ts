@@ -21,6 +21,7 @@ const NAME = /[A-Za-z_$][\w$]*/g;
 
 /** Kinds whose removal or change on an upstream line the rule reports (endpoint, header, env var, config key or value). */
 const VALUE_KINDS = ['header', 'env', 'url', 'literal'] as const;
+const NO_ANCHORS: readonly Anchor[] = [];
 type ValueKind = (typeof VALUE_KINDS)[number];
 const isValueKind = (kind: Anchor['kind']): kind is ValueKind =>
   (VALUE_KINDS as readonly string[]).includes(kind);
@@ -117,7 +118,7 @@ export const anchorRule: Rule<'anchor'> = {
   confidence: 0.8,
   create(context: ScanContext) {
     const { reader } = context;
-    const index = new AnchorIndex(context.anchors ?? []);
+    const index = AnchorIndex.of(context.anchors ?? NO_ANCHORS);
     const observations: Observation<Kind>[] = [];
     /** Other rules' observations of a hook or symbol this rule reports (ts-exports' member change). */
     const folded: OtherThing[] = [];
@@ -203,6 +204,8 @@ export const anchorRule: Rule<'anchor'> = {
             )
           : literals.some((l) => anchorKey(anchor.kind, l) === anchorKey(anchor.kind, anchor.value));
       for (const hunk of diff.hunks) {
+        // Most hunks hold no anchor at all: their lines were read once (the context asked first).
+        if (!index.touches(hunk, meta.path)) continue;
         for (const { removed: minus, added: plus } of changeBlocks(hunk)) {
           for (const line of plus)
             for (const a of index.lineAnchors(line.text, meta.path))
@@ -403,7 +406,7 @@ export const anchorRule: Rule<'anchor'> = {
       const near =
         sampled.has(meta.path) ||
         diff.hunks.some((h) =>
-          h.lines.some((l) => index.lineAnchors(l.slice(1), meta.path).some((a) => rareValues.has(a))),
+          index.hunkLineAnchors(h, meta.path).some((found) => found.some((a) => rareValues.has(a))),
         );
       if (!near) return;
       const [before, after] = await Promise.all([read('from', meta.path), read('to', meta.path)]);

@@ -147,8 +147,7 @@ class ClaimIndex {
 export function createScanners(context: ScanContext, rules: readonly AnyRule[] = RULES) {
   const runs = rules.map((rule) => ({ rule, run: rule.create(context) }));
   // With anchors, severity follows evidence of use (reach.ts); without (no downstream checkout), as found.
-  const anchors =
-    context.anchors && context.anchors.length > 0 ? new AnchorIndex(context.anchors) : undefined;
+  const anchors = context.anchors && context.anchors.length > 0 ? AnchorIndex.of(context.anchors) : undefined;
   const packageOf = packageResolver(context.reader);
   return {
     async file(file: ChangedFileView) {
