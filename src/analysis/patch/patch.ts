@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parsePatch } from 'diff';
 import type { ChangedFile } from '../../artifacts/schema.js';
+import { ownCopy } from '../../util/own-copy.js';
 
 /** One hunk of a file's diff: `lines` keep their `+`/`-`/` `/`\` prefix, exactly as in the patch. */
 export interface Hunk {
@@ -72,6 +73,9 @@ async function* readLines(file: string): AsyncGenerator<string[]> {
 const stripPrefix = (name: string | undefined, prefix: 'a/' | 'b/') =>
   name === undefined || name === '/dev/null' ? undefined : name.startsWith(prefix) ? name.slice(2) : name;
 
+const mapDefined = <T, U>(value: T | undefined, f: (v: T) => U) =>
+  value === undefined ? undefined : f(value);
+
 /** `diff --git a/x b/y` for a file with no ---/+++ lines (binary, pure rename, mode change, empty file). */
 function statusOf(patch: ReturnType<typeof parsePatch>[number]): FileDiff['status'] {
   if (patch.isCreate) return 'added';
@@ -99,8 +103,9 @@ export function parseFileChunk(lines: string[], oversized = false): FileDiff | u
   }
   const patch = parsed[0];
   if (!patch) return undefined;
-  const oldPath = stripPrefix(patch.oldFileName, 'a/');
-  const newPath = stripPrefix(patch.newFileName, 'b/');
+  // Paths outlive the file's diff (in findings and evidence): copies, not slices of the patch text.
+  const oldPath = mapDefined(stripPrefix(patch.oldFileName, 'a/'), ownCopy);
+  const newPath = mapDefined(stripPrefix(patch.newFileName, 'b/'), ownCopy);
   const path = newPath ?? oldPath;
   if (!path) return undefined;
   const headers = lines.filter((l) => l.startsWith('@@ '));

@@ -29,6 +29,30 @@ function urlNeedle(value: string): string {
   return slash > 0 && slash < bare.length - 1 ? bare.slice(slash) : bare;
 }
 
+/** Character classes of TOKEN: 1 = a word character, 2 = `.` or `-` (inside a token only). */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_')
+  TOKEN_CHAR[c.charCodeAt(0)] = 1;
+TOKEN_CHAR['.'.charCodeAt(0)] = 2;
+TOKEN_CHAR['-'.charCodeAt(0)] = 2;
+
+/** FNV-1a of text[start, end) with ASCII letters lowercased: exact and any-case keys hash alike. */
+function foldedHash(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    hash = Math.imul(hash ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** `found` with `anchor` added once (a list made on the first). */
+function addAnchor(found: Anchor[] | undefined, anchor: Anchor): Anchor[] {
+  if (!found) return [anchor];
+  if (!found.includes(anchor)) found.push(anchor);
+  return found;
+}
+
 const longestToken = (text: string) =>
   (text.match(TOKEN) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
 
@@ -70,7 +94,18 @@ export class AnchorIndex {
       if (anchor.module) modules.add(anchor.module);
     }
     this.modules = modules;
+    const keys = [this.exact, this.folded, this.api, this.urls].flatMap((map) => [...map.keys()]);
+    this.tokenLengths = new Uint8Array(Math.max(0, ...keys.map((key) => key.length)) + 1);
+    for (const key of keys) {
+      this.tokenHashes.add(foldedHash(key, 0, key.length));
+      this.tokenLengths[key.length] = 1;
+    }
   }
+
+  /** Lengths of the tokens anchors are looked up by (1 where some key has that length). */
+  private readonly tokenLengths: Uint8Array;
+  /** Hashes of every token some anchor is looked up by: a line none of whose tokens hash so holds none. */
+  private readonly tokenHashes = new Set<number>();
 
   get size() {
     return this.anchors.length;
@@ -86,7 +121,7 @@ export class AnchorIndex {
 
   /** Text anchors (header, env, literal, url; symbol and hook keys in JS/TS files) occurring on one line. */
   lineAnchors(text: string, path: string): readonly Anchor[] {
-    return this.scanLine(text, this.apiIn(path));
+    return this.scanLine(text, 0, this.apiIn(path));
   }
 
   /** lineAnchors of each line of a hunk (by its index in `hunk.lines`, the +/-/space prefix left out), worked out once. */
@@ -94,7 +129,7 @@ export class AnchorIndex {
     let lines = this.hunkLines.get(hunk);
     if (!lines) {
       const api = this.apiIn(path);
-      lines = hunk.lines.map((line) => this.scanLine(line.slice(1), api));
+      lines = hunk.lines.map((line) => this.scanLine(line, 1, api));
       this.hunkLines.set(hunk, lines);
     }
     return lines;
@@ -110,29 +145,41 @@ export class AnchorIndex {
     return this.api.size > 0 && isScriptPath(path);
   }
 
-  /** The anchors on one line; allocation-free for the many lines that hold none. */
-  private scanLine(text: string, api: boolean): readonly Anchor[] {
-    const tokens = text.match(TOKEN);
-    if (!tokens) return NONE;
+  /**
+   * The anchors on a line (read from `from`, past a diff line's +/-/space prefix), allocation-free
+   * for the many lines that hold none. The tokens are TOKEN's matches, found by hand: each maximal
+   * run of `[A-Za-z0-9_.-]` with its leading and trailing `.`/`-` left out. Only a token as long as
+   * some key, whose case-folded hash is some key's, is made into a string and looked up.
+   */
+  private scanLine(text: string, from: number, api: boolean): readonly Anchor[] {
     let found: Anchor[] | undefined;
-    const add = (a: Anchor) => {
-      if (!found) found = [a];
-      else if (!found.includes(a)) found.push(a);
-    };
+    const { tokenLengths, tokenHashes } = this;
     const folded = this.folded.size > 0;
-    for (const token of tokens) {
-      const exact = this.exact.get(token);
-      if (exact) for (const a of exact) add(a);
-      if (folded) {
-        const any = this.folded.get(/[A-Z]/.test(token) ? token.toLowerCase() : token);
-        if (any) for (const a of any) add(a);
+    const length = text.length;
+    let i = from;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (c >= 128 || TOKEN_CHAR[c] !== 1) {
+        i++;
+        continue;
       }
-      if (api) {
-        const named = this.api.get(token);
-        if (named) for (const a of named) add(a);
+      const start = i;
+      let end = i + 1;
+      for (i++; i < length; i++) {
+        const d = text.charCodeAt(i);
+        const kind = d < 128 ? TOKEN_CHAR[d] : 0;
+        if (kind === 0) break;
+        if (kind === 1) end = i + 1;
       }
-      const urls = this.urls.get(token);
-      if (urls) for (const u of urls) if (text.includes(u.needle)) add(u.anchor);
+      const size = end - start;
+      if (size >= tokenLengths.length || tokenLengths[size] !== 1) continue;
+      if (!tokenHashes.has(foldedHash(text, start, end))) continue;
+      const token = text.slice(start, end);
+      for (const a of this.exact.get(token) ?? NONE) found = addAnchor(found, a);
+      if (folded) for (const a of this.folded.get(token.toLowerCase()) ?? NONE) found = addAnchor(found, a);
+      if (api) for (const a of this.api.get(token) ?? NONE) found = addAnchor(found, a);
+      for (const u of this.urls.get(token) ?? [])
+        if (text.includes(u.needle, from)) found = addAnchor(found, u.anchor);
     }
     return found ?? NONE;
   }

@@ -1,4 +1,5 @@
 import { type Side, splitLines } from '../../git/reader.js';
+import { ownCopy } from '../../util/own-copy.js';
 import { type FileDiff, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 
@@ -23,16 +24,9 @@ export function linesEvidence(
     ref,
     startLine: start,
     endLine: Math.max(start, last),
-    excerpt: excerpt.slice(0, MAX_EXCERPT),
+    excerpt: ownCopy(excerpt.slice(0, MAX_EXCERPT)),
   };
 }
-
-/**
- * A copy of a string that does not keep its source alive: V8 shares the characters of a substring of
- * 13 or more with its parent, so a line kept from a megabyte chunk of diff.patch keeps the chunk.
- */
-export const ownCopy = (text: string) =>
-  text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
 
 /** Evidence for one line of a file, with the line's text as excerpt. */
 export const lineEvidence = (path: string, ref: Evidence['ref'], line: number, text: string): Evidence => ({
@@ -71,11 +65,13 @@ export function hunkEvidence(diff: FileDiff, max: number): Evidence[] {
       ref: kind === '+' ? 'to' : 'from',
       startLine: run[0]!.line,
       endLine: run[run.length - 1]!.line,
-      excerpt: run
-        .map((l) => l.text)
-        .join('\n')
-        .trim()
-        .slice(0, MAX_EXCERPT),
+      excerpt: ownCopy(
+        run
+          .map((l) => l.text)
+          .join('\n')
+          .trim()
+          .slice(0, MAX_EXCERPT),
+      ),
     });
   }
   return evidence;

@@ -1,6 +1,7 @@
 import type { ChangedFile } from '../../artifacts/schema.js';
 import { type RepoReader, type Side, splitLines } from '../../git/reader.js';
 import { addTo } from '../../util/group.js';
+import { ownCopy } from '../../util/own-copy.js';
 import { surfaceOf } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
@@ -34,10 +35,11 @@ function serdeMembers(items: readonly RustItem[]): SerdeMember[] {
       if (has('skip') || has('flatten') || (has('skip_serializing') && has('skip_deserializing'))) continue;
       const values = (key: string) => attrValues(member.attrs, SERDE, key).flatMap((e) => e.values);
       const primary = values('rename')[0] ?? (casing ? applyCase(member.name, casing) : member.name);
+      // Kept for the whole analysis: own copies, not slices of the file's text.
       members.push({
-        item: item.name,
-        ident: member.name,
-        names: [primary, ...values('alias')],
+        item: ownCopy(item.name),
+        ident: ownCopy(member.name),
+        names: [primary, ...values('alias')].map(ownCopy),
         startLine: member.startLine,
         endLine: member.endLine,
       });

@@ -1,7 +1,8 @@
+import { ownCopy } from '../../util/own-copy.js';
 import { surfaceOf } from '../patch/classify.js';
 import { numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
-import { lineEvidence, ownCopy } from './evidence.js';
+import { lineEvidence } from './evidence.js';
 import { serdeTracker } from './serde.js';
 import type { KindOf, Observation, Rule } from './types.js';
 
@@ -296,8 +297,15 @@ export const wireRule: Rule<'wire'> = {
               }
             }
           }
-          for (const { removed: r, replacement } of pairInHunk(hunkRemoved, hunkAdded))
-            removed.push(replacement ? { ...r, replacement } : r);
+          // Kept until finish: own copies of the values, not slices of this file's diff.
+          for (const { removed: r, replacement } of pairInHunk(hunkRemoved, hunkAdded)) {
+            const kept = { ...r, value: ownCopy(r.value) };
+            removed.push(
+              replacement
+                ? { ...kept, replacement: { ...replacement, value: ownCopy(replacement.value) } }
+                : kept,
+            );
+          }
         }
       },
       finish() {
