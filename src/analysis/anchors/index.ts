@@ -103,6 +103,7 @@ export async function anchorsForUpstream(input: UpstreamAnchorsInput): Promise<U
     ignore: upstream.ignore,
     include: upstream.anchors.include,
     exclude: upstream.anchors.exclude,
+    storeDir: join(minedCacheDir(input.config), 'matches', input.upstream),
   });
   return {
     upstream: input.upstream,

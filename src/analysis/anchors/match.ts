@@ -1,7 +1,9 @@
 import picomatch from 'picomatch';
 import { cacheGit, ensureTrees, fetchAvailableObjects, type UpstreamCache } from '../../git/cache.js';
 import { forEachBlob } from '../../git/reader.js';
-import { NameFinder } from './find.js';
+import { addTo } from '../../util/group.js';
+import { NameFinder, type Needle } from './find.js';
+import { needlesId, readMatches, writeMatches } from './match-store.js';
 import { anchorKey } from './store.js';
 import { ANCHOR_KINDS, type Anchor, type AnchorKind, type MinedAnchor } from './types.js';
 
@@ -15,6 +17,8 @@ export interface MatchOptions {
   ignore?: readonly string[];
   include?: readonly string[];
   exclude?: readonly string[];
+  /** Folder keeping which anchors each blob holds (match-store.ts); without it every blob is read. */
+  storeDir?: string;
 }
 
 /** HTTP header names are case-insensitive; upstream code writes them in any case. */
@@ -123,17 +127,44 @@ export async function matchAnchors(
   }
   const unread: string[] = [];
   if (searched.length > 0) {
+    const needles = searched.map((anchor) => ({
+      key: anchorKey(anchor),
+      value: anchor.value,
+      anyCase: CASE_INSENSITIVE.has(anchor.kind),
+    }));
+    const storeId = options.storeDir ? needlesId(needles) : '';
+    const stored = options.storeDir ? await readMatches(options.storeDir, storeId) : undefined;
     const readable = counted.filter((entry) => !isBinaryPath(entry.path));
+    const unknown = [...new Set(readable.map((entry) => entry.id))].filter((id) => !stored?.blobs.has(id));
     // One request for the blobs to read; a partial clone would otherwise fetch each on its own.
-    const { unavailable } = await fetchAvailableObjects(
-      options.cache,
-      readable.map((entry) => entry.id),
-    );
+    const { unavailable } = await fetchAvailableObjects(options.cache, unknown);
     const lacking = new Set(unavailable);
-    const read = lacking.size === 0 ? readable : readable.filter((entry) => !lacking.has(entry.id));
-    for (const entry of readable) if (lacking.has(entry.id)) unread.push(entry.path);
-    for (const [key, hits] of await findInTree(options.cache, read, searched)) {
-      found.set(key, hits);
+    const fresh = await findInBlobs(
+      options.cache,
+      unknown.filter((id) => !lacking.has(id)),
+      needles,
+    );
+    const keysOf = (id: string): readonly string[] =>
+      fresh.get(id) ?? (stored?.blobs.get(id) ?? []).map((at) => stored!.keys[at]!);
+    for (const entry of readable) {
+      if (lacking.has(entry.id)) {
+        unread.push(entry.path);
+        continue;
+      }
+      for (const key of keysOf(entry.id)) addTo(found, key, entry.path);
+    }
+    if (options.storeDir && fresh.size > 0) {
+      const keys = needles.map((n) => n.key);
+      const at = new Map(keys.map((key, index) => [key, index]));
+      const blobs = new Map<string, number[]>();
+      // Only blobs searched now or before: one the cache could not hand out is searched next time.
+      for (const { id } of readable)
+        if (fresh.has(id) || stored?.blobs.has(id))
+          blobs.set(
+            id,
+            keysOf(id).map((key) => at.get(key)!),
+          );
+      await writeMatches(options.storeDir, storeId, { keys, blobs });
     }
   }
 
@@ -193,36 +224,19 @@ const isBinaryPath = (path: string) => {
 };
 
 /**
- * Files of the tree each anchor occurs in, as whole names (headers in any case): every text blob
- * read once through one `git cat-file --batch`, each searched for all anchors in one pass.
- * Binary blobs (a NUL in the first 8000 bytes, as git decides) and blobs the cache lacks are skipped.
+ * The needles each blob holds, as whole names (headers in any case): every blob read once through
+ * one `git cat-file --batch`, each searched for all needles in one pass. Binary blobs (a NUL in the
+ * first 8000 bytes, as git decides) hold none.
  */
-async function findInTree(
+async function findInBlobs(
   cache: UpstreamCache,
-  entries: readonly TreeEntry[],
-  anchors: readonly MinedAnchor[],
+  ids: readonly string[],
+  needles: readonly Needle<string>[],
 ): Promise<Map<string, string[]>> {
-  const finder = new NameFinder(
-    anchors.map((anchor) => ({
-      key: anchorKey(anchor),
-      value: anchor.value,
-      anyCase: CASE_INSENSITIVE.has(anchor.kind),
-    })),
-  );
-  const pathsOf = new Map<string, string[]>();
-  for (const entry of entries) {
-    const paths = pathsOf.get(entry.id);
-    if (paths) paths.push(entry.path);
-    else pathsOf.set(entry.id, [entry.path]);
-  }
-  const hits = new Map<string, string[]>();
-  await forEachBlob(cache, [...pathsOf.keys()], (id, content) => {
-    if (content.subarray(0, BINARY_SNIFF).includes(0)) return;
-    for (const key of finder.find(content)) {
-      const paths = hits.get(key);
-      if (paths) paths.push(...pathsOf.get(id)!);
-      else hits.set(key, [...pathsOf.get(id)!]);
-    }
+  const finder = new NameFinder(needles);
+  const held = new Map<string, string[]>();
+  await forEachBlob(cache, ids, (id, content) => {
+    held.set(id, content.subarray(0, BINARY_SNIFF).includes(0) ? [] : [...finder.find(content)]);
   });
-  return hits;
+  return held;
 }

@@ -1,3 +1,4 @@
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +36,7 @@ async function setup(
   const cache = await openUpstreamCache(config, 'engine', { env: TEST_ENV, git: counting.git });
   await fetchTags(cache, ['v1.0.0']);
   counting.reset();
-  return { config, cache, counting, downstream };
+  return { config, cache, counting, downstream, engine };
 }
 
 const byKey = (anchors: Anchor[]) =>
@@ -172,6 +173,53 @@ describe('anchors of an upstream', () => {
     // Every blob served is local now: a second run asks for the lacking one only, and still succeeds.
     const again = await anchorsForUpstream({ config, upstream: 'engine', from: 'v1.0.0', cache });
     expect(again).toEqual(result);
+  });
+
+  it('answers for blobs it searched before from its store: a new tag reads only the blobs it does not share', async () => {
+    const { config, cache, engine } = await setup();
+    const store = join(config.cache, 'anchors', 'matches', 'engine');
+    const match = (from: string) => anchorsForUpstream({ config, upstream: 'engine', from, cache });
+    const first = await match('v1.0.0');
+    const [file] = await readdir(store);
+    expect(file).toMatch(/^[0-9a-f]{16}\.json$/);
+    const stored = JSON.parse(await readFile(join(store, file!), 'utf8')) as {
+      keys: string[];
+      blobs: Record<string, number[]>;
+    };
+    const docs = (await engine.git('rev-parse', 'v1.0.0:docs/models.md')).trim();
+    expect(stored.blobs[docs]).toEqual([]);
+    // A hit written into the store for a blob is believed: the blob is not read again.
+    const max = stored.keys.findIndex((key) => key.startsWith('literal\0engine-max\0'));
+    stored.blobs[docs] = [max];
+    await writeFile(join(store, file!), JSON.stringify(stored));
+    expect(byKey((await match('v1.0.0')).anchors).get('literal:engine-max')?.upstreamSample).toEqual([
+      'core/src/models.rs',
+      'docs/models.md',
+    ]);
+    // A damaged store is never trusted: everything is searched again, with the same result as at first.
+    await writeFile(join(store, file!), '{"version":1,"keys":["x"],"blobs":{"zz":[7]}}');
+    expect(await match('v1.0.0')).toEqual(first);
+
+    // A release moves ENGINE_HOME and adds a model: the result through the store (most blobs known)
+    // equals a search of every blob.
+    await engine.commit(
+      {
+        'core/src/env.rs': 'pub fn home() -> String { std::env::var("ENGINE_DIR").unwrap() }\n',
+        'core/src/more.rs': 'const M: &str = "engine-max";\n',
+      },
+      'engine 1.1',
+    );
+    await engine.tag('v1.1.0');
+    await fetchTags(cache, ['v1.1.0']);
+    const viaStore = await match('v1.1.0');
+    const anchors = byKey(viaStore.anchors);
+    expect(anchors.has('env:ENGINE_HOME')).toBe(false);
+    expect(anchors.get('literal:engine-max')?.upstreamSample).toEqual([
+      'core/src/models.rs',
+      'core/src/more.rs',
+    ]);
+    await rm(store, { recursive: true });
+    expect(await match('v1.1.0')).toEqual(viaStore);
   });
 
   it('names a from tag the cache does not hold', async () => {
