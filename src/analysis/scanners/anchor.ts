@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { type Side, splitLines } from '../../git/reader.js';
 import { addTo } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
-import { isScriptPath, surfaceOf } from '../patch/classify.js';
+import { type FileClass, isScriptPath, surfaceOf } from '../patch/classify.js';
 import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { AnchorIndex, anchorKey, importsPackage, packageResolver, RARE_WEIGHT } from './anchor-index.js';
@@ -106,6 +106,14 @@ function* changeBlocks(
 }
 
 /**
+ * What a file the downstream names is called in titles: a prompt when its name says so and it is
+ * text (a prompt or instructions file), not code or a test that merely mentions prompts
+ * (`tests/suite/prompt_caching.rs`).
+ */
+export const fileNoun = (path: string, cls: Pick<FileClass, 'code' | 'test'>) =>
+  !cls.code && !cls.test && /prompt|instruction/i.test(basename(path)) ? 'Prompt file' : 'File';
+
+/**
  * Anchors: diff hunks that touch what the downstream's own code uses of the upstream (mined anchors)
  * become observations with evidence on both sides: the upstream lines (from/to) and the downstream
  * lines that depend on them (ref downstream). Without anchors (no downstream checkout) it is silent.
@@ -152,7 +160,7 @@ export const anchorRule: Rule<'anchor'> = {
       return text === undefined ? undefined : { text, lines: splitLines(text) };
     };
 
-    const pathChanges = async ({ meta, diff }: ChangedFileView) => {
+    const pathChanges = async ({ meta, diff, class: cls }: ChangedFileView) => {
       const oldPath = meta.oldPath ?? meta.path;
       const named = [...new Set([...index.pathAnchors(oldPath), ...index.pathAnchors(meta.path)])];
       if (named.length === 0) return;
@@ -160,7 +168,7 @@ export const anchorRule: Rule<'anchor'> = {
       const fetched = named.some((a) =>
         a.uses.some((u) => isScriptPath(u.path) && /https?:\/\/|fetch|download|curl|wget/i.test(u.excerpt)),
       );
-      const what = /prompt|instruction/i.test(basename(oldPath)) ? 'Prompt file' : 'File';
+      const what = fileNoun(oldPath, cls);
       const verb = fetched ? 'that you fetch' : 'that you name';
       const downstream = usesEvidence(named);
       const base = { path: oldPath, surface: surfaceOf(meta), subject: oldPath };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { anchorWeight } from '../../../src/analysis/anchors/match.js';
 import type { Anchor } from '../../../src/analysis/anchors/types.js';
 import { downstreamReader } from '../../../src/analysis/downstream-files.js';
-import { anchorRule } from '../../../src/analysis/scanners/anchor.js';
+import { anchorRule, fileNoun } from '../../../src/analysis/scanners/anchor.js';
 import { RULES } from '../../../src/analysis/scanners/index.js';
 import { containersOf } from '../../../src/analysis/scanners/siblings.js';
 import type { AnyRule } from '../../../src/analysis/scanners/types.js';
@@ -327,5 +327,16 @@ function f(x: string) { switch (x) { case 'p': return 1; case 'q': return 2; } }
     });
     // Keys of the objects in an array are fields, not options.
     expect(byKey['/PRESETS{}']).toBeUndefined();
+  });
+});
+
+describe('what a named file is called', () => {
+  it('calls a text file a prompt when its name says so, never code or a test about prompts', () => {
+    const text = { code: false, test: false };
+    expect(fileNoun('codex-rs/core/gpt_5_codex_prompt.md', text)).toBe('Prompt file');
+    expect(fileNoun('codex-rs/core/review_instructions.txt', text)).toBe('Prompt file');
+    expect(fileNoun('codex-rs/core/tests/suite/prompt_caching.rs', { code: true, test: true })).toBe('File');
+    expect(fileNoun('packages/opencode/src/session/prompt.ts', { code: true, test: false })).toBe('File');
+    expect(fileNoun('AGENTS.md', text)).toBe('File');
   });
 });
