@@ -106,6 +106,12 @@ function* changeBlocks(
 }
 
 /**
+ * A value that ends in a separator (`exp-` of `slug.starts_with("exp-")`) is a prefix a match tests
+ * for, not an option a downstream could map: never a new sibling.
+ */
+const isPrefix = (value: string) => /[-_./:]$/.test(value);
+
+/**
  * What a file the downstream names is called in titles: a prompt when its name says so and it is
  * text (a prompt or instructions file), not code or a test that merely mentions prompts
  * (`tests/suite/prompt_caching.rs`).
@@ -442,7 +448,7 @@ export const anchorRule: Rule<'anchor'> = {
           const key = normal(value.value, container.fuzzy);
           // One new struct literal is one option, whichever of its fields (`id`, `model`, `display_name`) name it.
           const once = `${container.key.replace(/\[\]\..*$/, '[]')}\0${key}`;
-          if (was.has(key) || seen.has(once)) continue;
+          if (was.has(key) || seen.has(once) || isPrefix(value.value)) continue;
           seen.add(once);
           // A value the downstream already names is one it already supports.
           if (siblingAnchors.has(`${container.fuzzy}\0${key}`)) continue;

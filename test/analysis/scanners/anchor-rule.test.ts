@@ -186,6 +186,33 @@ describe('anchor rule (hand-built anchors)', () => {
     expect(findings.map((f) => [f.evidence[0]!.path, f.severity])).toEqual([['src/effort.rs', 'medium']]);
   });
 
+  it('a prefix a match arm tests for is no new option; a new model slug beside the mapped ones is', async () => {
+    const files = {
+      'lib/model-config.ts':
+        "export function family(m: string) {\n  if (m === 'engine-max') return 'engine-max';\n  if (m === 'engine-large') return 'engine-large';\n  return 'engine-mini';\n}\n",
+    };
+    const info = (extra: string) =>
+      `pub fn info(slug: &str) -> Option<u32> {\n    match slug {\n        "engine-max" => Some(1),\n        "engine-large" => Some(2),\n        "engine-mini" => Some(3),\n${extra}        _ => None,\n    }\n}\n`;
+    const repo = await twoReleases(
+      createFixtureRepo,
+      { 'src/info.rs': info('') },
+      {
+        'src/info.rs': info(
+          '        _ if slug.starts_with("exp-") => Some(4),\n        "engine-ultra" => Some(5),\n',
+        ),
+      },
+    );
+    const d = await downstream(files, [
+      ['literal', 'engine-max', 'lib/model-config.ts', 2],
+      ['literal', 'engine-large', 'lib/model-config.ts', 3],
+      ['literal', 'engine-mini', 'lib/model-config.ts', 4],
+    ]);
+    const { findings } = await scanWithAnchors(repo, d);
+    expect(findings.map((f) => f.title)).toEqual([
+      'New match arm `engine-ultra` beside `engine-max`, `engine-large`, `engine-mini` you map',
+    ]);
+  });
+
   it('a new sibling counts only beside values the downstream names together in one construct of its own', async () => {
     const repo = await twoReleases(
       createFixtureRepo,
