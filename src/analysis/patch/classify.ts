@@ -39,7 +39,7 @@ const isGeneratedPath = picomatch(
   { dot: true },
 );
 
-const isTestPath = picomatch(
+export const isTestPath = picomatch(
   [
     '**/test/**',
     '**/tests/**',

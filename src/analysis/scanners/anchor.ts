@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { type Side, splitLines } from '../../git/reader.js';
 import { addTo } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
-import { type FileClass, isScriptPath, surfaceOf } from '../patch/classify.js';
+import { type FileClass, isScriptPath, isTestPath, surfaceOf } from '../patch/classify.js';
 import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { AnchorIndex, anchorKey, importsPackage, packageResolver, RARE_WEIGHT } from './anchor-index.js';
@@ -387,7 +387,9 @@ export const anchorRule: Rule<'anchor'> = {
       // Only a file that uses enough of them at all can name enough of them together: parse just those.
       const inFile = new Map<string, Anchor[]>();
       for (const a of named)
-        for (const path of new Set(a.uses.map((u) => u.path))) if (hasGroups(path)) addTo(inFile, path, a);
+        // A test lists values as fixtures; the set the downstream maps is in its code.
+        for (const path of new Set(a.uses.map((u) => u.path)))
+          if (hasGroups(path) && !isTestPath(path)) addTo(inFile, path, a);
       let best: { anchors: Anchor[]; evidence: Evidence[]; weight: number } | undefined;
       for (const [path, anchors] of inFile) {
         if (!namesEnough(container, anchors)) continue;

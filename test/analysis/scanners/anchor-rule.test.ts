@@ -211,6 +211,14 @@ describe('anchor rule (hand-built anchors)', () => {
     expect(findings.map((f) => f.title)).toEqual([
       'New match arm `engine-ultra` beside `engine-max`, `engine-large`, `engine-mini` you map',
     ]);
+    // The same values named together only in a test's fixtures: the downstream maps no set of them.
+    const fixtures = { 'test/family.test.ts': files['lib/model-config.ts'] };
+    const inTests = await downstream(fixtures, [
+      ['literal', 'engine-max', 'test/family.test.ts', 2],
+      ['literal', 'engine-large', 'test/family.test.ts', 3],
+      ['literal', 'engine-mini', 'test/family.test.ts', 4],
+    ]);
+    expect((await scanWithAnchors(repo, inTests)).findings).toEqual([]);
   });
 
   it('a new sibling counts only beside values the downstream names together in one construct of its own', async () => {
