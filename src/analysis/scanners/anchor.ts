@@ -386,8 +386,8 @@ export const anchorRule: Rule<'anchor'> = {
       if (byValue.size < 2) return undefined;
       // Only a file that uses enough of them at all can name enough of them together: parse just those.
       const inFile = new Map<string, Anchor[]>();
+      // A test lists values as fixtures; the set the downstream maps is in its code.
       for (const a of named)
-        // A test lists values as fixtures; the set the downstream maps is in its code.
         for (const path of new Set(a.uses.map((u) => u.path)))
           if (hasGroups(path) && !isTestPath(path)) addTo(inFile, path, a);
       let best: { anchors: Anchor[]; evidence: Evidence[]; weight: number } | undefined;
