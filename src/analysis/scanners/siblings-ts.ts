@@ -19,7 +19,7 @@ export function tsContainers(source: string, fileName: string): Container[] {
   const sf = parseSource(fileName, source);
   const out = new Containers();
   const line = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-  const visit = (node: TS.Node, scope: string) => {
+  const visit = (node: TS.Node, scope: string, parent?: TS.Node) => {
     const named = node as TS.Node & { name?: TS.Node };
     const own =
       ts.isVariableDeclaration(node) ||
@@ -72,7 +72,7 @@ export function tsContainers(source: string, fileName: string): Container[] {
         }
       }
       for (const [field, values] of byField) out.add(`${scope}[].${field}`, 'array', 'value', false, values);
-    } else if (ts.isObjectLiteralExpression(node) && !ts.isArrayLiteralExpression(node.parent)) {
+    } else if (ts.isObjectLiteralExpression(node) && !(parent && ts.isArrayLiteralExpression(parent))) {
       // Keys of the objects in an array are fields, not options: the array's per-field containers hold those.
       const keys = node.properties.flatMap((p) => {
         const key = nameText(p.name);
@@ -93,7 +93,7 @@ export function tsContainers(source: string, fileName: string): Container[] {
         values,
       );
     }
-    ts.forEachChild(node, (child) => visit(child, inner));
+    ts.forEachChild(node, (child) => visit(child, inner, node));
   };
   visit(sf, '');
   return out.list();
@@ -126,7 +126,7 @@ const LOGICAL = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmper
  */
 export function tsValueGroups(source: string, fileName: string): ContainerValue[][] {
   const sf = /\.json[5c]?$/i.test(fileName)
-    ? ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JSON)
+    ? ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JSON)
     : parseSource(fileName, source);
   const groups: ContainerValue[][] = [];
   const line = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
@@ -154,7 +154,8 @@ export function tsValueGroups(source: string, fileName: string): ContainerValue[
       }
     }
   };
-  const visit = (node: TS.Node) => {
+  // The parse keeps no parent pointers: the walk hands each node its parent.
+  const visit = (node: TS.Node, parent?: TS.Node) => {
     if (ts.isUnionTypeNode(node))
       add(
         node.types.flatMap((t) =>
@@ -188,11 +189,12 @@ export function tsValueGroups(source: string, fileName: string): ContainerValue[
       );
     else if (ts.isSwitchStatement(node))
       add(node.caseBlock.clauses.flatMap((c) => (ts.isCaseClause(c) ? choices(c.expression) : [])));
-    else if (ts.isConditionalExpression(node) && !ts.isConditionalExpression(node.parent)) add(choices(node));
+    else if (ts.isConditionalExpression(node) && !(parent && ts.isConditionalExpression(parent)))
+      add(choices(node));
     else if (
       ts.isBinaryExpression(node) &&
       LOGICAL.has(node.operatorToken.kind) &&
-      !(ts.isBinaryExpression(node.parent) && LOGICAL.has(node.parent.operatorToken.kind))
+      !(parent && ts.isBinaryExpression(parent) && LOGICAL.has(parent.operatorToken.kind))
     ) {
       const into = new Map<string, TS.StringLiteralLike[]>();
       compared(node, into);
@@ -207,7 +209,7 @@ export function tsValueGroups(source: string, fileName: string): ContainerValue[
       ts.forEachChild(node.body, walk);
       add(returned);
     }
-    ts.forEachChild(node, visit);
+    ts.forEachChild(node, (child) => visit(child, node));
   };
   visit(sf);
   return groups;

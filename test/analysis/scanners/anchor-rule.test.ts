@@ -280,6 +280,13 @@ const alone = 'single';
     expect(groups.some((g) => g.includes('single') || g.includes('inner'))).toBe(false);
     const json = tsValueGroups('{ "models": { "m-1": {}, "m-2": {} }, "list": ["x", "y"] }\n', 'config.json');
     expect(words(json)).toEqual(expect.arrayContaining(['m-1 m-2', 'x y']));
+    // A chain of conditions or of nested conditionals is one set, not one per sub-expression too.
+    const chains = `export function f(x: string, m: boolean, n: boolean) {
+  if (x === 'a' || x === 'b' || x === 'c') g();
+  const v = m ? 'p' : n ? 'q' : 'r';
+}
+`;
+    expect(words(tsValueGroups(chains, 'lib/f.ts'))).toEqual(['a b c', 'p q r']);
     // Each value with its line: the downstream evidence is the lines of the construct.
     expect(tsValueGroups(source, 'lib/a.ts')).toContainEqual([
       { value: 'r-1', line: 4 },
