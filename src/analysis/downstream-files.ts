@@ -1,6 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { isSafeRepoPath } from '../git/reader.js';
+import { getOrCreate } from '../util/group.js';
 
 /** Reads files of the downstream checkout; undefined when the path does not name a file inside it. */
 export interface DownstreamReader {
@@ -30,13 +31,6 @@ export function downstreamReader(root: string): DownstreamReader {
     }
   };
   return {
-    readFile(path) {
-      let entry = files.get(path);
-      if (!entry) {
-        entry = read(path);
-        files.set(path, entry);
-      }
-      return entry;
-    },
+    readFile: (path) => getOrCreate(files, path, read),
   };
 }

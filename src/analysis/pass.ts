@@ -1,10 +1,11 @@
 import type { ChangedFile } from '../artifacts/schema.js';
 import type { UpstreamConfig } from '../config/schema.js';
 import type { RepoReader } from '../git/reader.js';
+import { getOrCreate } from '../util/group.js';
 import type { Anchor } from './anchors/types.js';
 import { ContextBuilder } from './context.js';
 import type { DownstreamReader } from './downstream-files.js';
-import { classify } from './patch/classify.js';
+import { classify, type FileClass } from './patch/classify.js';
 import { streamPatch } from './patch/patch.js';
 import { type ParseBudget, parseBudget } from './scanners/budget.js';
 import { type AnyRule, createScanners, RULES } from './scanners/index.js';
@@ -34,7 +35,12 @@ const READ_AHEAD = 12;
  * a round trip per file. Only files a parsing rule reads: code, not excluded, not a test; the `to`
  * side only while the file gets parsed (in a surface, or parse budget left).
  */
-function readAhead(files: readonly ChangedFile[], reader: RepoReader, budget: ParseBudget) {
+function readAhead(
+  files: readonly ChangedFile[],
+  reader: RepoReader,
+  budget: ParseBudget,
+  classOf: (meta: ChangedFile) => FileClass,
+) {
   const index = new Map(files.map((f, i) => [f.path, i]));
   let next = 0;
   return (path: string) => {
@@ -43,7 +49,7 @@ function readAhead(files: readonly ChangedFile[], reader: RepoReader, budget: Pa
     next = Math.max(next, at + 1);
     for (; next <= at + READ_AHEAD && next < files.length; next++) {
       const meta = files[next]!;
-      const cls = classify(meta);
+      const cls = classOf(meta);
       if (!cls.code || cls.excluded || cls.test) continue;
       const read = (ref: 'from' | 'to', p: string) => void reader.readFile(ref, p).catch(() => undefined);
       if (meta.status !== 'added' && meta.status !== 'copied') read('from', meta.oldPath ?? meta.path);
@@ -72,23 +78,26 @@ export async function scanDiff(
     },
     input.rules ?? RULES,
   );
+  // Each file is classified once: the skip test, the read-ahead and the rules ask in turn.
+  const classes = new WeakMap<ChangedFile, FileClass>();
+  const classOf = (meta: ChangedFile) => getOrCreate(classes, meta, classify);
   const seen = new Set<string>();
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   // Hunks of ignored files, lockfiles and generated files are never read: skip parsing them.
   const skip = (path: string) => {
     const meta = byPath.get(path);
-    return meta !== undefined && classify(meta).excluded !== undefined;
+    return meta !== undefined && classOf(meta).excluded !== undefined;
   };
-  const prefetch = readAhead(input.files, input.reader, budget);
+  const prefetch = readAhead(input.files, input.reader, budget, classOf);
   for await (const diff of streamPatch(input.patchFile, { skip })) {
     const { meta } = context.slotOf(diff);
     seen.add(meta.path);
     prefetch(meta.path);
     context.add(diff);
-    await scanners.file({ meta, class: classify(meta), diff });
+    await scanners.file({ meta, class: classOf(meta), diff });
   }
   for (const meta of input.files) {
-    if (!seen.has(meta.path)) await scanners.file({ meta, class: classify(meta) });
+    if (!seen.has(meta.path)) await scanners.file({ meta, class: classOf(meta) });
   }
   return { context, findings: await scanners.finish(), unparsed: budget.skipped };
 }

@@ -24,7 +24,7 @@ import {
   type UpstreamCache,
 } from '../git/cache.js';
 import { COMBINED_DIFF_ARGS, readCombinedDiff } from '../git/changes.js';
-import { gitNoHost, remoteOf } from '../git/remote.js';
+import { remoteOf, retryGitUnreachable } from '../git/remote.js';
 import { GitError, GitTimeoutError, validateTagName } from '../git/run.js';
 import { listReleases, pendingReleases } from '../sources/index.js';
 import type { Release, SourceDeps } from '../sources/types.js';
@@ -33,7 +33,6 @@ import { readTextIfExists } from '../util/fs.js';
 import { nearest } from '../util/near.js';
 import { plural } from '../util/plural.js';
 import { redactSecrets } from '../util/redact.js';
-import { retryUnreachable } from '../util/retry.js';
 import { assertSafeTag } from '../util/safe-tag.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { type ChangeTotals, changeTotals, fileClassifier } from './classify.js';
@@ -180,7 +179,7 @@ async function fetchRange(
   held: Map<string, string>,
   onNote: (message: string) => void,
 ): Promise<TagCommits & { endpoints: [Endpoint, Endpoint] }> {
-  const fetched = await fetchReleaseTags(cache, [range.from, range.to], releases, url, held, onNote);
+  const fetched = await fetchReleaseTags(cache, [range.from, range.to], releases, url, { held, onNote });
   return { ...fetched, endpoints: [fetched.endpoints[0]!, fetched.endpoints[1]!] };
 }
 
@@ -193,8 +192,11 @@ export async function fetchReleaseTags(
   tags: readonly string[],
   releases: readonly Release[],
   url: string,
-  held?: Map<string, string>,
-  onNote?: (message: string) => void,
+  options: {
+    /** What the cache held before (localTagCommits, read while other work ran): see fetchTags. */
+    held?: Map<string, string>;
+    onNote?: (message: string) => void;
+  } = {},
 ): Promise<TagCommits & { endpoints: Endpoint[] }> {
   const notFound = (tag: string) =>
     Errors.tagNotFound(
@@ -209,17 +211,10 @@ export async function fetchReleaseTags(
   let fetched: TagCommits;
   try {
     // A host that does not answer at all gets the same short retry as GitHub's API and ls-remote.
-    fetched = await retryUnreachable(() => fetchTags(cache, tags, held), {
-      noHost: (error) => gitNoHost(error, url),
-      giveUp: ({ host, reason }, attempts, error) =>
-        Errors.networkUnreachable({
-          host,
-          what: `fetching ${tags.join(', ')} of ${url} (upstream "${cache.id}")`,
-          reason,
-          attempts,
-          cause: error,
-        }),
-      onRetry: ({ host, reason }) => onNote?.(`cannot reach ${host} (${reason}); retrying…`),
+    fetched = await retryGitUnreachable(() => fetchTags(cache, tags, options.held), {
+      url,
+      what: `fetching ${tags.join(', ')} of ${url} (upstream "${cache.id}")`,
+      onNote: options.onNote,
     });
   } catch (error) {
     const missing = missingRemoteTag(error);

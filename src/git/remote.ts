@@ -1,5 +1,6 @@
+import { Errors } from '../errors.js';
 import { registerSecret, SECRET_PARAM_NAME } from '../util/redact.js';
-import type { NoHost } from '../util/retry.js';
+import { type NoHost, retryUnreachable } from '../util/retry.js';
 import type { GitConfigEntry } from './run.js';
 
 export interface Remote {
@@ -65,4 +66,20 @@ export function gitNoHost(error: unknown, url: string): NoHost | undefined {
   if (!unreachable) return undefined;
   const reason = unreachable[0].trim();
   return { host: hostOf(url), reason, final: /SSL|certificate/i.test(reason) };
+}
+
+/**
+ * A network git call (ls-remote, fetch of `url`) retried while its host does not answer at all, then
+ * NETWORK_UNREACHABLE saying `what` was being done; `onNote` hears each "retrying…".
+ */
+export function retryGitUnreachable<T>(
+  call: () => Promise<T>,
+  { url, what, onNote }: { url: string; what: string; onNote?: (message: string) => void },
+): Promise<T> {
+  return retryUnreachable(call, {
+    noHost: (error) => gitNoHost(error, url),
+    giveUp: ({ host, reason }, attempts, error) =>
+      Errors.networkUnreachable({ host, what, reason, attempts, cause: error }),
+    onRetry: ({ host, reason }) => onNote?.(`cannot reach ${host} (${reason}); retrying…`),
+  });
 }

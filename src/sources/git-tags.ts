@@ -1,7 +1,6 @@
 import { cloneUrl } from '../config/upstreams.js';
 import { Errors, isReleaseWatchError } from '../errors.js';
-import { gitNoHost, remoteOf } from '../git/remote.js';
-import { retryUnreachable } from '../util/retry.js';
+import { remoteOf, retryGitUnreachable } from '../git/remote.js';
 import { TIMEOUT_SETTINGS } from '../util/timeouts.js';
 import { selectReleases, sourceHooks } from './select.js';
 import type { ReleaseSource } from './types.js';
@@ -10,19 +9,12 @@ import type { ReleaseSource } from './types.js';
 export const gitTagsSource: ReleaseSource = async (id, upstream, deps, options) => {
   // Credentials in the URL reach git through its environment, never argv or a message.
   const { url, config } = remoteOf(cloneUrl(upstream, deps.env));
-  const { stdout } = await retryUnreachable(
+  const { stdout } = await retryGitUnreachable(
     () => deps.git(['ls-remote', '--tags', '--refs', '--', url], { config, network: true }),
     {
-      noHost: (error) => gitNoHost(error, url),
-      giveUp: ({ host, reason }, attempts, error) =>
-        Errors.networkUnreachable({
-          host,
-          what: `listing the tags of ${url} (upstream "${id}")`,
-          reason,
-          attempts,
-          cause: error,
-        }),
-      onRetry: ({ host, reason }) => deps.onNote?.(`${id}: cannot reach ${host} (${reason}); retrying…`),
+      url,
+      what: `listing the tags of ${url} (upstream "${id}")`,
+      onNote: (message) => deps.onNote?.(`${id}: ${message}`),
     },
   ).catch((error: unknown) => {
     throw isReleaseWatchError(error) ? error : lsRemoteFailure(id, url, error);

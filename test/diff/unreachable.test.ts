@@ -11,9 +11,9 @@ describe('git fetch of release tags from a host that does not answer', () => {
     const url = `http://127.0.0.1:${port}/codex.git`;
     const cache = await openCache(await tempDir('rw-cache-'), 'codex', url, runGit);
     const notes: string[] = [];
-    const error = await fetchReleaseTags(cache, ['v1.0.0', 'v1.1.0'], [], url, undefined, (m) =>
-      notes.push(m),
-    ).catch((e: unknown) => e);
+    const error = await fetchReleaseTags(cache, ['v1.0.0', 'v1.1.0'], [], url, {
+      onNote: (m) => notes.push(m),
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'NETWORK_UNREACHABLE',
       details: { host: `127.0.0.1:${port}`, attempts: 3 },

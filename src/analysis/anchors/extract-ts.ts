@@ -1,6 +1,5 @@
 import { builtinModules } from 'node:module';
-import { type TS, ts } from '../parse/typescript.js';
-import { scriptKind } from '../scanners/ts-api.js';
+import { parseScript, type TS, ts } from '../parse/typescript.js';
 import { classifyString, HOLE, isEnvName, isHeaderToken, isPackageSpecifier, type Named } from './strings.js';
 
 /** Receives each thing found with the offset it was found at. */
@@ -41,14 +40,7 @@ const HOOK_DEPTH = 2;
  * and passed through a variable, or typed only by inference, is not seen.
  */
 export function mineTypeScript(fileName: string, text: string, emit: Emit): void {
-  // JSDoc holds no anchors (the walk never enters it), so it is not parsed.
-  const sf = ts.createSourceFile(
-    fileName,
-    text,
-    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
-    false,
-    scriptKind(fileName),
-  );
+  const sf = parseScript(fileName, text);
   const imported = new Map<string, string>();
   for (const statement of sf.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;

@@ -1,3 +1,5 @@
+import { addTo } from '../../util/group.js';
+
 /**
  * Finds many anchors in text at once, as whole names: an anchor that starts (ends) with a name
  * character must not continue a longer name there (`gpt-5.1-codex` is not found inside
@@ -59,9 +61,7 @@ export class NameFinder<K> {
         anyCase: needle.anyCase === true,
       };
       const hash = hashRun(bytes, lead, lead + entry.runLength);
-      const list = this.byFirstRun.get(hash) ?? [];
-      list.push(entry);
-      this.byFirstRun.set(hash, list);
+      addTo(this.byFirstRun, hash, entry);
     }
   }
 

@@ -1,3 +1,4 @@
+import { plural } from '../../util/plural.js';
 import { ANCHOR_KINDS, type Anchor, type UpstreamAnchors } from './types.js';
 
 const USES_SHOWN = 3;
@@ -43,7 +44,7 @@ function upstreamFiles(anchor: Anchor): string {
   if (anchor.upstreamFiles === 0) return '(not found: kept by anchors.include)';
   const shown = anchor.upstreamSample.slice(0, SAMPLE_SHOWN);
   const more = anchor.upstreamFiles - shown.length;
-  return `${anchor.upstreamFiles} file${anchor.upstreamFiles === 1 ? '' : 's'}: ${shown.join(', ')}${more > 0 ? ` (+${more})` : ''}`;
+  return `${plural(anchor.upstreamFiles, 'file')}: ${shown.join(', ')}${more > 0 ? ` (+${more})` : ''}`;
 }
 
 /** One line saying which upstream files were not searched, for notes and coverage. */
@@ -54,5 +55,5 @@ export function unreadNote(
   if (unread.length === 0) return undefined;
   const shown = unread.slice(0, 3).join(', ');
   const more = unread.length > 3 ? ` (+${unread.length - 3})` : '';
-  return `${result.upstream}: ${unread.length} upstream file${unread.length === 1 ? '' : 's'} at ${result.from} not searched for anchors, the remote could not serve ${unread.length === 1 ? 'its blob' : 'their blobs'}: ${shown}${more}`;
+  return `${result.upstream}: ${plural(unread.length, 'upstream file')} at ${result.from} not searched for anchors, the remote could not serve ${unread.length === 1 ? 'its blob' : 'their blobs'}: ${shown}${more}`;
 }

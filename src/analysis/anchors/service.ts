@@ -58,7 +58,9 @@ export async function listAnchors(
     await validateTagName(from, deps.git);
     const cache = await openCache(config.cache, id, url, deps.git);
     deps.onNote?.(`${id}: reading ${upstream.repo} at ${from}`);
-    await fetchReleaseTags(cache, [from], releases, shownUrl, undefined, (m) => deps.onNote?.(`${id}: ${m}`));
+    await fetchReleaseTags(cache, [from], releases, shownUrl, {
+      onNote: (m) => deps.onNote?.(`${id}: ${m}`),
+    });
     const result = await upstreamCall(id, shownUrl, () =>
       anchorsForUpstream({ config, upstream: id, from: from!, git: deps.git, cache, mined }),
     );

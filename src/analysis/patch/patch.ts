@@ -70,11 +70,14 @@ async function* readLines(file: string): AsyncGenerator<string[]> {
   if (rest !== '') yield [rest];
 }
 
+/**
+ * A file name of the patch without its `a/`/`b/` prefix. Paths outlive the file's diff (in findings
+ * and evidence): an own copy, not a slice that keeps the patch text alive.
+ */
 const stripPrefix = (name: string | undefined, prefix: 'a/' | 'b/') =>
-  name === undefined || name === '/dev/null' ? undefined : name.startsWith(prefix) ? name.slice(2) : name;
-
-const mapDefined = <T, U>(value: T | undefined, f: (v: T) => U) =>
-  value === undefined ? undefined : f(value);
+  name === undefined || name === '/dev/null'
+    ? undefined
+    : ownCopy(name.startsWith(prefix) ? name.slice(2) : name);
 
 /** `diff --git a/x b/y` for a file with no ---/+++ lines (binary, pure rename, mode change, empty file). */
 function statusOf(patch: ReturnType<typeof parsePatch>[number]): FileDiff['status'] {
@@ -103,9 +106,8 @@ export function parseFileChunk(lines: string[], oversized = false): FileDiff | u
   }
   const patch = parsed[0];
   if (!patch) return undefined;
-  // Paths outlive the file's diff (in findings and evidence): copies, not slices of the patch text.
-  const oldPath = mapDefined(stripPrefix(patch.oldFileName, 'a/'), ownCopy);
-  const newPath = mapDefined(stripPrefix(patch.newFileName, 'b/'), ownCopy);
+  const oldPath = stripPrefix(patch.oldFileName, 'a/');
+  const newPath = stripPrefix(patch.newFileName, 'b/');
   const path = newPath ?? oldPath;
   if (!path) return undefined;
   const headers = lines.filter((l) => l.startsWith('@@ '));

@@ -1,5 +1,5 @@
 import type { RepoReader } from '../../git/reader.js';
-import { addTo } from '../../util/group.js';
+import { addTo, getOrCreate } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
 import { isScriptPath } from '../patch/classify.js';
 import type { FileDiff, Hunk } from '../patch/patch.js';
@@ -71,12 +71,7 @@ export class AnchorIndex {
 
   /** One index per list of anchors: the context, the scanners and the anchor rule share it (and its line cache). */
   static of(anchors: readonly Anchor[]): AnchorIndex {
-    let index = indexes.get(anchors);
-    if (!index) {
-      index = new AnchorIndex(anchors);
-      indexes.set(anchors, index);
-    }
-    return index;
+    return getOrCreate(indexes, anchors, () => new AnchorIndex(anchors));
   }
 
   constructor(readonly anchors: readonly Anchor[]) {
@@ -126,13 +121,10 @@ export class AnchorIndex {
 
   /** lineAnchors of each line of a hunk (by its index in `hunk.lines`, the +/-/space prefix left out), worked out once. */
   hunkLineAnchors(hunk: Hunk, path: string): readonly (readonly Anchor[])[] {
-    let lines = this.hunkLines.get(hunk);
-    if (!lines) {
+    return getOrCreate(this.hunkLines, hunk, () => {
       const api = this.apiIn(path);
-      lines = hunk.lines.map((line) => this.scanLine(line, 1, api));
-      this.hunkLines.set(hunk, lines);
-    }
-    return lines;
+      return hunk.lines.map((line) => this.scanLine(line, 1, api));
+    });
   }
 
   /** Whether any line of the hunk holds an anchor. */
@@ -224,14 +216,7 @@ export function packageResolver(reader: RepoReader) {
     }
     return dir === '' ? undefined : of(dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '');
   };
-  const of = (dir: string) => {
-    let entry = byDir.get(dir);
-    if (!entry) {
-      entry = nameAt(dir);
-      byDir.set(dir, entry);
-    }
-    return entry;
-  };
+  const of = (dir: string): Promise<string | undefined> => getOrCreate(byDir, dir, nameAt);
   return (path: string) => of(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 }
 

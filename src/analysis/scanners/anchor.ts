@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { type Side, splitLines } from '../../git/reader.js';
-import { addTo } from '../../util/group.js';
+import { addTo, getOrCreate } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
 import { type FileClass, isScriptPath, isTestPath, surfaceOf } from '../patch/classify.js';
 import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
@@ -11,7 +11,7 @@ import { fileHeadEvidence, hunkEvidence, lineEvidence, linesEvidence } from './e
 import { type Container, containersOf, hasContainers } from './siblings.js';
 import { displayName, onlyGains, signatureDelta, subjectOf } from './ts-exports.js';
 import type { ChangedFileView, Claims, KindOf, Observation, OtherThing, Rule, ScanContext } from './types.js';
-import { stringLiterals } from './wire.js';
+import { stringLiterals, wireKey } from './wire.js';
 
 type Kind = KindOf<'anchor'>;
 
@@ -359,17 +359,11 @@ export const anchorRule: Rule<'anchor'> = {
 
     const groups = new Map<string, Promise<ContainerValue[][]>>();
     /** The sets of values one downstream file names together (siblings-ts.ts), read once per file. */
-    const groupsOf = (path: string) => {
-      let entry = groups.get(path);
-      if (!entry) {
-        entry = (async () => {
-          const text = await context.downstream?.readFile(path);
-          return text === undefined ? [] : (await import('./siblings-ts.js')).tsValueGroups(text, path);
-        })();
-        groups.set(path, entry);
-      }
-      return entry;
-    };
+    const groupsOf = (path: string) =>
+      getOrCreate(groups, path, async () => {
+        const text = await context.downstream?.readFile(path);
+        return text === undefined ? [] : (await import('./siblings-ts.js')).tsValueGroups(text, path);
+      });
 
     /**
      * The named values of a container that the downstream names together in one construct of its own
@@ -379,10 +373,7 @@ export const anchorRule: Rule<'anchor'> = {
      */
     const namedTogether = async (container: Container, named: readonly Anchor[]) => {
       const byValue = new Map<string, Anchor[]>();
-      for (const a of named) {
-        const key = normal(a.value, container.fuzzy);
-        addTo(byValue, key, a);
-      }
+      for (const a of named) addTo(byValue, normal(a.value, container.fuzzy), a);
       if (byValue.size < 2) return undefined;
       // Only a file that uses enough of them at all can name enough of them together: parse just those.
       const inFile = new Map<string, Anchor[]>();
@@ -503,8 +494,7 @@ export const anchorRule: Rule<'anchor'> = {
           const { kind, value } = hit.anchor;
           const changed = hit.replacement !== undefined;
           // The wire rule sees the same header, variable or URL leave: this finding, with the downstream's side, says it all.
-          if (kind !== 'literal')
-            folded.push({ rule: 'wire', subject: kind === 'header' ? value.toLowerCase() : value });
+          if (kind !== 'literal') folded.push({ rule: 'wire', subject: wireKey({ category: kind, value }) });
           observations.push({
             kind: `${kind}-${changed ? 'changed' : 'removed'}`,
             path: hit.path,

@@ -65,10 +65,7 @@ export function tsContainers(source: string, fileName: string): Container[] {
           if (!ts.isPropertyAssignment(p)) continue;
           const field = nameText(p.name);
           if (field && ts.isStringLiteralLike(p.initializer))
-            byField.set(field, [
-              ...(byField.get(field) ?? []),
-              { value: p.initializer.text, line: line(p.initializer) },
-            ]);
+            addTo(byField, field, { value: p.initializer.text, line: line(p.initializer) });
         }
       }
       for (const [field, values] of byField) out.add(`${scope}[].${field}`, 'array', 'value', false, values);
@@ -125,9 +122,7 @@ const LOGICAL = new Set([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmper
  * function are two sets. JSON files are read as one object literal.
  */
 export function tsValueGroups(source: string, fileName: string): ContainerValue[][] {
-  const sf = /\.json[5c]?$/i.test(fileName)
-    ? ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JSON)
-    : parseSource(fileName, source);
+  const sf = parseSource(fileName, source);
   const groups: ContainerValue[][] = [];
   const line = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const add = (values: TS.StringLiteralLike[]) => {

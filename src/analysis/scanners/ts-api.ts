@@ -1,5 +1,5 @@
 import { recentParses } from '../parse/recent.js';
-import { type TS, ts } from '../parse/typescript.js';
+import { parseScript, type TS, ts } from '../parse/typescript.js';
 
 /** One piece of a module's public API: an export, or a member of an exported type/class/enum. */
 export interface ApiEntry {
@@ -37,25 +37,11 @@ const parsed = recentParses<TS.SourceFile>();
 const extracted = new WeakMap<TS.SourceFile, Map<string, ApiEntry>>();
 const compared = new WeakMap<Map<string, ApiEntry>, { to: Map<string, ApiEntry>; changes: ApiChange[] }>();
 
-/**
- * A TypeScript/JavaScript file parsed (syntax only); the rules that read one file share its tree.
- * Without parent pointers (a third of the parse time): the rules pass the source file to `getText`
- * and `getStart`, and a walk that needs a node's parent carries it down itself.
- */
+/** A TypeScript/JavaScript file parsed (parseScript); the rules that read one file share its tree. */
 export const parseSource = (fileName: string, text: string): TS.SourceFile =>
-  parsed(fileName, text, () =>
-    ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKind(fileName)),
-  );
+  parsed(fileName, text, () => parseScript(fileName, text));
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
-
-/** How the TypeScript parser should read a file, by its extension. */
-export function scriptKind(fileName: string): TS.ScriptKind {
-  if (/\.tsx$/i.test(fileName)) return ts.ScriptKind.TSX;
-  if (/\.jsx$/i.test(fileName)) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/i.test(fileName)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
 
 const hasModifier = (node: TS.Node, kind: TS.SyntaxKind) =>
   ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);

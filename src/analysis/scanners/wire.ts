@@ -14,6 +14,12 @@ export interface WireValue {
   value: string;
 }
 
+/**
+ * How a value is told apart, and the subject of its finding: header names are case-insensitive on the
+ * wire. The anchor rule folds the wire rule's sighting of a value it reports by this key.
+ */
+export const wireKey = (v: WireValue) => (v.category === 'header' ? v.value.toLowerCase() : v.value);
+
 const KNOWN_HEADERS = new Set([
   'authorization',
   'user-agent',
@@ -202,14 +208,11 @@ function describeChange(category: WireCategory, from: string, to: string | undef
     'json-field': `JSON field ${code(from)} removed`,
   };
   return {
-    subject: category === 'header' ? from.toLowerCase() : from,
+    subject: wireKey({ category, value: from }),
     title: to === undefined ? removedTitle[category] : `${cap(noun)} ${code(from)} changed to ${code(to)}`,
     detail: to === undefined ? `${noun} ${code(from)} removed` : `${noun} ${code(from)} → ${code(to)}`,
   };
 }
-
-// Header names are case-insensitive on the wire.
-const keyOf = (v: WireValue) => (v.category === 'header' ? v.value.toLowerCase() : v.value);
 
 interface Sided extends WireValue {
   evidence: Evidence;
@@ -220,10 +223,10 @@ interface Sided extends WireValue {
  * removed URL with the first added URL, never a scope with a URL. Values on both sides are no change.
  */
 function pairInHunk<T extends Sided>(removed: readonly T[], added: readonly Sided[]) {
-  const before = new Set(removed.map((r) => `${r.category}\0${keyOf(r)}`));
-  const after = new Set(added.map((a) => `${a.category}\0${keyOf(a)}`));
-  const gone = removed.filter((r) => !after.has(`${r.category}\0${keyOf(r)}`));
-  const fresh = added.filter((a) => !before.has(`${a.category}\0${keyOf(a)}`));
+  const before = new Set(removed.map((r) => `${r.category}\0${wireKey(r)}`));
+  const after = new Set(added.map((a) => `${a.category}\0${wireKey(a)}`));
+  const gone = removed.filter((r) => !after.has(`${r.category}\0${wireKey(r)}`));
+  const fresh = added.filter((a) => !before.has(`${a.category}\0${wireKey(a)}`));
   const used = new Map<WireCategory, number>();
   return gone.map((r) => {
     const index = used.get(r.category) ?? 0;
@@ -312,8 +315,8 @@ export const wireRule: Rule<'wire'> = {
         const observations: Observation<Kind>[] = [];
         const reported = new Set<string>();
         for (const r of removed) {
-          const key = `${r.path}\0${r.category}\0${keyOf(r)}`;
-          if (added.has(keyOf(r)) || reported.has(key)) continue;
+          const key = `${r.path}\0${r.category}\0${wireKey(r)}`;
+          if (added.has(wireKey(r)) || reported.has(key)) continue;
           reported.add(key);
           const changed = r.replacement !== undefined;
           observations.push({
