@@ -2,6 +2,7 @@ import type { ChangedFile } from '../../artifacts/schema.js';
 import { type RepoReader, type Side, splitLines } from '../../git/reader.js';
 import { addTo } from '../../util/group.js';
 import { ownCopy } from '../../util/own-copy.js';
+import { keepTouched } from '../parse/rust-segments.js';
 import { surfaceOf } from '../patch/classify.js';
 import type { FileDiff } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
@@ -69,6 +70,32 @@ const MAX_EVIDENCE_LINES = 12;
 const SERDE_HINT = /\b(?:Serialize|Deserialize)\b/;
 
 /**
+ * Lines of one side a change touches: its own changed lines, and both neighbours of each place
+ * where the other side has lines this one lacks (so an item a line was added to or removed from
+ * counts as touched on both sides). Sorted.
+ */
+function changedLines(diff: FileDiff, side: Side): number[] {
+  const own = side === 'from' ? '-' : '+';
+  const marked: number[] = [];
+  for (const hunk of diff.hunks) {
+    let at = side === 'from' ? hunk.oldStart : hunk.newStart;
+    for (const raw of hunk.lines) {
+      const kind = raw[0];
+      if (kind === ' ') at++;
+      else if (kind === own) marked.push(at++);
+      else if (kind === '-' || kind === '+') marked.push(at - 1, at);
+    }
+  }
+  return marked.sort((a, b) => a - b);
+}
+
+/** Serde members of the struct/enum/mod segments holding a touched line, from a parse of them alone. */
+async function touchedMembers(text: string, touched: readonly number[]): Promise<SerdeMember[]> {
+  const kept = keepTouched(text, touched, (s) => s.types);
+  return kept === undefined ? [] : serdeMembers((await readRust(kept)).items);
+}
+
+/**
  * Serde names across one analysis: both sides of each changed Rust file that derives serde traits,
  * then the names a struct no longer answers to (the struct may have moved to another changed file).
  */
@@ -86,11 +113,10 @@ export function serdeTracker(reader: RepoReader, budget: ParseBudget) {
       const oldPath = meta.oldPath ?? meta.path;
       const before = await reader.readFile('from', oldPath);
       if (before === undefined || !SERDE_HINT.test(before) || !budget.take(meta, before.length)) return false;
-      const from = serdeMembers((await readRust(before)).items);
-      const touched = from.some((m) =>
-        diff.hunks.some((h) => h.oldStart <= m.endLine && m.startLine < h.oldStart + Math.max(h.oldLines, 1)),
-      );
-      const after = touched && meta.status !== 'deleted' ? await reader.readFile('to', meta.path) : undefined;
+      // Only the type items a change touches are parsed: an untouched item is unchanged.
+      const from = await touchedMembers(before, changedLines(diff, 'from'));
+      if (from.length === 0) return true;
+      const after = meta.status !== 'deleted' ? await reader.readFile('to', meta.path) : undefined;
       if (after !== undefined && !budget.take(meta, after.length)) return false;
       const keep = (ref: Side, path: string, text: string, members: SerdeMember[]) => {
         const lines = splitLines(text);
@@ -104,10 +130,9 @@ export function serdeTracker(reader: RepoReader, budget: ParseBudget) {
           });
         }
       };
-      // Untouched: the same members at the same lines on both sides.
-      if (!touched) return true;
       keep('from', oldPath, before, from);
-      if (after !== undefined) keep('to', meta.path, after, serdeMembers((await readRust(after)).items));
+      if (after !== undefined)
+        keep('to', meta.path, after, await touchedMembers(after, changedLines(diff, 'to')));
       return true;
     },
     finish(): SerdeChange[] {

@@ -33,6 +33,16 @@ const scan = (after: Record<string, string | null>, extra: Record<string, string
     }),
   );
 
+/** One Rust file of a `protocol` surface, at two releases. */
+const scanModels = (before: string, after: string) =>
+  twoReleases(
+    createFixtureRepo,
+    { 'protocol/src/models.rs': before },
+    { 'protocol/src/models.rs': after },
+  ).then((repo) =>
+    scanFixture(repo, { from: 'v1', to: 'v2', surfaces: { protocol: ['protocol/**'] }, rules: [wireRule] }),
+  );
+
 describe('wire scanner', () => {
   it('sorts string literals into URLs, headers, env vars, OAuth values and JSON fields', () => {
     const values = (line: string, rust = true) =>
@@ -200,18 +210,7 @@ pub struct ResponseItem {
       .replace('pub session_id: String', 'pub conversation_id: String')
       .replace('    #[serde(rename = "type")]\n    pub kind: String,\n', '')
       .replace('    #[serde(skip)]\n    pub internal: bool,\n', '');
-    const scanned = await twoReleases(
-      createFixtureRepo,
-      { 'protocol/src/models.rs': types },
-      { 'protocol/src/models.rs': after },
-    ).then((repo) =>
-      scanFixture(repo, {
-        from: 'v1',
-        to: 'v2',
-        surfaces: { protocol: ['protocol/**'] },
-        rules: [wireRule],
-      }),
-    );
+    const scanned = await scanModels(types, after);
     expect(scanned.problems).toEqual([]);
     expect(scanned.findings.every((f) => f.verified)).toBe(true);
     const observations = await observe(wireRule, scanned);
@@ -226,6 +225,31 @@ pub struct ResponseItem {
     expect(observations[0]!.evidence.map((e) => [e.ref, e.startLine])).toEqual([
       ['from', 7],
       ['to', 7],
+    ]);
+  });
+
+  it('finds serde changes however little of an item a change touches (only touched items are parsed)', async () => {
+    const item = (name: string, casing: string, fields: string[]) =>
+      `#[derive(Serialize, Deserialize)]\n#[serde(rename_all = "${casing}")]\npub struct ${name} {\n${fields
+        .map((f) => `    pub ${f}: String,\n`)
+        .join('')}}\n`;
+    const file = (casing: string, last: string[]) =>
+      [
+        'use serde::{Deserialize, Serialize};\n',
+        item('Untouched', 'camelCase', ['session_id']),
+        // Only its casing line changes: every field of it goes by another name.
+        item('Recased', casing, ['turn_id', 'call_id']),
+        'fn helper() -> u8 {\n    1\n}\n',
+        // Its last field goes: the change touches only the lines around that place on the new side.
+        item('Trimmed', 'camelCase', last),
+      ].join('\n');
+    const scanned = await scanModels(file('camelCase', ['model', 'effort']), file('snake_case', ['model']));
+    expect(scanned.problems).toEqual([]);
+    const observations = await observe(wireRule, scanned);
+    expect(observations.map((o) => [o.kind, o.subject])).toEqual([
+      ['json-field-changed', 'Recased.turnId'],
+      ['json-field-changed', 'Recased.callId'],
+      ['json-field-removed', 'Trimmed.effort'],
     ]);
   });
 });
