@@ -1,6 +1,5 @@
 import { ownCopy } from '../../util/own-copy.js';
 import { surfaceOf } from '../patch/classify.js';
-import { numberedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { lineEvidence } from './evidence.js';
 import { serdeTracker } from './serde.js';
@@ -214,8 +213,10 @@ function describeChange(category: WireCategory, from: string, to: string | undef
   };
 }
 
+/** A value on one changed line; the evidence is made only for the values that get reported. */
 interface Sided extends WireValue {
-  evidence: Evidence;
+  line: number;
+  text: string;
 }
 
 /**
@@ -248,10 +249,11 @@ export const wireRule: Rule<'wire'> = {
     'Check whether the downstream sends, reads or matches this value (requests it builds, headers it sets, env vars it documents) and follow the change.',
   confidence: 0.6,
   create({ reader, budget }) {
-    interface Removed extends Sided {
+    interface Removed extends WireValue {
       path: string;
       surface: string;
-      replacement?: Sided;
+      evidence: Evidence;
+      replacement?: WireValue & { evidence: Evidence };
     }
     const removed: Removed[] = [];
     /** Every string literal on an added line, whatever it looks like: a value may come back as a constant. */
@@ -267,15 +269,25 @@ export const wireRule: Rule<'wire'> = {
           // Rust unit tests live beside the code: skip hunks inside `mod tests` (git names it in the hunk
           // header) and the rest of a hunk once it reaches one.
           if (/\bmod tests\b|#\[cfg\(test\)\]/.test(hunk.header)) continue;
-          let inTests = false;
-          const hunkRemoved: Removed[] = [];
+          const hunkRemoved: Sided[] = [];
           const hunkAdded: Sided[] = [];
-          for (const line of numberedLines(hunk)) {
-            if (rust && !inTests && RUST_TESTS.test(line.text)) inTests = true;
-            if (inTests || line.kind === ' ') continue;
-            const found = stringLiterals(line.text, rust);
+          // A plain walk over the hunk's lines (no per-line objects): most lines are context.
+          let oldLine = hunk.oldStart;
+          let newLine = hunk.newStart;
+          for (const raw of hunk.lines) {
+            const kind = raw[0];
+            if (rust && raw.includes('test') && RUST_TESTS.test(raw.slice(1))) break;
+            if (kind === ' ') {
+              oldLine++;
+              newLine++;
+              continue;
+            }
+            if (kind !== '+' && kind !== '-') continue;
+            const line = kind === '+' ? newLine++ : oldLine++;
+            const text = raw.slice(1);
+            const found = stringLiterals(text, rust);
             if (found.code === '') continue;
-            if (line.kind === '+') {
+            if (kind === '+') {
               for (const { value } of found.literals) {
                 if (added.has(value)) continue;
                 const own = ownCopy(value);
@@ -284,30 +296,28 @@ export const wireRule: Rule<'wire'> = {
               }
             }
             if (parsedSerde && found.code.includes('#[serde(')) continue;
-            for (const value of wireValues(line.text, rust, found)) {
-              if (line.kind === '+') {
-                hunkAdded.push({
-                  ...value,
-                  evidence: lineEvidence(diff.newPath, 'to', line.line, line.text),
-                });
-              } else {
-                hunkRemoved.push({
-                  ...value,
-                  path: meta.path,
-                  surface: surfaceOf(meta),
-                  evidence: lineEvidence(diff.oldPath, 'from', line.line, line.text),
-                });
-              }
+            for (const value of wireValues(text, rust, found)) {
+              (kind === '+' ? hunkAdded : hunkRemoved).push({ ...value, line, text });
             }
           }
           // Kept until finish: own copies of the values, not slices of this file's diff.
           for (const { removed: r, replacement } of pairInHunk(hunkRemoved, hunkAdded)) {
-            const kept = { ...r, value: ownCopy(r.value) };
-            removed.push(
-              replacement
-                ? { ...kept, replacement: { ...replacement, value: ownCopy(replacement.value) } }
-                : kept,
-            );
+            removed.push({
+              category: r.category,
+              value: ownCopy(r.value),
+              path: meta.path,
+              surface: surfaceOf(meta),
+              evidence: lineEvidence(diff.oldPath, 'from', r.line, r.text),
+              ...(replacement
+                ? {
+                    replacement: {
+                      category: replacement.category,
+                      value: ownCopy(replacement.value),
+                      evidence: lineEvidence(diff.newPath, 'to', replacement.line, replacement.text),
+                    },
+                  }
+                : {}),
+            });
           }
         }
       },

@@ -105,9 +105,9 @@ describe('rust segments', () => {
     expect(kept.split('\n').length).toBe(TRICKY.split('\n').length);
     const full = (await readRust(TRICKY)).items.filter((i) => i.name === 'Wire');
     const part = (await readRust(kept)).items;
-    expect(part.map((i) => [i.name, i.startLine, i.endLine])).toEqual(
-      full.map((i) => [i.name, i.startLine, i.endLine]),
-    );
+    const at = (items: typeof full) =>
+      items.map((i) => [i.name, i.startLine, i.members.map((m) => [m.name, m.startLine, m.endLine])]);
+    expect(at(part)).toEqual(at(full));
     expect(part[0]!.members.map((m) => m.name)).toEqual(['name', 'close']);
     // A touched segment that is not wanted, or no touched line at all: nothing to parse.
     expect(keepTouched(TRICKY, [lineOf(TRICKY, 'size: 1')], (s) => s.types)).toBeUndefined();
