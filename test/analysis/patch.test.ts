@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parsePatch } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { type FileDiff, numberedLines, streamPatch } from '../../src/analysis/patch/patch.js';
 import { createFixtureRepo } from '../helpers/git-fixture.js';
@@ -89,6 +90,67 @@ describe('streamPatch', () => {
       ['big.txt', true, false, 0],
       ['package-lock.json', false, true, 0],
       ['small.txt', false, false, 1],
+    ]);
+  });
+
+  it('reads hunks in place exactly as jsdiff reads them, and drops the hunks whose counts do not add up', async () => {
+    const repo = await createFixtureRepo();
+    const numbered = (n: number, edit = (i: number) => `line ${i}`) =>
+      Array.from({ length: n }, (_, i) => edit(i + 1)).join('\n');
+    await repo.commit({
+      'many.txt': `${numbered(60)}\n`,
+      'blank.txt': 'a\n\n\nb\n\nc\n',
+      'tail.txt': 'x\ny',
+      'gone.txt': 'g\nh\n',
+    });
+    await repo.tag('v1');
+    await repo.commit({
+      // Hunks at the start, the middle and the end; lines inserted and removed.
+      'many.txt': `head\n${numbered(60, (i) => (i % 20 === 0 ? `changed ${i}` : `line ${i}`))
+        .split('\n')
+        .filter((_, i) => i !== 30)
+        .join('\n')}\ntail\n`,
+      'blank.txt': 'a\n\n\nB\n\nc\n',
+      'tail.txt': 'x\ny\nz\n',
+      'gone.txt': null,
+      'new.txt': 'n\n',
+    });
+    await repo.tag('v2');
+    for (const context of ['3', '0']) {
+      const text = await repo.git('diff', `-U${context}`, 'v1', 'v2');
+      const patch = join(await tempDir(), 'diff.patch');
+      await writeFile(patch, text);
+      const ours = await collect(patch);
+      const theirs = parsePatch(text);
+      expect(ours.map((f) => f.path)).toEqual(
+        theirs.map((f) =>
+          (f.newFileName === '/dev/null' ? f.oldFileName! : f.newFileName!).replace(/^[ab]\//, ''),
+        ),
+      );
+      ours.forEach((file, k) => {
+        expect(file.oversized).toBe(false);
+        expect(file.hunks.map((h) => ({ ...h, header: undefined }))).toEqual(
+          theirs[k]!.hunks.map((h) => ({
+            header: undefined,
+            // jsdiff starts an empty side one line later than the patch says.
+            oldStart: h.oldLines === 0 ? h.oldStart - 1 : h.oldStart,
+            oldLines: h.oldLines,
+            newStart: h.newLines === 0 ? h.newStart - 1 : h.newStart,
+            newLines: h.newLines,
+            lines: h.lines,
+          })),
+        );
+      });
+    }
+    // A hunk claiming more lines than it has: the file stays, its hunks go.
+    const bad = join(await tempDir(), 'bad.patch');
+    await writeFile(
+      bad,
+      'diff --git a/x.txt b/x.txt\n--- a/x.txt\n+++ b/x.txt\n@@ -1,3 +1,3 @@\n-a\n+b\ndiff --git a/y.txt b/y.txt\n--- a/y.txt\n+++ b/y.txt\n@@ -1 +1 @@\n-c\n+d\n',
+    );
+    expect((await collect(bad)).map((f) => [f.path, f.oversized, f.hunks.length])).toEqual([
+      ['x.txt', true, 0],
+      ['y.txt', false, 1],
     ]);
   });
 });

@@ -94,39 +94,78 @@ function headerLines(lines: string[]): string[] {
   return first === -1 ? lines : lines.slice(0, first);
 }
 
-/** Parses one file's slice of the patch with jsdiff (renames, binary, modes, `\ No newline` handled there). */
-export function parseFileChunk(lines: string[], oversized = false): FileDiff | undefined {
-  let parsed: ReturnType<typeof parsePatch>;
-  try {
-    parsed = parsePatch(lines.join('\n'));
-  } catch {
-    // A hunk whose counts do not add up: keep the file, drop its hunks.
-    parsed = parsePatch(headerLines(lines).join('\n'));
-    oversized = true;
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+/**
+ * The hunks of one file's lines from `first` (its first `@@` line) on, read with jsdiff's rules (an
+ * empty line inside a hunk is context, `\ No newline` lines belong to the hunk before, counts must add
+ * up): undefined when they do not. The lines are taken as they are, never joined and split again.
+ */
+function readHunks(lines: readonly string[], first: number): Hunk[] | undefined {
+  const hunks: Hunk[] = [];
+  let i = first;
+  while (i < lines.length) {
+    const header = lines[i]!;
+    if (header === '') {
+      i++;
+      continue;
+    }
+    const m = HUNK_HEADER.exec(header);
+    if (!m) return undefined;
+    const oldCount = m[2] === undefined ? 1 : Number(m[2]);
+    const newCount = m[4] === undefined ? 1 : Number(m[4]);
+    let removed = 0;
+    let added = 0;
+    const start = ++i;
+    for (; i < lines.length && (removed < oldCount || added < newCount || lines[i]!.startsWith('\\')); i++) {
+      const line = lines[i]!;
+      const kind = line.length === 0 && i !== lines.length - 1 ? ' ' : line[0];
+      if (kind === '+') added++;
+      else if (kind === '-') removed++;
+      else if (kind === ' ') {
+        added++;
+        removed++;
+      } else if (kind !== '\\') return undefined;
+    }
+    // A one-line count with no such line is an empty side (jsdiff's reading).
+    const oldLines = removed === 0 && oldCount === 1 ? 0 : oldCount;
+    const newLines = added === 0 && newCount === 1 ? 0 : newCount;
+    if (removed !== oldLines || added !== newLines) return undefined;
+    // Starts as the patch gives them: for an empty side, the line after which the other side's lines go.
+    hunks.push({
+      header,
+      oldStart: Number(m[1]),
+      oldLines,
+      newStart: Number(m[3]),
+      newLines,
+      lines: lines.slice(start, i),
+    });
   }
-  const patch = parsed[0];
+  return hunks;
+}
+
+/**
+ * Parses one file's slice of the patch: jsdiff reads the header lines (renames, binary, modes), the
+ * hunks are read in place (`readHunks`).
+ */
+export function parseFileChunk(lines: string[], oversized = false): FileDiff | undefined {
+  const header = headerLines(lines);
+  const patch = parsePatch(header.join('\n'))[0];
   if (!patch) return undefined;
   const oldPath = stripPrefix(patch.oldFileName, 'a/');
   const newPath = stripPrefix(patch.newFileName, 'b/');
   const path = newPath ?? oldPath;
   if (!path) return undefined;
-  const headers = lines.filter((l) => l.startsWith('@@ '));
+  // A hunk whose counts do not add up: keep the file, drop its hunks.
+  const hunks = readHunks(lines, header.length);
   return {
     path,
     oldPath: oldPath ?? path,
     newPath: newPath ?? path,
     status: statusOf(patch),
     binary: patch.isBinary === true,
-    oversized,
-    hunks: patch.hunks.map((h, i) => ({
-      header: headers[i] ?? `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
-      // jsdiff reports an empty side as starting at 1; the patch says 0.
-      oldStart: h.oldLines === 0 ? h.oldStart - 1 : h.oldStart,
-      oldLines: h.oldLines,
-      newStart: h.newLines === 0 ? h.newStart - 1 : h.newStart,
-      newLines: h.newLines,
-      lines: h.lines,
-    })),
+    oversized: oversized || hunks === undefined,
+    hunks: hunks ?? [],
   };
 }
 
