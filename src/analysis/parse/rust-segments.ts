@@ -10,9 +10,15 @@ export interface RustSegment {
   endLine: number;
   /** Whether a depth-0 `struct`, `enum`, `union` or `mod` keyword is in it (where serde items live). */
   types: boolean;
+  /**
+   * Whether it holds a depth-0 `const`, `static` or `impl`: items whose values a reader may gather
+   * across the file (the file's string constants, two `impl`s of one type) rather than item by item.
+   */
+  shared: boolean;
 }
 
 const TYPE_KEYWORDS = new Set(['struct', 'enum', 'union', 'mod']);
+const SHARED_KEYWORDS = new Set(['const', 'static', 'impl']);
 
 const isIdentStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
 const isIdent = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
@@ -95,11 +101,13 @@ export function rustSegments(text: string): RustSegment[] {
   /** A line end after an ended item: the segment ends there if an item starts next. */
   let pending: number | undefined;
   let types = false;
+  let shared = false;
   const confirm = (itemStarts: boolean) => {
     if (pending !== undefined && itemStarts) {
-      segments.push({ startLine: start, endLine: pending, types });
+      segments.push({ startLine: start, endLine: pending, types, shared });
       start = pending + 1;
       types = false;
+      shared = false;
     }
     pending = undefined;
   };
@@ -145,6 +153,7 @@ export function rustSegments(text: string): RustSegment[] {
       else if (word === 'b' && next === APOS) end = skipQuote(text, j);
       else {
         if (depth === 0 && TYPE_KEYWORDS.has(word)) types = true;
+        if (depth === 0 && SHARED_KEYWORDS.has(word)) shared = true;
         end = j;
       }
     } else {
@@ -159,7 +168,7 @@ export function rustSegments(text: string): RustSegment[] {
     i = end;
   }
   if (pending !== undefined) confirm(true);
-  if (start <= line) segments.push({ startLine: start, endLine: line, types });
+  if (start <= line) segments.push({ startLine: start, endLine: line, types, shared });
   return segments;
 }
 
@@ -176,17 +185,19 @@ function touches(segment: RustSegment, sorted: readonly number[]): boolean {
 }
 
 /**
- * The file with only the segments that `want` and that hold one of the `touched` lines (sorted);
- * every other line is left empty, so a parse of it gives the kept items at their lines in the file.
- * Undefined when no segment is kept.
+ * The file with only the segments `keep` keeps, told whether the segment holds one of the `touched`
+ * lines (sorted); every other line is left empty, so a parse of it gives the kept items at their lines
+ * in the file. Undefined when no segment holds a touched line or none is kept.
  */
 export function keepTouched(
   text: string,
   touched: readonly number[],
-  want: (segment: RustSegment) => boolean,
+  keep: (segment: RustSegment, touched: boolean) => boolean,
 ): string | undefined {
   const segments = rustSegments(text);
-  const kept = segments.map((s) => want(s) && touches(s, touched));
+  const hits = segments.map((s) => touches(s, touched));
+  if (!hits.includes(true)) return undefined;
+  const kept = segments.map((s, k) => keep(s, hits[k]!));
   if (!kept.includes(true)) return undefined;
   const out: string[] = [];
   let at = 0;

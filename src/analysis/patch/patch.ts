@@ -51,6 +51,26 @@ export function* numberedLines(hunk: Hunk): Generator<NumberedLine> {
   }
 }
 
+/**
+ * Lines of one side a file's change touches: its own changed lines, and both neighbours of each place
+ * where the other side has lines this one lacks (so an item a line was added to or removed from counts
+ * as touched on both sides). Sorted.
+ */
+export function touchedLines(diff: FileDiff, side: 'from' | 'to'): number[] {
+  const own = side === 'from' ? '-' : '+';
+  const marked: number[] = [];
+  for (const hunk of diff.hunks) {
+    let at = side === 'from' ? hunk.oldStart : hunk.newStart;
+    for (const raw of hunk.lines) {
+      const kind = raw[0];
+      if (kind === ' ') at++;
+      else if (kind === own) marked.push(at++);
+      else if (kind === '-' || kind === '+') marked.push(at - 1, at);
+    }
+  }
+  return marked.sort((a, b) => a - b);
+}
+
 export const isDeletionOnly = (hunk: Hunk) => hunk.newLines === 0 || !hunk.lines.some((l) => l[0] === '+');
 export const isAdditionOnly = (hunk: Hunk) => !hunk.lines.some((l) => l[0] === '-');
 

@@ -2,8 +2,9 @@ import { basename } from 'node:path';
 import { type Side, splitLines } from '../../git/reader.js';
 import { addTo, getOrCreate } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
+import { keepTouched } from '../parse/rust-segments.js';
 import { type FileClass, isScriptPath, isTestPath, surfaceOf } from '../patch/classify.js';
-import { type FileDiff, type NumberedLine, numberedLines } from '../patch/patch.js';
+import { type FileDiff, type NumberedLine, numberedLines, touchedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import { AnchorIndex, anchorKey, importsPackage, packageResolver, RARE_WEIGHT } from './anchor-index.js';
 import type { ContainerValue } from './containers.js';
@@ -418,9 +419,16 @@ export const anchorRule: Rule<'anchor'> = {
       if (!near) return;
       const [before, after] = await Promise.all([read('from', meta.path), read('to', meta.path)]);
       if (!before || !after) return;
-      const old = new Map((await containersOf(meta.path, before.text)).map((c) => [c.key, c]));
+      // Of a Rust file, only the items the change touches are parsed (and the constants and impls, whose
+      // values gather across items): an untouched container gained nothing.
+      const touched = async (ref: Side, text: string) => {
+        if (!meta.path.endsWith('.rs')) return containersOf(meta.path, text);
+        const kept = keepTouched(text, touchedLines(diff, ref), (s, hit) => hit || s.shared);
+        return kept === undefined ? [] : containersOf(meta.path, kept);
+      };
+      const old = new Map((await touched('from', before.text)).map((c) => [c.key, c]));
       const seen = new Set<string>();
-      for (const container of await containersOf(meta.path, after.text)) {
+      for (const container of await touched('to', after.text)) {
         const previous = old.get(container.key);
         if (!previous || inTestModule(container)) continue;
         const was = new Set(previous.values.map((v) => normal(v.value, container.fuzzy)));

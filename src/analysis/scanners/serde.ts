@@ -4,7 +4,7 @@ import { addTo } from '../../util/group.js';
 import { ownCopy } from '../../util/own-copy.js';
 import { keepTouched } from '../parse/rust-segments.js';
 import { surfaceOf } from '../patch/classify.js';
-import type { FileDiff } from '../patch/patch.js';
+import { type FileDiff, touchedLines } from '../patch/patch.js';
 import type { Evidence } from '../schema.js';
 import type { ParseBudget } from './budget.js';
 import { linesEvidence } from './evidence.js';
@@ -69,29 +69,9 @@ interface SerdeChange {
 const MAX_EVIDENCE_LINES = 12;
 const SERDE_HINT = /\b(?:Serialize|Deserialize)\b/;
 
-/**
- * Lines of one side a change touches: its own changed lines, and both neighbours of each place
- * where the other side has lines this one lacks (so an item a line was added to or removed from
- * counts as touched on both sides). Sorted.
- */
-function changedLines(diff: FileDiff, side: Side): number[] {
-  const own = side === 'from' ? '-' : '+';
-  const marked: number[] = [];
-  for (const hunk of diff.hunks) {
-    let at = side === 'from' ? hunk.oldStart : hunk.newStart;
-    for (const raw of hunk.lines) {
-      const kind = raw[0];
-      if (kind === ' ') at++;
-      else if (kind === own) marked.push(at++);
-      else if (kind === '-' || kind === '+') marked.push(at - 1, at);
-    }
-  }
-  return marked.sort((a, b) => a - b);
-}
-
 /** Serde members of the struct/enum/mod segments holding a touched line, from a parse of them alone. */
 async function touchedMembers(text: string, touched: readonly number[]): Promise<SerdeMember[]> {
-  const kept = keepTouched(text, touched, (s) => s.types);
+  const kept = keepTouched(text, touched, (s, hit) => hit && s.types);
   return kept === undefined ? [] : serdeMembers((await readRust(kept)).items);
 }
 
@@ -114,7 +94,7 @@ export function serdeTracker(reader: RepoReader, budget: ParseBudget) {
       const before = await reader.readFile('from', oldPath);
       if (before === undefined || !SERDE_HINT.test(before) || !budget.take(meta, before.length)) return false;
       // Only the type items a change touches are parsed: an untouched item is unchanged.
-      const from = await touchedMembers(before, changedLines(diff, 'from'));
+      const from = await touchedMembers(before, touchedLines(diff, 'from'));
       if (from.length === 0) return true;
       const after = meta.status !== 'deleted' ? await reader.readFile('to', meta.path) : undefined;
       if (after !== undefined && !budget.take(meta, after.length)) return false;
@@ -132,7 +112,7 @@ export function serdeTracker(reader: RepoReader, budget: ParseBudget) {
       };
       keep('from', oldPath, before, from);
       if (after !== undefined)
-        keep('to', meta.path, after, await touchedMembers(after, changedLines(diff, 'to')));
+        keep('to', meta.path, after, await touchedMembers(after, touchedLines(diff, 'to')));
       return true;
     },
     finish(): SerdeChange[] {

@@ -80,6 +80,12 @@ describe('rust segments', () => {
     expect(segments[holding('mod inner')]!.types).toBe(true);
     expect(segments[holding('static BUILT')]!.types).toBe(false);
     expect(segments[holding('const RAW')]!.types).toBe(false);
+    // Shared: constants, statics and impls (their values gather across items), not structs or macros.
+    expect(segments[holding('const RAW')]!.shared).toBe(true);
+    expect(segments[holding('static BUILT')]!.shared).toBe(true);
+    expect(segments[holding("impl<'a>")]!.shared).toBe(true);
+    expect(segments[holding('pub struct Wire')]!.shared).toBe(false);
+    expect(segments[holding('macro_rules!')]!.shared).toBe(false);
   });
 
   it('never cuts through a top-level item tree-sitter sees, nor between an item and its attributes', async () => {
@@ -101,7 +107,7 @@ describe('rust segments', () => {
 
   it('keeps only the wanted segments a line touches, blank elsewhere, at the same lines', async () => {
     const touched = [lineOf(TRICKY, 'pub close: String')];
-    const kept = keepTouched(TRICKY, touched, (s) => s.types)!;
+    const kept = keepTouched(TRICKY, touched, (s, hit) => hit && s.types)!;
     expect(kept.split('\n').length).toBe(TRICKY.split('\n').length);
     const full = (await readRust(TRICKY)).items.filter((i) => i.name === 'Wire');
     const part = (await readRust(kept)).items;
@@ -110,16 +116,16 @@ describe('rust segments', () => {
     expect(at(part)).toEqual(at(full));
     expect(part[0]!.members.map((m) => m.name)).toEqual(['name', 'close']);
     // A touched segment that is not wanted, or no touched line at all: nothing to parse.
-    expect(keepTouched(TRICKY, [lineOf(TRICKY, 'size: 1')], (s) => s.types)).toBeUndefined();
+    expect(keepTouched(TRICKY, [lineOf(TRICKY, 'size: 1')], (s, hit) => hit && s.types)).toBeUndefined();
     expect(keepTouched(TRICKY, [], () => true)).toBeUndefined();
   });
 
   it('ends the last segment at the end of a file without a final newline', () => {
     const text = 'struct A;\nstruct B { x: u8 }';
     expect(rustSegments(text)).toEqual([
-      { startLine: 1, endLine: 1, types: true },
-      { startLine: 2, endLine: 2, types: true },
+      { startLine: 1, endLine: 1, types: true, shared: false },
+      { startLine: 2, endLine: 2, types: true, shared: false },
     ]);
-    expect(keepTouched(text, [2], () => true)).toBe('\nstruct B { x: u8 }');
+    expect(keepTouched(text, [2], (_s, hit) => hit)).toBe('\nstruct B { x: u8 }');
   });
 });

@@ -221,6 +221,31 @@ describe('anchor rule (hand-built anchors)', () => {
     expect((await scanWithAnchors(repo, inTests)).findings).toEqual([]);
   });
 
+  it('a new string constant beside untouched ones the downstream maps, with items between them', async () => {
+    const files = {
+      'lib/model-config.ts':
+        "export function family(m: string) {\n  if (m === 'engine-max') return 'engine-max';\n  if (m === 'engine-large') return 'engine-large';\n  return 'engine-mini';\n}\n",
+    };
+    // Only the end of the file changes: the constants the downstream names sit in items the diff does
+    // not touch, and they still count as the set the new one joins.
+    const models = (extra: string) =>
+      `pub const MAX: &str = "engine-max";\n\nfn helper() -> u8 {\n    1\n}\n\npub const LARGE: &str = "engine-large";\n\npub struct Unused {\n    pub x: u8,\n}\n\npub const MINI: &str = "engine-mini";\n${extra}`;
+    const repo = await twoReleases(
+      createFixtureRepo,
+      { 'src/models.rs': models('') },
+      { 'src/models.rs': models('\npub const ULTRA: &str = "engine-ultra";\n') },
+    );
+    const d = await downstream(files, [
+      ['literal', 'engine-max', 'lib/model-config.ts', 2],
+      ['literal', 'engine-large', 'lib/model-config.ts', 3],
+      ['literal', 'engine-mini', 'lib/model-config.ts', 4],
+    ]);
+    const { findings } = await scanWithAnchors(repo, d);
+    expect(
+      findings.map((f) => [f.evidence[0]!.path, f.severity, f.title.includes('`engine-ultra`')]),
+    ).toEqual([['src/models.rs', 'medium', true]]);
+  });
+
   it('a new sibling counts only beside values the downstream names together in one construct of its own', async () => {
     const repo = await twoReleases(
       createFixtureRepo,
