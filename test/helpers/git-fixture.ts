@@ -84,11 +84,14 @@ export async function servedWithoutBlobs(
     execa('git', args, { cwd: dir, env: ENV, input, encoding: 'buffer' });
   await inServed(['init', '-q', '--bare', '.']);
   // Loose objects, so single ones can be deleted: every object of the repo's refs, unpacked.
+  // A pack ends in its SHA-1, whose last byte is 0x0a one time in 256: execa would strip it as a
+  // "final newline" and unpack-objects fail with "early EOF".
   const pack = await execa('git', ['pack-objects', '--all', '--revs', '--stdout'], {
     cwd: repo.dir,
     env: ENV,
     input: '',
     encoding: 'buffer',
+    stripFinalNewline: false,
   });
   await inServed(['unpack-objects', '-q'], Buffer.from(pack.stdout));
   for (const line of (await repo.git('for-each-ref', '--format=%(objectname) %(refname)')).split('\n')) {
