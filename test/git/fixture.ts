@@ -1,7 +1,6 @@
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
 import { parseConfig, type ResolvedConfig } from '../../src/config/load.js';
 import type { DiffDeps } from '../../src/diff/service.js';
@@ -9,6 +8,8 @@ import { type GitRunner, runGit } from '../../src/git/run.js';
 import type { GitHubEnv } from '../../src/github/client.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/git-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
+
+export { gitBytes } from '../helpers/git-fixture.js';
 
 /**
  * The upstream most diff tests use: history before the first release (with a large file no diff
@@ -162,15 +163,4 @@ export function diffDeps(git: GitRunner, notes: string[] = []): DiffDeps {
     onNote: (message) => notes.push(message),
     now: () => new Date('2026-11-23T09:00:00Z'),
   };
-}
-
-/** Raw bytes of a git command's stdout in a repository (no trimming), with the fixture's clean config. */
-export async function gitBytes(dir: string, args: string[]): Promise<Buffer> {
-  const result = await execa('git', args, {
-    cwd: dir,
-    encoding: 'buffer',
-    stripFinalNewline: false,
-    env: { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', COLUMNS: undefined },
-  });
-  return Buffer.from(result.stdout);
 }

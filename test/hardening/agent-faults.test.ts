@@ -103,6 +103,9 @@ const CASES: Case[] = [
 const BUDGET_S = 300;
 /** Past the budget, with room for the CLI's own start and the cleanup after a timeout. */
 const GUARD_MS = (BUDGET_S + 100) * 1000;
+/** Cases at once; the test's timeout follows: every lane's guards, plus the setup. */
+const LANES = 4;
+const TEST_MS = Math.ceil(CASES.length / LANES) * GUARD_MS + 120_000;
 
 let model: ModelServer;
 beforeAll(async () => {
@@ -111,77 +114,85 @@ beforeAll(async () => {
 afterAll(() => model.close());
 
 describe('agent faults', () => {
-  it(`analyze with the real opencode through ${CASES.length} faults`, async () => {
-    const template = await sampleProject();
-    const diffed = await drive(['diff', '--json'], { cwd: template.cwd });
-    expect(diffed.exitCode, diffed.stdout).toBe(0);
-    let wrong = 0;
-    let leaks = 0;
-    let hangs = 0;
-    const notes: string[] = [];
-    await inParallel(CASES, 4, async (c, n) => {
-      const cwd = join(template.root, `agent${n}`);
-      await cp(template.cwd, cwd, { recursive: true });
-      const worktree = join(cwd, '.release-watch', 'cache', 'worktrees', 'sample', 'v1.1.0');
-      const outside = join(template.root, `outside-${n}.txt`);
-      const scenario = model.scenario(c.turns(worktree, outside));
-      const setup = await isolatedOpenCode(model, [scenario]);
-      if (!c.noAgentFile) {
-        await mkdir(join(cwd, '.opencode', 'agent'), { recursive: true });
-        await copyFile(AGENT_FILE, join(cwd, '.opencode', 'agent', 'release-impact.md'));
-      }
-      const configFile = join(cwd, 'release-watch.config.json');
-      const config = JSON.parse(await readFile(configFile, 'utf8'));
-      config.agent = { kind: 'opencode', model: setup.model(scenario), timeout: c.timeout ?? `${BUDGET_S}s` };
-      await writeFile(configFile, JSON.stringify(config, null, 2));
-      const env: Record<string, string> = { ...setup.env };
-      if (c.program) {
-        const bin = join(template.root, `bin${n}`);
-        await mkdir(bin);
-        await writeFile(join(bin, 'opencode'), c.program);
-        await chmod(join(bin, 'opencode'), 0o755);
-        env.PATH = `${bin}${delimiter}${env.PATH}`;
-      }
-      const out = await drive(['analyze', '--tag', 'v1.1.0', '--json'], { cwd, env, guardMs: GUARD_MS });
-      const codes = errorCodes(out);
-      const analysis = await exists(
-        join(cwd, '.release-watch', 'artifacts', 'sample', 'v1.1.0', 'analysis.json'),
-      );
-      const ok = out.exitCode === 0 && analysis;
-      const coded = out.exitCode !== 0 && codes.length > 0 && codes.every(isCoded) && !analysis;
-      const right = c.expect === 'ok' ? ok : c.expect === 'coded' ? coded : ok || coded;
-      // What must never be left: processes in the checkout, its config hidden, files the model wrote.
-      const left = [
-        ...(await processesIn(worktree)).map((pid) => `process ${pid}`),
-        ...((await exists(join(worktree, '.opencode.release-watch-hidden'))) ? ['hidden config'] : []),
-        ...((await exists(outside)) ? ['file written by bash'] : []),
-        ...((await exists(join(worktree, 'pwned.txt'))) ? ['file written by write'] : []),
-        ...((await exists(worktree))
-          ? (await runGit(['-C', worktree, 'status', '--porcelain'])).stdout
-              .split('\n')
-              .filter(Boolean)
-              .map((line) => `checkout changed: ${line}`)
-          : []),
-      ];
-      if (out.hung) hangs++;
-      if (!right && !out.hung) wrong++;
-      leaks += left.length;
-      notes.push(
-        `${c.name}: ${out.hung ? 'hung' : ok ? 'analysis' : codes.join(',') || `exit ${out.exitCode}`} ${Math.round(out.durationMs / 1000)}s${right ? '' : ' (WRONG)'}${left.length ? ` left ${left.join(', ')}` : ''}`,
-      );
-    });
-    record({
-      area: 'agent faults',
-      name: 'analyze: answers, provider, program, agent file',
-      trials: CASES.length,
-      faults: CASES.length,
-      inputs: 0,
-      wrong,
-      leaks,
-      hangs,
-      planted: 0,
-      note: notes.join('; ').slice(0, 800),
-    });
-    expect({ wrong, leaks, hangs }, notes.join('\n')).toEqual({ wrong: 0, leaks: 0, hangs: 0 });
-  }, 900_000);
+  it(
+    `analyze with the real opencode through ${CASES.length} faults`,
+    async () => {
+      const template = await sampleProject();
+      const diffed = await drive(['diff', '--json'], { cwd: template.cwd });
+      expect(diffed.exitCode, diffed.stdout).toBe(0);
+      let wrong = 0;
+      let leaks = 0;
+      let hangs = 0;
+      const notes: string[] = [];
+      await inParallel(CASES, LANES, async (c, n) => {
+        const cwd = join(template.root, `agent${n}`);
+        await cp(template.cwd, cwd, { recursive: true });
+        const worktree = join(cwd, '.release-watch', 'cache', 'worktrees', 'sample', 'v1.1.0');
+        const outside = join(template.root, `outside-${n}.txt`);
+        const scenario = model.scenario(c.turns(worktree, outside));
+        const setup = await isolatedOpenCode(model, [scenario]);
+        if (!c.noAgentFile) {
+          await mkdir(join(cwd, '.opencode', 'agent'), { recursive: true });
+          await copyFile(AGENT_FILE, join(cwd, '.opencode', 'agent', 'release-impact.md'));
+        }
+        const configFile = join(cwd, 'release-watch.config.json');
+        const config = JSON.parse(await readFile(configFile, 'utf8'));
+        config.agent = {
+          kind: 'opencode',
+          model: setup.model(scenario),
+          timeout: c.timeout ?? `${BUDGET_S}s`,
+        };
+        await writeFile(configFile, JSON.stringify(config, null, 2));
+        const env: Record<string, string> = { ...setup.env };
+        if (c.program) {
+          const bin = join(template.root, `bin${n}`);
+          await mkdir(bin);
+          await writeFile(join(bin, 'opencode'), c.program);
+          await chmod(join(bin, 'opencode'), 0o755);
+          env.PATH = `${bin}${delimiter}${env.PATH}`;
+        }
+        const out = await drive(['analyze', '--tag', 'v1.1.0', '--json'], { cwd, env, guardMs: GUARD_MS });
+        const codes = errorCodes(out);
+        const analysis = await exists(
+          join(cwd, '.release-watch', 'artifacts', 'sample', 'v1.1.0', 'analysis.json'),
+        );
+        const ok = out.exitCode === 0 && analysis;
+        const coded = out.exitCode !== 0 && codes.length > 0 && codes.every(isCoded) && !analysis;
+        const right = c.expect === 'ok' ? ok : c.expect === 'coded' ? coded : ok || coded;
+        // What must never be left: processes in the checkout, its config hidden, files the model wrote.
+        const left = [
+          ...(await processesIn(worktree)).map((pid) => `process ${pid}`),
+          ...((await exists(join(worktree, '.opencode.release-watch-hidden'))) ? ['hidden config'] : []),
+          ...((await exists(outside)) ? ['file written by bash'] : []),
+          ...((await exists(join(worktree, 'pwned.txt'))) ? ['file written by write'] : []),
+          ...((await exists(worktree))
+            ? (await runGit(['-C', worktree, 'status', '--porcelain'])).stdout
+                .split('\n')
+                .filter(Boolean)
+                .map((line) => `checkout changed: ${line}`)
+            : []),
+        ];
+        if (out.hung) hangs++;
+        if (!right && !out.hung) wrong++;
+        leaks += left.length;
+        notes.push(
+          `${c.name}: ${out.hung ? 'hung' : ok ? 'analysis' : codes.join(',') || `exit ${out.exitCode}`} ${Math.round(out.durationMs / 1000)}s${right ? '' : ' (WRONG)'}${left.length ? ` left ${left.join(', ')}` : ''}`,
+        );
+      });
+      record({
+        area: 'agent faults',
+        name: 'analyze: answers, provider, program, agent file',
+        trials: CASES.length,
+        faults: CASES.length,
+        inputs: 0,
+        wrong,
+        leaks,
+        hangs,
+        planted: 0,
+        note: notes.join('; ').slice(0, 800),
+      });
+      expect({ wrong, leaks, hangs }, notes.join('\n')).toEqual({ wrong: 0, leaks: 0, hangs: 0 });
+    },
+    TEST_MS,
+  );
 });

@@ -70,6 +70,22 @@ export async function createFixtureRepo(options: { dir?: string } = {}): Promise
 }
 
 /**
+ * Raw bytes of a git command's stdout in a repository, with the fixture's clean config and no stdin.
+ * Nothing is trimmed: execa would strip a final 0x0a even from bytes, and a pack's SHA-1 trailer ends
+ * in one 1 time in 256 (unpack-objects then fails with "early EOF").
+ */
+export async function gitBytes(dir: string, args: string[]): Promise<Buffer> {
+  const result = await execa('git', args, {
+    cwd: dir,
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    stdin: 'ignore',
+    env: { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', COLUMNS: undefined },
+  });
+  return Buffer.from(result.stdout);
+}
+
+/**
  * A bare copy of `repo` served over file:// (filters and any object id allowed, as a partial clone
  * needs) that lacks the blobs these paths hold at HEAD: a mirror that dropped some blobs, whose
  * upload-pack answers "not our ref" when asked for them (at `ref`, default HEAD). Returns their ids too.
@@ -84,16 +100,8 @@ export async function servedWithoutBlobs(
     execa('git', args, { cwd: dir, env: ENV, input, encoding: 'buffer' });
   await inServed(['init', '-q', '--bare', '.']);
   // Loose objects, so single ones can be deleted: every object of the repo's refs, unpacked.
-  // A pack ends in its SHA-1, whose last byte is 0x0a one time in 256: execa would strip it as a
-  // "final newline" and unpack-objects fail with "early EOF".
-  const pack = await execa('git', ['pack-objects', '--all', '--revs', '--stdout'], {
-    cwd: repo.dir,
-    env: ENV,
-    input: '',
-    encoding: 'buffer',
-    stripFinalNewline: false,
-  });
-  await inServed(['unpack-objects', '-q'], Buffer.from(pack.stdout));
+  const pack = await gitBytes(repo.dir, ['pack-objects', '--all', '--revs', '--stdout']);
+  await inServed(['unpack-objects', '-q'], pack);
   for (const line of (await repo.git('for-each-ref', '--format=%(objectname) %(refname)')).split('\n')) {
     const [id, ref] = line.split(' ');
     await inServed(['update-ref', ref!, id!]);
