@@ -1,4 +1,5 @@
 import { recentParses } from '../parse/recent.js';
+import { parseOutline } from '../parse/ts-outline.js';
 import { parseScript, type TS, ts } from '../parse/typescript.js';
 
 /** One piece of a module's public API: an export, or a member of an exported type/class/enum. */
@@ -34,12 +35,22 @@ export interface ApiShape {
 }
 
 const parsed = recentParses<TS.SourceFile>();
+const outlined = recentParses<TS.SourceFile>();
 const extracted = new WeakMap<TS.SourceFile, Map<string, ApiEntry>>();
 const compared = new WeakMap<Map<string, ApiEntry>, { to: Map<string, ApiEntry>; changes: ApiChange[] }>();
 
 /** A TypeScript/JavaScript file parsed (parseScript); the rules that read one file share its tree. */
 export const parseSource = (fileName: string, text: string): TS.SourceFile =>
   parsed(fileName, text, () => parseScript(fileName, text));
+
+/**
+ * A TS/JS file parsed for its declarations alone (parseOutline: function bodies blanked), which is all
+ * the API reader needs; a file with nothing to blank shares the full parse.
+ */
+const parseDeclarations = (fileName: string, text: string): TS.SourceFile =>
+  outlined(fileName, text, () =>
+    parseOutline(fileName, text, (t) => (t === text ? parseSource(fileName, t) : parseScript(fileName, t))),
+  );
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
@@ -81,8 +92,11 @@ function anonymizeParameters<T extends TS.Node>(node: T): T {
  * no type checking): exports, their signatures, and the members of exported interfaces, object
  * types, classes and enums. Comments, formatting, member order and parameter names do not count.
  */
-export function extractApi(text: string, fileName: string): Map<string, ApiEntry> {
-  const sf = parseSource(fileName, text);
+export const extractApi = (text: string, fileName: string): Map<string, ApiEntry> =>
+  apiOf(parseDeclarations(fileName, text));
+
+/** The exported API read from a parse of a module (extractApi's work once the file is parsed). */
+export function apiOf(sf: TS.SourceFile): Map<string, ApiEntry> {
   const known = extracted.get(sf);
   if (known) return known;
   const api = new Map<string, ApiEntry>();

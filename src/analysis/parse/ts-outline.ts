@@ -1,0 +1,378 @@
+import { type TS, ts } from './typescript.js';
+
+/**
+ * A TypeScript/JavaScript file with the insides of its function bodies blanked: every character
+ * between a body's braces becomes a space, line breaks kept, so whatever is left stands at the
+ * positions and lines it has in the file. A module's exported API is its declarations and their
+ * signatures; the bodies are most of the text and most of the parse, and none of the API.
+ *
+ * The bodies are found by TypeScript's own scanner (strings, template literals, regular expressions
+ * and comments as the compiler reads them) and blanked only where the tokens say for certain that a
+ * brace opens a function body: functions, methods, accessors and constructors declared in a module,
+ * a namespace or a class, and arrow functions given as the value of a variable, an assignment or a
+ * class property. Anything else (a callback passed to a call, an object literal's methods) is kept as
+ * written. `outlineScript` answers which ranges it blanked; `parseOutline` then checks each one against
+ * the parse of the result.
+ */
+export interface Outline {
+  text: string;
+  /** `[start, end)` of each blanked body's inside, in file order. */
+  blanked: [number, number][];
+}
+
+const K = ts.SyntaxKind;
+
+/** Tokens after which `/` starts a regular expression rather than a division. */
+const BEFORE_REGEX = new Set<TS.SyntaxKind>([
+  K.ReturnKeyword,
+  K.TypeOfKeyword,
+  K.InstanceOfKeyword,
+  K.InKeyword,
+  K.OfKeyword,
+  K.NewKeyword,
+  K.DeleteKeyword,
+  K.VoidKeyword,
+  K.ThrowKeyword,
+  K.CaseKeyword,
+  K.DoKeyword,
+  K.ElseKeyword,
+  K.YieldKeyword,
+  K.AwaitKeyword,
+]);
+
+/** Keywords that take a type after them: an object type may follow (`keyof {…}`, `x is {…}`). */
+const TYPE_OPERATORS = new Set<TS.SyntaxKind>([
+  K.KeyOfKeyword,
+  K.TypeOfKeyword,
+  K.InferKeyword,
+  K.IsKeyword,
+  K.ExtendsKeyword,
+  K.ReadonlyKeyword,
+  K.UniqueKeyword,
+  K.AssertsKeyword,
+  K.NewKeyword,
+  K.InKeyword,
+  K.AsKeyword,
+  K.SatisfiesKeyword,
+  K.ImplementsKeyword,
+]);
+
+/** Keywords that continue an expression on the next line (no statement ends before them). */
+const CONTINUING = new Set<TS.SyntaxKind>([
+  K.AsKeyword,
+  K.SatisfiesKeyword,
+  K.InKeyword,
+  K.InstanceOfKeyword,
+  K.OfKeyword,
+  K.ExtendsKeyword,
+]);
+
+const isWord = (kind: TS.SyntaxKind) =>
+  kind === K.Identifier || (kind >= K.FirstKeyword && kind <= K.LastKeyword);
+const isLiteral = (kind: TS.SyntaxKind) =>
+  kind === K.StringLiteral ||
+  kind === K.NumericLiteral ||
+  kind === K.BigIntLiteral ||
+  kind === K.RegularExpressionLiteral ||
+  kind === K.NoSubstitutionTemplateLiteral ||
+  kind === K.TemplateTail;
+const isCloser = (kind: TS.SyntaxKind) =>
+  kind === K.CloseParenToken || kind === K.CloseBracketToken || kind === K.CloseBraceToken;
+
+/** Whether an expression can end with this token (so a line break after it may end the statement). */
+const endsExpression = (kind: TS.SyntaxKind | undefined) =>
+  kind !== undefined && (isWord(kind) || isLiteral(kind) || isCloser(kind));
+
+const regexAllowed = (prev: TS.SyntaxKind | undefined) =>
+  prev === undefined || BEFORE_REGEX.has(prev) || !(isWord(prev) || isLiteral(prev) || isCloser(prev));
+
+/** Whether a type can end with this token: a `{` after it opens the function body, not an object type. */
+const endsType = (kind: TS.SyntaxKind | undefined) =>
+  kind !== undefined &&
+  ((isWord(kind) && !TYPE_OPERATORS.has(kind)) ||
+    isLiteral(kind) ||
+    isCloser(kind) ||
+    kind === K.GreaterThanToken);
+
+/** Counts a head's `<` and `>` (type parameters); true when the token was one of them. */
+function angle(f: Frame, kind: TS.SyntaxKind): boolean {
+  if (kind === K.LessThanToken) f.angles++;
+  else if (kind === K.GreaterThanToken) f.angles = Math.max(0, f.angles - 1);
+  else return false;
+  return true;
+}
+
+/**
+ * Where a module, namespace or class body stands in the statement or member it is reading:
+ * - `start`: between statements (members);
+ * - `head`: after `function` (or a member's name), before its parameters;
+ * - `params`: just after the parameters' `)`;
+ * - `returns`: in the return type after them;
+ * - `init`: in a value after `=`; `group` and `ident` just after a `(…)` or a name there (an arrow's
+ *   parameters, if `=>` follows); `arrowReturns` in an arrow's return type; `arrow` just after `=>`;
+ * - `typed`: in a value that holds a type (`as`, `satisfies`, `<…>`): nothing more is blanked in it;
+ * - `classHead`, `namespaceHead`, `typeAlias`, `skip`: in a class or namespace heading, a type alias,
+ *   or another declaration, until a body opens or the statement ends.
+ */
+type State =
+  | 'start'
+  | 'head'
+  | 'params'
+  | 'returns'
+  | 'init'
+  | 'group'
+  | 'ident'
+  | 'arrowReturns'
+  | 'arrow'
+  | 'typed'
+  | 'classHead'
+  | 'namespaceHead'
+  | 'maybeType'
+  | 'typeAlias'
+  | 'skip';
+
+interface Frame {
+  /** `statements` (module, namespace) and `class` bodies are read; the others only matched. */
+  level: 'statements' | 'class' | 'body' | 'other' | 'template';
+  closer: TS.SyntaxKind;
+  state: State;
+  /** `<` depth in a head (type parameters), so a `(` there is not the parameter list. */
+  angles: number;
+  /** Where this frame's reader goes back to after a function body it opened: a value continues. */
+  after: State;
+  /** For a blanked body: where its inside starts. */
+  from?: number;
+  /** What the frame's own `(`/`{` means to its parent when it closes. */
+  onClose?: State;
+}
+
+const frame = (level: Frame['level'], closer: TS.SyntaxKind, onClose?: State): Frame => ({
+  level,
+  closer,
+  state: 'start',
+  angles: 0,
+  after: 'start',
+  ...(onClose ? { onClose } : {}),
+});
+
+/** The file with its function bodies blanked (see above); undefined when the scan lost its way. */
+export function outlineScript(text: string): Outline | undefined {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
+  const stack: Frame[] = [frame('statements', K.EndOfFileToken)];
+  const blanked: [number, number][] = [];
+  let prev: TS.SyntaxKind | undefined;
+  for (;;) {
+    let kind = scanner.scan();
+    if (kind === K.EndOfFileToken) break;
+    if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && regexAllowed(prev))
+      kind = scanner.reScanSlashToken();
+    const top = stack[stack.length - 1]!;
+    if (kind === K.CloseBraceToken && top.level === 'template') {
+      kind = scanner.reScanTemplateToken(false);
+      if (kind === K.TemplateTail) stack.pop();
+      prev = kind;
+      continue;
+    }
+    if (kind === K.CloseBraceToken || kind === K.CloseParenToken || kind === K.CloseBracketToken) {
+      if (top.closer !== kind || stack.length === 1) return undefined;
+      stack.pop();
+      const parent = stack[stack.length - 1]!;
+      if (top.level === 'body' && top.from !== undefined) {
+        blanked.push([top.from, scanner.getTokenStart()]);
+        parent.state = parent.after;
+        parent.after = 'start';
+      } else if (top.onClose) parent.state = top.onClose;
+      prev = kind;
+      continue;
+    }
+    if (kind === K.TemplateHead) {
+      stack.push(frame('template', K.CloseBraceToken));
+      prev = kind;
+      continue;
+    }
+    if (top.level === 'statements' || top.level === 'class') step(top, kind);
+    else if (kind === K.OpenBraceToken) stack.push(frame('other', K.CloseBraceToken));
+    else if (kind === K.OpenParenToken) stack.push(frame('other', K.CloseParenToken));
+    else if (kind === K.OpenBracketToken) stack.push(frame('other', K.CloseBracketToken));
+    prev = kind;
+  }
+  if (stack.length !== 1) return undefined;
+  if (blanked.length === 0) return { text, blanked };
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end] of blanked) {
+    parts.push(text.slice(at, start), text.slice(start, end).replace(/[^\r\n\u2028\u2029]/g, ' '));
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return { text: parts.join(''), blanked };
+
+  /** One token read at a module, namespace or class level. */
+  function step(f: Frame, kind: TS.SyntaxKind) {
+    const klass = f.level === 'class';
+    // A line break before a word, after something an expression can end with, ends the statement.
+    if (
+      scanner.hasPrecedingLineBreak() &&
+      isWord(kind) &&
+      !CONTINUING.has(kind) &&
+      endsExpression(prev) &&
+      f.state !== 'classHead' &&
+      f.state !== 'namespaceHead'
+    ) {
+      f.state = 'start';
+      f.after = 'start';
+    }
+    const open = (level: Frame['level'], closer: TS.SyntaxKind, onClose?: State) =>
+      stack.push(frame(level, closer, onClose));
+    // A function expression's value goes on after its body; a declaration ends there.
+    const body = (after: State = f.after === 'init' ? 'init' : 'start') => {
+      f.after = after;
+      stack.push({ ...frame('body', K.CloseBraceToken), from: scanner.getTokenEnd() });
+    };
+    if (kind === K.SemicolonToken) {
+      f.state = 'start';
+      f.after = 'start';
+      return;
+    }
+    switch (f.state) {
+      case 'start':
+      case 'skip':
+        if (kind === K.EqualsToken) f.state = 'init';
+        else if (f.state === 'skip') break;
+        else if (kind === K.FunctionKeyword) f.state = 'head';
+        else if (kind === K.ClassKeyword) f.state = 'classHead';
+        else if (
+          !klass &&
+          (kind === K.NamespaceKeyword ||
+            kind === K.ModuleKeyword ||
+            (kind === K.GlobalKeyword && prev === K.DeclareKeyword))
+        )
+          f.state = 'namespaceHead';
+        else if (!klass && kind === K.TypeKeyword) f.state = 'maybeType';
+        else if (kind === K.InterfaceKeyword || kind === K.EnumKeyword) f.state = 'skip';
+        else if (klass && (isWord(kind) || kind === K.StringLiteral || kind === K.NumericLiteral))
+          f.state = 'head';
+        else if (klass && kind === K.OpenBracketToken) {
+          f.state = 'head';
+          open('other', K.CloseBracketToken, 'head');
+          return;
+        }
+        break;
+      case 'maybeType':
+        f.state = isWord(kind) ? 'typeAlias' : 'start';
+        break;
+      case 'typeAlias':
+        break;
+      case 'head':
+        if (angle(f, kind)) break;
+        if (kind === K.OpenParenToken && f.angles === 0) {
+          open('other', K.CloseParenToken, 'params');
+          return;
+        } else if (f.angles === 0 && klass && kind === K.ColonToken) f.state = 'skip';
+        else if (f.angles === 0 && kind === K.EqualsToken) f.state = 'init';
+        break;
+      case 'params':
+        if (kind === K.OpenBraceToken) return body();
+        if (kind === K.ColonToken) f.state = 'returns';
+        else if (klass && (isWord(kind) || kind === K.AtToken)) f.state = 'head';
+        else f.state = 'skip';
+        break;
+      case 'returns':
+        if (kind === K.OpenBraceToken && endsType(prev)) return body();
+        break;
+      case 'init':
+      case 'group':
+      case 'ident':
+      case 'arrow':
+        initStep(f, kind);
+        return;
+      case 'arrowReturns':
+        if (kind === K.EqualsGreaterThanToken) f.state = 'arrow';
+        else if (kind === K.OpenParenToken) f.state = 'typed';
+        break;
+      case 'typed':
+        break;
+      case 'classHead':
+        if (angle(f, kind)) break;
+        if (kind === K.OpenBraceToken && f.angles === 0) {
+          // A class expression's value goes on after its body; a declaration ends there.
+          f.state = f.after === 'init' ? 'init' : 'start';
+          f.after = 'start';
+          open('class', K.CloseBraceToken);
+          return;
+        }
+        break;
+      case 'namespaceHead':
+        if (kind === K.OpenBraceToken) {
+          f.state = 'start';
+          open('statements', K.CloseBraceToken);
+          return;
+        }
+        if (!(isWord(kind) || kind === K.DotToken || kind === K.StringLiteral)) f.state = 'skip';
+        break;
+    }
+    if (kind === K.OpenBraceToken) open('other', K.CloseBraceToken);
+    else if (kind === K.OpenParenToken) open('other', K.CloseParenToken);
+    else if (kind === K.OpenBracketToken) open('other', K.CloseBracketToken);
+
+    /** A token of a value: an arrow function's body is blanked when its `=>` and `{` stand here. */
+    function initStep(f: Frame, kind: TS.SyntaxKind) {
+      if (f.state === 'arrow') {
+        if (kind === K.OpenBraceToken) return body('init');
+        f.state = 'init';
+      }
+      if (f.state === 'group' || f.state === 'ident') {
+        const was = f.state;
+        f.state = 'init';
+        if (kind === K.EqualsGreaterThanToken) {
+          f.state = 'arrow';
+          return;
+        }
+        if (kind === K.ColonToken && was === 'group') {
+          f.state = 'arrowReturns';
+          return;
+        }
+      }
+      if (kind === K.AsKeyword || kind === K.SatisfiesKeyword || kind === K.LessThanToken) f.state = 'typed';
+      else if (kind === K.FunctionKeyword) {
+        f.state = 'head';
+        f.after = 'init';
+      } else if (kind === K.ClassKeyword) {
+        f.state = 'classHead';
+        f.after = 'init';
+      } else if (kind === K.OpenParenToken) open('other', K.CloseParenToken, 'group');
+      else if (kind === K.OpenBraceToken) open('other', K.CloseBraceToken);
+      else if (kind === K.OpenBracketToken) open('other', K.CloseBracketToken);
+      else if (kind === K.Identifier || kind === K.AsyncKeyword) f.state = 'ident';
+    }
+  }
+}
+
+/** Whether each blanked range is, in the parse of the outline, the inside of a function's body. */
+function bodiesHold(sf: TS.SourceFile, blanked: readonly [number, number][]): boolean {
+  const bodies = new Map<number, number>();
+  const visit = (node: TS.Node): void => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body && ts.isBlock(node.body))
+      bodies.set(node.body.getStart(sf), node.body.end);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return blanked.every(([start, end]) => bodies.get(start - 1) === end + 1);
+}
+
+/**
+ * A TS/JS file parsed for its declarations: the parse of its outline when every blanked body checks
+ * out there and the outline parses cleanly, else the parse of the file as written. JSX files are
+ * parsed as written (their markup is not read by the scanner alone).
+ */
+export function parseOutline(fileName: string, text: string, parse: (text: string) => TS.SourceFile) {
+  if (/\.[cm]?[jt]sx?$/i.test(fileName) && !/x$/i.test(fileName)) {
+    const outline = outlineScript(text);
+    if (outline && outline.blanked.length > 0) {
+      const sf = parse(outline.text);
+      const diagnostics = (sf as TS.SourceFile & { parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
+      if (diagnostics?.length === 0 && bodiesHold(sf, outline.blanked)) return sf;
+    }
+  }
+  return parse(text);
+}
