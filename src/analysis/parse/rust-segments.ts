@@ -197,10 +197,24 @@ export function keepTouched(
   const segments = rustSegments(text);
   const hits = segments.map((s) => touches(s, touched));
   if (!hits.includes(true)) return undefined;
-  const kept = segments.map((s, k) => keep(s, hits[k]!));
-  if (!kept.includes(true)) return undefined;
+  return keepOf(text, segments, (_, k) => keep(segments[k]!, hits[k]!));
+}
+
+/**
+ * The file with only the segments whose text `keep` keeps, every other line left empty (as
+ * keepTouched); undefined when none is kept.
+ */
+export const keepSegments = (text: string, keep: (segment: string) => boolean): string | undefined =>
+  keepOf(text, rustSegments(text), keep);
+
+function keepOf(
+  text: string,
+  segments: readonly RustSegment[],
+  keep: (segment: string, index: number) => boolean,
+): string | undefined {
   const out: string[] = [];
   let at = 0;
+  let kept = false;
   segments.forEach((s, k) => {
     // The text of lines startLine..endLine: from `at` to the newline ending endLine (or the end).
     let end = at;
@@ -209,12 +223,12 @@ export function keepTouched(
       end = nl === -1 ? -1 : nl + 1;
     }
     const stop = end === -1 ? text.length : end;
-    out.push(
-      kept[k]
-        ? text.slice(at, stop)
-        : '\n'.repeat(Math.min(s.endLine - s.startLine + 1, countLines(text, at, stop))),
-    );
+    const body = text.slice(at, stop);
+    if (keep(body, k)) {
+      kept = true;
+      out.push(body);
+    } else out.push('\n'.repeat(Math.min(s.endLine - s.startLine + 1, countLines(text, at, stop))));
     at = stop;
   });
-  return out.join('');
+  return kept ? out.join('') : undefined;
 }

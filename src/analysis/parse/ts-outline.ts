@@ -140,19 +140,20 @@ interface Frame {
   angles: number;
   /** Where this frame's reader goes back to after a function body it opened: a value continues. */
   after: State;
-  /** For a blanked body: where its inside starts. */
-  from?: number;
+  /** For a blanked body: where its inside starts (-1 for other frames). */
+  from: number;
   /** What the frame's own `(`/`{` means to its parent when it closes. */
-  onClose?: State;
+  onClose: State | undefined;
 }
 
-const frame = (level: Frame['level'], closer: TS.SyntaxKind, onClose?: State): Frame => ({
+const frame = (level: Frame['level'], closer: TS.SyntaxKind, onClose?: State, from = -1): Frame => ({
   level,
   closer,
   state: 'start',
   angles: 0,
   after: 'start',
-  ...(onClose ? { onClose } : {}),
+  from,
+  onClose,
 });
 
 /** The file with its function bodies blanked (see above); undefined when the scan lost its way. */
@@ -177,7 +178,7 @@ export function outlineScript(text: string): Outline | undefined {
       if (top.closer !== kind || stack.length === 1) return undefined;
       stack.pop();
       const parent = stack[stack.length - 1]!;
-      if (top.level === 'body' && top.from !== undefined) {
+      if (top.from !== -1) {
         blanked.push([top.from, scanner.getTokenStart()]);
         parent.state = parent.after;
         parent.after = 'start';
@@ -201,11 +202,24 @@ export function outlineScript(text: string): Outline | undefined {
   const parts: string[] = [];
   let at = 0;
   for (const [start, end] of blanked) {
-    parts.push(text.slice(at, start), text.slice(start, end).replace(/[^\r\n\u2028\u2029]/g, ' '));
+    parts.push(
+      text.slice(at, start),
+      text.slice(start, end).replace(/[^\r\n\u2028\u2029]+/g, (run) => ' '.repeat(run.length)),
+    );
     at = end;
   }
   parts.push(text.slice(at));
   return { text: parts.join(''), blanked };
+
+  function open(level: Frame['level'], closer: TS.SyntaxKind, onClose?: State) {
+    stack.push(frame(level, closer, onClose));
+  }
+
+  /** Opens a body to blank; a function expression's value goes on after it, a declaration ends there. */
+  function body(f: Frame, after: State = f.after === 'init' ? 'init' : 'start') {
+    f.after = after;
+    stack.push(frame('body', K.CloseBraceToken, undefined, scanner.getTokenEnd()));
+  }
 
   /** One token read at a module, namespace or class level. */
   function step(f: Frame, kind: TS.SyntaxKind) {
@@ -222,13 +236,6 @@ export function outlineScript(text: string): Outline | undefined {
       f.state = 'start';
       f.after = 'start';
     }
-    const open = (level: Frame['level'], closer: TS.SyntaxKind, onClose?: State) =>
-      stack.push(frame(level, closer, onClose));
-    // A function expression's value goes on after its body; a declaration ends there.
-    const body = (after: State = f.after === 'init' ? 'init' : 'start') => {
-      f.after = after;
-      stack.push({ ...frame('body', K.CloseBraceToken), from: scanner.getTokenEnd() });
-    };
     if (kind === K.SemicolonToken) {
       f.state = 'start';
       f.after = 'start';
@@ -272,13 +279,13 @@ export function outlineScript(text: string): Outline | undefined {
         else if (f.angles === 0 && kind === K.EqualsToken) f.state = 'init';
         break;
       case 'params':
-        if (kind === K.OpenBraceToken) return body();
+        if (kind === K.OpenBraceToken) return body(f);
         if (kind === K.ColonToken) f.state = 'returns';
         else if (klass && (isWord(kind) || kind === K.AtToken)) f.state = 'head';
         else f.state = 'skip';
         break;
       case 'returns':
-        if (kind === K.OpenBraceToken && endsType(prev)) return body();
+        if (kind === K.OpenBraceToken && endsType(prev)) return body(f);
         break;
       case 'init':
       case 'group':
@@ -314,37 +321,37 @@ export function outlineScript(text: string): Outline | undefined {
     if (kind === K.OpenBraceToken) open('other', K.CloseBraceToken);
     else if (kind === K.OpenParenToken) open('other', K.CloseParenToken);
     else if (kind === K.OpenBracketToken) open('other', K.CloseBracketToken);
+  }
 
-    /** A token of a value: an arrow function's body is blanked when its `=>` and `{` stand here. */
-    function initStep(f: Frame, kind: TS.SyntaxKind) {
-      if (f.state === 'arrow') {
-        if (kind === K.OpenBraceToken) return body('init');
-        f.state = 'init';
-      }
-      if (f.state === 'group' || f.state === 'ident') {
-        const was = f.state;
-        f.state = 'init';
-        if (kind === K.EqualsGreaterThanToken) {
-          f.state = 'arrow';
-          return;
-        }
-        if (kind === K.ColonToken && was === 'group') {
-          f.state = 'arrowReturns';
-          return;
-        }
-      }
-      if (kind === K.AsKeyword || kind === K.SatisfiesKeyword || kind === K.LessThanToken) f.state = 'typed';
-      else if (kind === K.FunctionKeyword) {
-        f.state = 'head';
-        f.after = 'init';
-      } else if (kind === K.ClassKeyword) {
-        f.state = 'classHead';
-        f.after = 'init';
-      } else if (kind === K.OpenParenToken) open('other', K.CloseParenToken, 'group');
-      else if (kind === K.OpenBraceToken) open('other', K.CloseBraceToken);
-      else if (kind === K.OpenBracketToken) open('other', K.CloseBracketToken);
-      else if (kind === K.Identifier || kind === K.AsyncKeyword) f.state = 'ident';
+  /** A token of a value: an arrow function's body is blanked when its `=>` and `{` stand here. */
+  function initStep(f: Frame, kind: TS.SyntaxKind) {
+    if (f.state === 'arrow') {
+      if (kind === K.OpenBraceToken) return body(f, 'init');
+      f.state = 'init';
     }
+    if (f.state === 'group' || f.state === 'ident') {
+      const was = f.state;
+      f.state = 'init';
+      if (kind === K.EqualsGreaterThanToken) {
+        f.state = 'arrow';
+        return;
+      }
+      if (kind === K.ColonToken && was === 'group') {
+        f.state = 'arrowReturns';
+        return;
+      }
+    }
+    if (kind === K.AsKeyword || kind === K.SatisfiesKeyword || kind === K.LessThanToken) f.state = 'typed';
+    else if (kind === K.FunctionKeyword) {
+      f.state = 'head';
+      f.after = 'init';
+    } else if (kind === K.ClassKeyword) {
+      f.state = 'classHead';
+      f.after = 'init';
+    } else if (kind === K.OpenParenToken) open('other', K.CloseParenToken, 'group');
+    else if (kind === K.OpenBraceToken) open('other', K.CloseBraceToken);
+    else if (kind === K.OpenBracketToken) open('other', K.CloseBracketToken);
+    else if (kind === K.Identifier || kind === K.AsyncKeyword) f.state = 'ident';
   }
 }
 

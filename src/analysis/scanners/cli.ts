@@ -1,4 +1,5 @@
 import { type Side, splitLines } from '../../git/reader.js';
+import { keepSegments } from '../parse/rust-segments.js';
 import { isScriptExtension, surfaceOf } from '../patch/classify.js';
 import { linesEvidence } from './evidence.js';
 import { type Attr, applyCase, attrValues, type BuilderCall, hasAttrKey, readRust } from './rust-items.js';
@@ -109,6 +110,16 @@ export async function rustCliNames(text: string): Promise<CliDefinitions> {
 const RUST_CLI =
   /#\[(?:arg|clap|command)\s*\(|derive\([^)]*\b(?:Parser|Subcommand|Args)\b|\b(?:Arg|Command|App|SubCommand)::(?:new|with_name)\s*\(/;
 const JS_CLI = /\.(?:option|options|requiredOption|command)\s*\(/;
+/** Items that may hold a value a clap attribute names (`long = FLAG`). */
+const CONSTANTS = /\b(?:const|static)\b/;
+
+/**
+ * The items of a Rust file that say something of its CLI: those the gate finds a clap attribute,
+ * derive or builder call in, and the constants they may name; every other line is left empty, so a
+ * parse of the rest gives the same flags at the same lines.
+ */
+export const cliSegments = (text: string): string =>
+  keepSegments(text, (item) => RUST_CLI.test(item) || CONSTANTS.test(item)) ?? '';
 const MAX_EVIDENCE_LINES = 12;
 
 /** Removed or renamed CLI flags and subcommands (clap derive in Rust; yargs/commander in JS). */
@@ -137,7 +148,7 @@ export const cliRule: Rule<'cli'> = {
           // The TypeScript parser is loaded only when a JS/TS file needs it (it takes about a second).
           const found =
             cls.ext === '.rs'
-              ? await rustCliNames(text)
+              ? await rustCliNames(cliSegments(text))
               : (await import('./js-cli.js')).jsCliNames(text, path);
           const lines = splitLines(text);
           for (const n of found.names) sides[ref].push({ ...n, path, surface: surfaceOf(meta), lines });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cliRule, rustCliNames } from '../../../src/analysis/scanners/cli.js';
+import { cliRule, cliSegments, rustCliNames } from '../../../src/analysis/scanners/cli.js';
 import { jsCliNames } from '../../../src/analysis/scanners/js-cli.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { observe, scanFixture, twoReleases } from '../../helpers/scan.js';
@@ -51,6 +51,40 @@ const scan = (
   );
 
 describe('cli scanner', () => {
+  it('parses only the items that define the CLI and the constants they name, at their own lines', async () => {
+    const text = `${CLI_V1}
+const LOG_FLAG: &str = "log-level";
+
+pub struct Config {
+    pub home: String,
+}
+
+impl Config {
+    pub fn load(path: &str) -> Self {
+        let open = "{"; // a brace in a string
+        Self { home: path.to_string() }
+    }
+}
+
+pub fn command() -> Command {
+    Command::new("tool")
+        .arg(Arg::new("config").long(LOG_FLAG))
+        .subcommand(Command::new("serve").visible_alias("s"))
+}
+`;
+    const kept = cliSegments(text);
+    expect(kept.split('\n')).toHaveLength(text.split('\n').length);
+    expect(kept).toContain('pub struct Cli {');
+    expect(kept).toContain('pub enum Command {');
+    expect(kept).toContain('const LOG_FLAG: &str = "log-level";');
+    expect(kept).toContain('Command::new("tool")');
+    expect(kept).not.toContain('pub struct Config');
+    expect(kept).not.toContain('impl Config');
+    const full = await rustCliNames(text);
+    expect(full.names.map((n) => n.name)).toEqual(expect.arrayContaining(['--log-level', 'serve', 's']));
+    expect(await rustCliNames(kept)).toEqual(full);
+  });
+
   it('reads clap flags (field name → kebab-case), short flags, aliases and subcommands', async () => {
     const { names, flattens } = await rustCliNames(CLI_V1);
     expect(names.map((n) => `${n.scope} ${n.kind} ${n.name}`).sort()).toEqual(
