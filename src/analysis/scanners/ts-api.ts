@@ -53,6 +53,9 @@ const parseDeclarations = (fileName: string, text: string): TS.SourceFile =>
   );
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
+/** Normalised prints by node kind and text, across files (cleared when full). */
+const prints = new Map<string, string>();
+const MAX_PRINTS = 20_000;
 
 const hasModifier = (node: TS.Node, kind: TS.SyntaxKind) =>
   ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
@@ -100,8 +103,20 @@ export function apiOf(sf: TS.SourceFile): Map<string, ApiEntry> {
   const known = extracted.get(sf);
   if (known) return known;
   const api = new Map<string, ApiEntry>();
-  const print = (node: TS.Node) =>
-    printer.printNode(ts.EmitHint.Unspecified, anonymizeParameters(node), sf).replace(/\s+/g, ' ').trim();
+  const print = (node: TS.Node) => {
+    // One node's print depends on its kind and text alone: both sides of a change share most of them.
+    const key = `${node.kind} ${sf.text.slice(node.getStart(sf), node.end)}`;
+    let printed = prints.get(key);
+    if (printed === undefined) {
+      printed = printer
+        .printNode(ts.EmitHint.Unspecified, anonymizeParameters(node), sf)
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (prints.size >= MAX_PRINTS) prints.clear();
+      prints.set(key, printed);
+    }
+    return printed;
+  };
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
   const plain = (node: TS.Node) =>
     printer.printNode(ts.EmitHint.Unspecified, node, sf).replace(/\s+/g, ' ').trim();

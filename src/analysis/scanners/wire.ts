@@ -79,10 +79,14 @@ export interface LineLiterals {
 
 const NONE: LineLiterals = { code: '', literals: [] };
 
+/** Whether a line may hold a string literal: a quote of its language is on it. */
+const hasLiteral = (line: string, rust: boolean) =>
+  line.includes('"') || (!rust && (line.includes("'") || line.includes('`')));
+
 /** String literals of one source line, comments skipped. */
 export function stringLiterals(line: string, rust: boolean): LineLiterals {
   // Most lines have no literal at all: answer those without any regex work.
-  if (!line.includes('"') && (rust || (!line.includes("'") && !line.includes('`')))) {
+  if (!hasLiteral(line, rust)) {
     return line.includes('process.env') ? { code: line, literals: [] } : NONE;
   }
   const trimmed = line.trim();
@@ -284,6 +288,8 @@ export const wireRule: Rule<'wire'> = {
             }
             if (kind !== '+' && kind !== '-') continue;
             const line = kind === '+' ? newLine++ : oldLine++;
+            // Most changed lines hold no literal and name no env var: nothing on them to read.
+            if (!hasLiteral(raw, rust) && !raw.includes('process.env')) continue;
             const text = raw.slice(1);
             const found = stringLiterals(text, rust);
             if (found.code === '') continue;
