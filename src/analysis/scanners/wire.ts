@@ -53,6 +53,7 @@ const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
 /** Drops a trailing `//` comment that is outside any string literal. */
 function stripLineComment(line: string): string {
+  if (!line.includes('//')) return line;
   let quote: string | undefined;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
@@ -78,6 +79,8 @@ export interface LineLiterals {
 }
 
 const NONE: LineLiterals = { code: '', literals: [] };
+const RUST_LITERAL = /"((?:[^"\\]|\\.)*)"/g;
+const SCRIPT_LITERAL = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`$\\]*)`/g;
 
 /** Whether a line may hold a string literal: a quote of its language is on it. */
 const hasLiteral = (line: string, rust: boolean) =>
@@ -92,11 +95,11 @@ export function stringLiterals(line: string, rust: boolean): LineLiterals {
   const trimmed = line.trim();
   if (trimmed === '' || isCommentLine(trimmed)) return NONE;
   const code = stripLineComment(line);
-  const literal = rust ? /"((?:[^"\\]|\\.)*)"/g : /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`$\\]*)`/g;
-  const literals = [...code.matchAll(literal)].map((m) => ({
-    value: m[1] ?? m[2] ?? m[3] ?? '',
-    end: m.index + m[0].length,
-  }));
+  const literal = rust ? RUST_LITERAL : SCRIPT_LITERAL;
+  const literals: LineLiterals['literals'] = [];
+  literal.lastIndex = 0;
+  for (let m = literal.exec(code); m !== null; m = literal.exec(code))
+    literals.push({ value: m[1] ?? m[2] ?? m[3] ?? '', end: m.index + m[0].length });
   return { code, literals };
 }
 
@@ -306,6 +309,7 @@ export const wireRule: Rule<'wire'> = {
               (kind === '+' ? hunkAdded : hunkRemoved).push({ ...value, line, text });
             }
           }
+          if (hunkRemoved.length === 0) continue;
           // Kept until finish: own copies of the values, not slices of this file's diff.
           for (const { removed: r, replacement } of pairInHunk(hunkRemoved, hunkAdded)) {
             removed.push({
