@@ -172,8 +172,11 @@ export function rustSegments(text: string): RustSegment[] {
   return segments;
 }
 
-/** Whether a sorted list of lines has one in the segment. */
-function touches(segment: RustSegment, sorted: readonly number[]): boolean {
+/** Whether a sorted list of lines has one in the segment (any span of lines). */
+export function touches(
+  segment: Pick<RustSegment, 'startLine' | 'endLine'>,
+  sorted: readonly number[],
+): boolean {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

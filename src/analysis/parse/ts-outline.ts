@@ -1,4 +1,7 @@
+import { touches } from './rust-segments.js';
 import { type TS, ts } from './typescript.js';
+
+const K = ts.SyntaxKind;
 
 /**
  * A TypeScript/JavaScript file with the insides of its function bodies blanked: every character
@@ -18,9 +21,48 @@ export interface Outline {
   text: string;
   /** `[start, end)` of each blanked body's inside, in file order. */
   blanked: [number, number][];
+  /** The module's top-level statements as the scan cut them, in file order. */
+  statements: Statement[];
 }
 
-const K = ts.SyntaxKind;
+/** One top-level statement: `[start, end)` from its first token to the end of its last. */
+export interface Statement {
+  start: number;
+  end: number;
+  /**
+   * Whether it opens as a declaration the scan can name (`export async function load`): functions,
+   * classes, interfaces, types, enums, variables, namespaces.
+   */
+  declaration: boolean;
+  /** The names declared in it: its own, and any a statement the scan did not cut off declares. */
+  names: string[];
+  /** An `import`: it adds nothing to the module's API. */
+  import?: boolean;
+}
+
+/** The keywords that say what a statement declares. */
+const DECLARES = new Set<TS.SyntaxKind>([
+  K.FunctionKeyword,
+  K.ClassKeyword,
+  K.InterfaceKeyword,
+  K.TypeKeyword,
+  K.EnumKeyword,
+  K.ConstKeyword,
+  K.LetKeyword,
+  K.VarKeyword,
+  K.NamespaceKeyword,
+  K.ModuleKeyword,
+]);
+/** Keywords a named declaration may open with, before its name: those and its modifiers. */
+const DECLARATION_LEAD = new Set<TS.SyntaxKind>([
+  ...DECLARES,
+  K.ExportKeyword,
+  K.DefaultKeyword,
+  K.DeclareKeyword,
+  K.AbstractKeyword,
+  K.AsyncKeyword,
+  K.AsteriskToken,
+]);
 
 /** Tokens after which `/` starts a regular expression rather than a division. */
 const BEFORE_REGEX = new Set<TS.SyntaxKind>([
@@ -161,8 +203,21 @@ export function outlineScript(text: string): Outline | undefined {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
   const stack: Frame[] = [frame('statements', K.EndOfFileToken)];
   const blanked: [number, number][] = [];
+  const statements: Statement[] = [];
+  /** The statement being read, its lead so far (keywords before a name) and whether it declares. */
+  let current: Statement | undefined;
+  let lead = true;
+  let declares = false;
+  let expectName = false;
+  /** Ends the statement being read: at `end`, or where its last token ended. */
+  const endStatement = (end?: number) => {
+    if (current) statements.push(end === undefined ? current : { ...current, end });
+    current = undefined;
+  };
   let prev: TS.SyntaxKind | undefined;
   for (;;) {
+    // The token before this one is the statement's last so far.
+    if (current) current.end = scanner.getTokenEnd();
     let kind = scanner.scan();
     if (kind === K.EndOfFileToken) break;
     if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && regexAllowed(prev))
@@ -183,6 +238,9 @@ export function outlineScript(text: string): Outline | undefined {
         parent.state = parent.after;
         parent.after = 'start';
       } else if (top.onClose) parent.state = top.onClose;
+      // A declaration ends with its body (a function's, a class's, a namespace's).
+      if (stack.length === 1 && parent.state === 'start' && top.level !== 'other')
+        endStatement(scanner.getTokenEnd());
       prev = kind;
       continue;
     }
@@ -198,18 +256,8 @@ export function outlineScript(text: string): Outline | undefined {
     prev = kind;
   }
   if (stack.length !== 1) return undefined;
-  if (blanked.length === 0) return { text, blanked };
-  const parts: string[] = [];
-  let at = 0;
-  for (const [start, end] of blanked) {
-    parts.push(
-      text.slice(at, start),
-      text.slice(start, end).replace(/[^\r\n\u2028\u2029]+/g, (run) => ' '.repeat(run.length)),
-    );
-    at = end;
-  }
-  parts.push(text.slice(at));
-  return { text: parts.join(''), blanked };
+  endStatement();
+  return { text: blank(text, blanked), blanked, statements };
 
   function open(level: Frame['level'], closer: TS.SyntaxKind, onClose?: State) {
     stack.push(frame(level, closer, onClose));
@@ -221,24 +269,50 @@ export function outlineScript(text: string): Outline | undefined {
     stack.push(frame('body', K.CloseBraceToken, undefined, scanner.getTokenEnd()));
   }
 
+  /** The module's statements: where each starts and ends, and the name a declaration gives. */
+  function track(kind: TS.SyntaxKind) {
+    if (!current) {
+      current = { start: scanner.getTokenStart(), end: scanner.getTokenEnd(), declaration: false, names: [] };
+      lead = true;
+      declares = false;
+      expectName = false;
+      if (kind === K.ImportKeyword) current.import = true;
+    }
+    const name = kind === K.Identifier && expectName;
+    if (name) current.names.push(scanner.getTokenValue());
+    if (DECLARES.has(kind)) expectName = true;
+    else if (kind !== K.AsteriskToken) expectName = false;
+    if (!lead) return;
+    if (DECLARATION_LEAD.has(kind)) declares ||= DECLARES.has(kind);
+    else {
+      current.declaration = name && declares;
+      lead = false;
+    }
+  }
+
   /** One token read at a module, namespace or class level. */
   function step(f: Frame, kind: TS.SyntaxKind) {
     const klass = f.level === 'class';
+    const module = f === stack[0];
     // A line break before a word, after something an expression can end with, ends the statement.
+    // `export` starts one whatever came before (a type may end in `>`).
     if (
       scanner.hasPrecedingLineBreak() &&
       isWord(kind) &&
       !CONTINUING.has(kind) &&
-      endsExpression(prev) &&
+      (endsExpression(prev) || kind === K.ExportKeyword) &&
       f.state !== 'classHead' &&
       f.state !== 'namespaceHead'
     ) {
       f.state = 'start';
       f.after = 'start';
+      if (module) endStatement();
     }
+    if (module) track(kind);
     if (kind === K.SemicolonToken) {
       f.state = 'start';
       f.after = 'start';
+      if (module) endStatement(scanner.getTokenEnd());
       return;
     }
     switch (f.state) {
@@ -355,6 +429,22 @@ export function outlineScript(text: string): Outline | undefined {
   }
 }
 
+/** The text with each `[start, end)` range made spaces, line breaks kept. */
+function blank(text: string, ranges: readonly (readonly [number, number])[]): string {
+  if (ranges.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    parts.push(
+      text.slice(at, start),
+      text.slice(start, end).replace(/[^\r\n\u2028\u2029]+/g, (run) => ' '.repeat(run.length)),
+    );
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
 /** Whether each blanked range is, in the parse of the outline, the inside of a function's body. */
 function bodiesHold(sf: TS.SourceFile, blanked: readonly [number, number][]): boolean {
   const bodies = new Map<number, number>();
@@ -367,19 +457,103 @@ function bodiesHold(sf: TS.SourceFile, blanked: readonly [number, number][]): bo
   return blanked.every(([start, end]) => bodies.get(start - 1) === end + 1);
 }
 
+/** Whether the outline reads this file: TypeScript and JavaScript, not JSX (its markup is not the scanner's). */
+export const outlines = (fileName: string) => /\.[cm]?[jt]s$/i.test(fileName);
+
 /**
- * A TS/JS file parsed for its declarations: the parse of its outline when every blanked body checks
- * out there and the outline parses cleanly, else the parse of the file as written. JSX files are
- * parsed as written (their markup is not read by the scanner alone).
+ * The parse of an outline when it parses cleanly and every blanked range is a function body in it;
+ * undefined otherwise (the caller parses the file as written).
+ */
+export function parseChecked(
+  outline: Outline,
+  parse: (text: string) => TS.SourceFile,
+): TS.SourceFile | undefined {
+  const sf = parse(outline.text);
+  const diagnostics = (sf as TS.SourceFile & { parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
+  return diagnostics?.length === 0 && bodiesHold(sf, outline.blanked) ? sf : undefined;
+}
+
+/**
+ * A TS/JS file parsed for its declarations: the parse of its outline when that checks out
+ * (parseChecked), else the parse of the file as written.
  */
 export function parseOutline(fileName: string, text: string, parse: (text: string) => TS.SourceFile) {
-  if (/\.[cm]?[jt]sx?$/i.test(fileName) && !/x$/i.test(fileName)) {
-    const outline = outlineScript(text);
-    if (outline && outline.blanked.length > 0) {
-      const sf = parse(outline.text);
-      const diagnostics = (sf as TS.SourceFile & { parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
-      if (diagnostics?.length === 0 && bodiesHold(sf, outline.blanked)) return sf;
+  const outline = outlines(fileName) ? outlineScript(text) : undefined;
+  return (outline && outline.blanked.length > 0 && parseChecked(outline, parse)) || parse(text);
+}
+
+/** Lines (1-based) of each statement's first and last character. */
+function lineSpans(text: string, statements: readonly Statement[]) {
+  let line = 1;
+  let at = 0;
+  const lineAt = (offset: number) => {
+    for (; at < offset; at++) if (text.charCodeAt(at) === 10) line++;
+    return line;
+  };
+  return statements.map((s) => ({
+    startLine: lineAt(s.start),
+    endLine: lineAt(Math.max(s.start, s.end - 1)),
+  }));
+}
+
+const IDENTIFIERS = /[A-Za-z_$][\w$]*/g;
+
+/**
+ * Both sides of a changed module cut to the statements its API can differ in: a declaration (or an
+ * import) no changed line touches is left out, unless a kept statement on either side declares one
+ * of its names (overloads, merged interfaces and namespaces come as several statements) or mentions
+ * it (`export { load }`, `module.exports = { load }`: kept whatever they are). Every other statement
+ * stays. Left-out statements are blanked like bodies, so what is kept stands at its
+ * own lines. Undefined when nothing can be left out.
+ */
+export function keepTouchedStatements(
+  sides: readonly [
+    { text: string; outline: Outline; touched: readonly number[] },
+    { text: string; outline: Outline; touched: readonly number[] },
+  ],
+): [Outline, Outline] | undefined {
+  const read = sides.map(({ text, outline, touched }) => {
+    const spans = lineSpans(text, outline.statements);
+    return outline.statements.map((s, k) => ({ s, touched: touches(spans[k]!, touched) }));
+  });
+  // Names the kept statements declare or mention; a statement that declares one of them is kept
+  // too, and so on, so the two sides keep the same declarations however the scan cut them.
+  const names = new Set<string>();
+  const kept = read.map((statements) =>
+    statements.map(({ s, touched }) => touched || !(s.import || s.declaration)),
+  );
+  sides.forEach(({ text }, side) => {
+    read[side]!.forEach(({ s }, k) => {
+      if (!kept[side]![k]) return;
+      for (const n of s.names) names.add(n);
+      if (!s.declaration && !s.import)
+        for (const m of text.slice(s.start, s.end).matchAll(IDENTIFIERS)) names.add(m[0]);
+    });
+  });
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [side, statements] of read.entries()) {
+      statements.forEach(({ s }, k) => {
+        if (kept[side]![k] || !s.names.some((n) => names.has(n))) return;
+        kept[side]![k] = true;
+        grew = true;
+        for (const n of s.names) names.add(n);
+      });
     }
   }
-  return parse(text);
+  const dropped = read.map((statements, side) =>
+    statements.filter((_, k) => !kept[side]![k]).map(({ s }) => s),
+  );
+  if (dropped.every((d) => d.length === 0)) return undefined;
+  const [a, b] = sides.map(({ outline }, side) => {
+    const drop = dropped[side]!;
+    const ranges = drop.map((s) => [s.start, s.end] as const);
+    let k = 0;
+    const kept = outline.blanked.filter(([start]) => {
+      while (k < drop.length && drop[k]!.end <= start) k++;
+      return !(k < drop.length && drop[k]!.start <= start);
+    });
+    return { text: blank(outline.text, ranges), blanked: kept, statements: outline.statements };
+  });
+  return [a!, b!];
 }

@@ -260,7 +260,7 @@ export const anchorRule: Rule<'anchor'> = {
       }
     };
 
-    const signatureChanges = async ({ meta }: ChangedFileView) => {
+    const signatureChanges = async ({ meta, diff }: ChangedFileView) => {
       if (
         apiAnchors.length === 0 ||
         !isScriptPath(meta.path) ||
@@ -279,8 +279,8 @@ export const anchorRule: Rule<'anchor'> = {
         meta.status === 'deleted' ? { text: '', lines: [] } : read('to', meta.path),
       ]);
       if (!before || !after) return;
-      const { compareApi, extractApi } = await import('./ts-api.js');
-      const api = extractApi(before.text, oldPath);
+      const { compareApi, extractApiPair } = await import('./ts-api.js');
+      const [api, next] = extractApiPair(before.text, oldPath, after.text, meta.path, diff);
       const memberOf = (entry: { name: string; parent?: string }) =>
         entry.parent !== undefined && !entry.parent.includes('.')
           ? entry.name.slice(entry.parent.length + 1)
@@ -293,7 +293,7 @@ export const anchorRule: Rule<'anchor'> = {
           return member !== undefined && hooks.has(member) ? [e.parent!] : [];
         }),
       );
-      for (const change of compareApi(api, extractApi(after.text, meta.path))) {
+      for (const change of compareApi(api, next)) {
         const entry = (change.before ?? change.after)!;
         const member = memberOf(entry);
         // A hook is a member of an upstream type; a symbol is a top-level export.

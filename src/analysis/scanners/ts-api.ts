@@ -1,6 +1,14 @@
 import { recentParses } from '../parse/recent.js';
-import { parseOutline } from '../parse/ts-outline.js';
+import {
+  keepTouchedStatements,
+  type Outline,
+  outlineScript,
+  outlines,
+  parseChecked,
+  parseOutline,
+} from '../parse/ts-outline.js';
 import { parseScript, type TS, ts } from '../parse/typescript.js';
+import { type FileDiff, touchedLines } from '../patch/patch.js';
 
 /** One piece of a module's public API: an export, or a member of an exported type/class/enum. */
 export interface ApiEntry {
@@ -97,6 +105,53 @@ function anonymizeParameters<T extends TS.Node>(node: T): T {
  */
 export const extractApi = (text: string, fileName: string): Map<string, ApiEntry> =>
   apiOf(parseDeclarations(fileName, text));
+
+let lastPair: { key: readonly unknown[]; apis: [Map<string, ApiEntry>, Map<string, ApiEntry>] } | undefined;
+
+/**
+ * The exported API of both sides of a changed module, for comparing them (compareApi): read from
+ * the statements a change can alter (keepTouchedStatements) when its diff says which lines it touches and
+ * both cut sides check out, else from the whole files. An untouched declaration is the same on both
+ * sides and adds no change. The rules that compare one file in turn share the result.
+ */
+export function extractApiPair(
+  before: string,
+  oldPath: string,
+  after: string,
+  path: string,
+  diff?: FileDiff,
+): [Map<string, ApiEntry>, Map<string, ApiEntry>] {
+  const key = [before, oldPath, after, path, diff];
+  if (lastPair?.key.every((k, i) => k === key[i])) return lastPair.apis;
+  const apis = ((): [Map<string, ApiEntry>, Map<string, ApiEntry>] => {
+    const whole = () => [extractApi(before, oldPath), extractApi(after, path)] as const;
+    if (!diff || diff.binary || diff.oversized || diff.skipped || !outlines(oldPath) || !outlines(path))
+      return [...whole()];
+    const [a, b] = [outlineScript(before), outlineScript(after)];
+    if (!a || !b) return [...whole()];
+    const cut = keepTouchedStatements([
+      { text: before, outline: a, touched: touchedLines(diff, 'from') },
+      { text: after, outline: b, touched: touchedLines(diff, 'to') },
+    ]);
+    const from = cut && parseChecked(cut[0], (t) => parseScript(oldPath, t));
+    const to = from && parseChecked(cut![1], (t) => parseScript(path, t));
+    if (from && to) return [apiOf(from), apiOf(to)];
+    // The whole files, from the outlines already made.
+    const side = (fileName: string, text: string, outline: Outline) =>
+      apiOf(
+        outlined(
+          fileName,
+          text,
+          () =>
+            (outline.blanked.length > 0 && parseChecked(outline, (t) => parseScript(fileName, t))) ||
+            parseSource(fileName, text),
+        ),
+      );
+    return [side(oldPath, before, a), side(path, after, b)];
+  })();
+  lastPair = { key, apis };
+  return apis;
+}
 
 /** The exported API read from a parse of a module (extractApi's work once the file is parsed). */
 export function apiOf(sf: TS.SourceFile): Map<string, ApiEntry> {

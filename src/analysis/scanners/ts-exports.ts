@@ -150,7 +150,7 @@ export const tsExportsRule: Rule<'ts-exports'> = {
   create({ reader, budget }) {
     const observations: Observation<ApiChange['kind']>[] = [];
     return {
-      async file({ meta, class: cls }) {
+      async file({ meta, class: cls, diff }) {
         if (!isScriptExtension(cls.ext) || cls.excluded || cls.test) return;
         if (meta.status === 'added' || meta.status === 'copied' || !budget.open(meta)) return;
         const oldPath = meta.oldPath ?? meta.path;
@@ -174,8 +174,8 @@ export const tsExportsRule: Rule<'ts-exports'> = {
               ]
             : [];
         // The TypeScript parser is loaded only when a JS/TS file needs it (it takes about a second).
-        const { compareApi, extractApi } = await import('./ts-api.js');
-        for (const change of compareApi(extractApi(before, oldPath), extractApi(after, meta.path))) {
+        const { compareApi, extractApiPair } = await import('./ts-api.js');
+        for (const change of compareApi(...extractApiPair(before, oldPath, after, meta.path, diff))) {
           observations.push({
             kind: change.kind,
             path: meta.path,

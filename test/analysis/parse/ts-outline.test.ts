@@ -1,9 +1,23 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outlineScript, parseOutline } from '../../../src/analysis/parse/ts-outline.js';
+import {
+  keepTouchedStatements,
+  outlineScript,
+  parseOutline,
+} from '../../../src/analysis/parse/ts-outline.js';
 import { parseScript } from '../../../src/analysis/parse/typescript.js';
-import { type ApiEntry, apiOf, extractApi } from '../../../src/analysis/scanners/ts-api.js';
+import { type FileDiff, parseFileChunk, touchedLines } from '../../../src/analysis/patch/patch.js';
+import {
+  type ApiChange,
+  type ApiEntry,
+  apiOf,
+  compareApi,
+  extractApi,
+  extractApiPair,
+} from '../../../src/analysis/scanners/ts-api.js';
 
 /** Everything an API entry says, shape included: what the outline must leave as it was. */
 const entries = (api: Map<string, ApiEntry>) =>
@@ -143,7 +157,7 @@ describe('outlineScript', () => {
   it('gives up on a file it cannot follow, and blanks nothing in a file without bodies', () => {
     expect(outlineScript('export function f() { return (1; }')).toBeUndefined();
     expect(outlineScript('export function f() {')).toBeUndefined();
-    expect(outlineScript('export interface A { b(): void }')).toEqual({
+    expect(outlineScript('export interface A { b(): void }')).toMatchObject({
       text: 'export interface A { b(): void }',
       blanked: [],
     });
@@ -186,5 +200,117 @@ describe('parseOutline and the API read from it', () => {
     }
     // Most of a module is its bodies: an outline that blanks little saves little.
     expect(blanked / chars).toBeGreaterThan(0.25);
+  });
+});
+
+/** A file's diff as the patch reader gives it, from `git diff --no-index` of two texts. */
+function diffOf(before: string, after: string): FileDiff {
+  const dir = mkdtempSync(join(tmpdir(), 'rw-outline-'));
+  try {
+    writeFileSync(join(dir, 'a.ts'), before);
+    writeFileSync(join(dir, 'b.ts'), after);
+    const { stdout } = spawnSync('git', ['diff', '--no-index', '--no-color', 'a.ts', 'b.ts'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    const lines = stdout.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return parseFileChunk(lines)!;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const changesOf = (changes: ApiChange[]) =>
+  changes.map((c) => ({
+    kind: c.kind,
+    before: c.before && [c.before.name, c.before.signature, c.before.startLine, c.before.endLine],
+    after: c.after && [c.after.name, c.after.signature, c.after.startLine, c.after.endLine],
+  }));
+
+describe('keepTouchedStatements and extractApiPair', () => {
+  const FILLER = Array.from(
+    { length: 12 },
+    (_, k) => `export interface Kept${k} {\n  id: string;\n  run(input: { a: number }): Promise<void>;\n}\n`,
+  ).join('\n');
+  const BEFORE = `import { helper } from './helper.js';
+import type { Schema } from 'schema';
+
+export type Entry = Schema.Type<typeof helper>
+export type Normalized =
+  | { kind: 'local'; path: string }
+  | { kind: 'git'; repository: string }
+
+export function parse(a: string): Entry;
+export function parse(a: number): Entry;
+export function parse(a: unknown): Entry {
+  return helper(a);
+}
+
+function local(a: string) {
+  return a;
+}
+export { local as exported };
+
+${FILLER}
+export namespace Tools {
+  export function run(): void {}
+}
+`;
+
+  it('cuts a module into its statements and names what each declares', () => {
+    const outline = outlineScript(BEFORE)!;
+    const texts = outline.statements.map((s) => BEFORE.slice(s.start, s.end));
+    expect(texts[0]).toBe("import { helper } from './helper.js';");
+    // A type ending in `>` is a statement of its own: `export` starts the next one.
+    expect(texts).toContain('export type Entry = Schema.Type<typeof helper>');
+    expect(outline.statements.find((s) => s.names.includes('Normalized'))?.names).toEqual(['Normalized']);
+    expect(outline.statements.filter((s) => s.names.includes('parse'))).toHaveLength(3);
+    expect(
+      outline.statements.find(
+        (s) => texts[outline.statements.indexOf(s)] === 'export { local as exported };',
+      ),
+    ).toMatchObject({ declaration: false });
+  });
+
+  it('leaves out the declarations no change touches, and keeps what the kept ones name', () => {
+    // The implementation's signature changes: its overloads, two lines up and untouched, stay with it.
+    const after = BEFORE.replace(
+      'parse(a: unknown): Entry {',
+      'parse(a: unknown): Entry | undefined {',
+    ).replace('function local(a: string) {', 'function local(a: string, b?: string) {');
+    const outlines = [outlineScript(BEFORE)!, outlineScript(after)!] as const;
+    const diff = diffOf(BEFORE, after);
+    const cut = keepTouchedStatements([
+      { text: BEFORE, outline: outlines[0], touched: touchedLines(diff, 'from') },
+      { text: after, outline: outlines[1], touched: touchedLines(diff, 'to') },
+    ])!;
+    for (const side of cut) {
+      // Untouched interfaces and types go; every overload of a touched function and the local an
+      // export list names stay.
+      expect(side.text).not.toContain('interface Kept3');
+      expect(side.text).not.toContain('export type Normalized');
+      expect(side.text).toContain('export function parse(a: string): Entry;');
+      expect(side.text).toContain('export function parse(a: number): Entry;');
+      expect(side.text).toContain('function local(a: string');
+      expect(side.text).toContain('export { local as exported };');
+      expect(side.text.split('\n')).toHaveLength(
+        side === cut[0] ? BEFORE.split('\n').length : after.split('\n').length,
+      );
+    }
+    const whole = compareApi(extractApi(BEFORE, 'a.ts'), extractApi(after, 'a.ts'));
+    expect(changesOf(whole).map((c) => c.kind)).toEqual(['export-changed', 'export-changed']);
+    expect(changesOf(compareApi(...extractApiPair(BEFORE, 'a.ts', after, 'a.ts', diff)))).toEqual(
+      changesOf(whole),
+    );
+  });
+
+  it('reads the whole files when the diff cannot say which lines changed', () => {
+    const after = BEFORE.replace('id: string;', 'id: number;');
+    const diff = { ...diffOf(BEFORE, after), hunks: [], binary: true };
+    const whole = changesOf(compareApi(extractApi(BEFORE, 'a.ts'), extractApi(after, 'a.ts')));
+    expect(whole).toHaveLength(1);
+    expect(changesOf(compareApi(...extractApiPair(BEFORE, 'a.ts', after, 'a.ts', diff)))).toEqual(whole);
+    expect(changesOf(compareApi(...extractApiPair(BEFORE, 'a.ts', after, 'a.ts')))).toEqual(whole);
   });
 });
