@@ -14,8 +14,9 @@ const K = ts.SyntaxKind;
  * brace opens a function body: functions, methods, accessors and constructors declared in a module,
  * a namespace or a class, and arrow functions given as the value of a variable, an assignment or a
  * class property. Anything else (a callback passed to a call, an object literal's methods) is kept as
- * written. `outlineScript` answers which ranges it blanked; `parseOutline` then checks each one against
- * the parse of the result.
+ * written. `outlineScript` answers which ranges it blanked; `parseChecked` then checks each one against
+ * the parse of the result. The same scan cuts the module into its top-level statements, so a change
+ * can be compared on the statements it touches (keepTouchedStatements).
  */
 export interface Outline {
   text: string;
