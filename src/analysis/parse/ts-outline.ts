@@ -137,6 +137,13 @@ const endsType = (kind: TS.SyntaxKind | undefined) =>
     isCloser(kind) ||
     kind === K.GreaterThanToken);
 
+/** The closing token of each opening bracket. */
+const CLOSERS = new Map<TS.SyntaxKind, TS.SyntaxKind>([
+  [K.OpenBraceToken, K.CloseBraceToken],
+  [K.OpenParenToken, K.CloseParenToken],
+  [K.OpenBracketToken, K.CloseBracketToken],
+]);
+
 /** Counts a head's `<` and `>` (type parameters); true when the token was one of them. */
 function angle(f: Frame, kind: TS.SyntaxKind): boolean {
   if (kind === K.LessThanToken) f.angles++;
@@ -251,9 +258,7 @@ export function outlineScript(text: string): Outline | undefined {
       continue;
     }
     if (top.level === 'statements' || top.level === 'class') step(top, kind);
-    else if (kind === K.OpenBraceToken) stack.push(frame('other', K.CloseBraceToken));
-    else if (kind === K.OpenParenToken) stack.push(frame('other', K.CloseParenToken));
-    else if (kind === K.OpenBracketToken) stack.push(frame('other', K.CloseBracketToken));
+    else openOther(kind);
     prev = kind;
   }
   if (stack.length !== 1) return undefined;
@@ -262,6 +267,12 @@ export function outlineScript(text: string): Outline | undefined {
 
   function open(level: Frame['level'], closer: TS.SyntaxKind, onClose?: State) {
     stack.push(frame(level, closer, onClose));
+  }
+
+  /** Opens a frame that is only matched, when the token is a `{`, `(` or `[`. */
+  function openOther(kind: TS.SyntaxKind, onClose?: State) {
+    const closer = CLOSERS.get(kind);
+    if (closer !== undefined) open('other', closer, onClose);
   }
 
   /** Opens a body to blank; a function expression's value goes on after it, a declaration ends there. */
@@ -393,9 +404,7 @@ export function outlineScript(text: string): Outline | undefined {
         if (!(isWord(kind) || kind === K.DotToken || kind === K.StringLiteral)) f.state = 'skip';
         break;
     }
-    if (kind === K.OpenBraceToken) open('other', K.CloseBraceToken);
-    else if (kind === K.OpenParenToken) open('other', K.CloseParenToken);
-    else if (kind === K.OpenBracketToken) open('other', K.CloseBracketToken);
+    openOther(kind);
   }
 
   /** A token of a value: an arrow function's body is blanked when its `=>` and `{` stand here. */
@@ -423,10 +432,9 @@ export function outlineScript(text: string): Outline | undefined {
     } else if (kind === K.ClassKeyword) {
       f.state = 'classHead';
       f.after = 'init';
-    } else if (kind === K.OpenParenToken) open('other', K.CloseParenToken, 'group');
-    else if (kind === K.OpenBraceToken) open('other', K.CloseBraceToken);
-    else if (kind === K.OpenBracketToken) open('other', K.CloseBracketToken);
-    else if (kind === K.Identifier || kind === K.AsyncKeyword) f.state = 'ident';
+    } else if (kind === K.Identifier || kind === K.AsyncKeyword) f.state = 'ident';
+    // A `(…)` in a value may be an arrow's parameters: `group` tells what follows it.
+    else openOther(kind, kind === K.OpenParenToken ? 'group' : undefined);
   }
 }
 
@@ -475,11 +483,17 @@ export function parseChecked(
 }
 
 /**
- * A TS/JS file parsed for its declarations: the parse of its outline when that checks out
- * (parseChecked), else the parse of the file as written.
+ * A TS/JS file parsed for its declarations: the parse of its outline (made here unless given) when
+ * that checks out (parseChecked), else the parse of the file as written.
  */
-export function parseOutline(fileName: string, text: string, parse: (text: string) => TS.SourceFile) {
-  const outline = outlines(fileName) ? outlineScript(text) : undefined;
+export function parseOutline(
+  fileName: string,
+  text: string,
+  parse: (text: string) => TS.SourceFile,
+  /** Made here when undefined; null when the scan already lost its way. */
+  given?: Outline | null,
+) {
+  const outline = given === undefined ? (outlines(fileName) ? outlineScript(text) : undefined) : given;
   return (outline && outline.blanked.length > 0 && parseChecked(outline, parse)) || parse(text);
 }
 

@@ -55,9 +55,14 @@ export const parseSource = (fileName: string, text: string): TS.SourceFile =>
  * A TS/JS file parsed for its declarations alone (parseOutline: function bodies blanked), which is all
  * the API reader needs; a file with nothing to blank shares the full parse.
  */
-const parseDeclarations = (fileName: string, text: string): TS.SourceFile =>
+const parseDeclarations = (fileName: string, text: string, outline?: Outline | null): TS.SourceFile =>
   outlined(fileName, text, () =>
-    parseOutline(fileName, text, (t) => (t === text ? parseSource(fileName, t) : parseScript(fileName, t))),
+    parseOutline(
+      fileName,
+      text,
+      (t) => (t === text ? parseSource(fileName, t) : parseScript(fileName, t)),
+      outline,
+    ),
   );
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
@@ -124,30 +129,25 @@ export function extractApiPair(
   const key = [before, oldPath, after, path, diff];
   if (lastPair?.key.every((k, i) => k === key[i])) return lastPair.apis;
   const apis = ((): [Map<string, ApiEntry>, Map<string, ApiEntry>] => {
-    const whole = () => [extractApi(before, oldPath), extractApi(after, path)] as const;
+    // The whole files, from their outlines when those are made already.
+    const whole = (
+      a?: Outline | null,
+      b?: Outline | null,
+    ): [Map<string, ApiEntry>, Map<string, ApiEntry>] => [
+      apiOf(parseDeclarations(oldPath, before, a)),
+      apiOf(parseDeclarations(path, after, b)),
+    ];
     if (!diff || diff.binary || diff.oversized || diff.skipped || !outlines(oldPath) || !outlines(path))
-      return [...whole()];
+      return whole();
     const [a, b] = [outlineScript(before), outlineScript(after)];
-    if (!a || !b) return [...whole()];
+    if (!a || !b) return whole(a ?? null, b ?? null);
     const cut = keepTouchedStatements([
       { text: before, outline: a, touched: touchedLines(diff, 'from') },
       { text: after, outline: b, touched: touchedLines(diff, 'to') },
     ]);
     const from = cut && parseChecked(cut[0], (t) => parseScript(oldPath, t));
     const to = from && parseChecked(cut![1], (t) => parseScript(path, t));
-    if (from && to) return [apiOf(from), apiOf(to)];
-    // The whole files, from the outlines already made.
-    const side = (fileName: string, text: string, outline: Outline) =>
-      apiOf(
-        outlined(
-          fileName,
-          text,
-          () =>
-            (outline.blanked.length > 0 && parseChecked(outline, (t) => parseScript(fileName, t))) ||
-            parseSource(fileName, text),
-        ),
-      );
-    return [side(oldPath, before, a), side(path, after, b)];
+    return from && to ? [apiOf(from), apiOf(to)] : whole(a, b);
   })();
   lastPair = { key, apis };
   return apis;
