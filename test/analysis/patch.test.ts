@@ -102,6 +102,8 @@ describe('streamPatch', () => {
       'blank.txt': 'a\n\n\nb\n\nc\n',
       'tail.txt': 'x\ny',
       'gone.txt': 'g\nh\n',
+      // Several of the reader's 64 KiB chunks, with characters of two and three bytes across their edges.
+      'wide.txt': `${numbered(6_000, (i) => `línea ü € ${i}`)}\n`,
     });
     await repo.tag('v1');
     await repo.commit({
@@ -114,6 +116,7 @@ describe('streamPatch', () => {
       'tail.txt': 'x\ny\nz\n',
       'gone.txt': null,
       'new.txt': 'n\n',
+      'wide.txt': `${numbered(6_000, (i) => (i % 3 === 0 ? `línea Ü € ${i}` : `línea ü € ${i}`))}\n`,
     });
     await repo.tag('v2');
     for (const context of ['3', '0']) {
