@@ -1,3 +1,4 @@
+import { touches } from '../patch/patch.js';
 /**
  * A Rust file cut into runs of whole lines, each holding whole top-level items (with the comments and
  * attributes written before them), found by a lexer that knows Rust's strings, raw strings, chars,
@@ -170,21 +171,6 @@ export function rustSegments(text: string): RustSegment[] {
   if (pending !== undefined) confirm(true);
   if (start <= line) segments.push({ startLine: start, endLine: line, types, shared });
   return segments;
-}
-
-/** Whether a sorted list of lines has one in the segment (any span of lines). */
-export function touches(
-  segment: Pick<RustSegment, 'startLine' | 'endLine'>,
-  sorted: readonly number[],
-): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < segment.startLine) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]! <= segment.endLine;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { touches } from './rust-segments.js';
+import { touches } from '../patch/patch.js';
 import { type TS, ts } from './typescript.js';
 
 const K = ts.SyntaxKind;

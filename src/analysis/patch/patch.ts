@@ -71,6 +71,18 @@ export function touchedLines(diff: FileDiff, side: 'from' | 'to'): number[] {
   return marked.sort((a, b) => a - b);
 }
 
+/** Whether a sorted list of lines (`touchedLines`) has one in a span of lines. */
+export function touches(segment: { startLine: number; endLine: number }, sorted: readonly number[]): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < segment.startLine) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]! <= segment.endLine;
+}
+
 export const isDeletionOnly = (hunk: Hunk) => hunk.newLines === 0 || !hunk.lines.some((l) => l[0] === '+');
 export const isAdditionOnly = (hunk: Hunk) => !hunk.lines.some((l) => l[0] === '-');
 
