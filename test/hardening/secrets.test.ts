@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../src/git/run.js';
@@ -34,7 +34,9 @@ beforeAll(async () => {
     startGitHttpServer(gitRoot, { basicAuth: { user: 'x-access-token', password: URL_TOKEN } }),
   ]);
 });
-afterAll(() => Promise.all([github.close(), model.close(), git.close()]));
+afterAll(() =>
+  Promise.all([github.close(), model.close(), git.close(), rm(gitRoot, { recursive: true, force: true })]),
+);
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);

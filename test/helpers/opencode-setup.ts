@@ -62,6 +62,7 @@ export async function isolatedOpenCode(
   };
   const globalDir = join(xdg.XDG_CONFIG_HOME, 'opencode');
   await mkdir(globalDir, { recursive: true });
+  await mkdir(join(home, 'tmp'));
   await seedPluginDependency(globalDir);
   const models = Object.fromEntries(
     scenarios.map((s) => [
@@ -92,6 +93,8 @@ export async function isolatedOpenCode(
     PATH: [ripgrepDir(), process.env.PATH ?? ''].join(delimiter),
     HOME: home,
     ...xdg,
+    // A user's own temp dir: the runner gives each OpenCode run a folder under it and removes it after.
+    TMPDIR: join(home, 'tmp'),
     LANG: 'C.UTF-8',
     GITHUB_TOKEN,
     GH_TOKEN: GITHUB_TOKEN,

@@ -1,5 +1,6 @@
-import { existsSync, renameSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Errors } from '../../errors.js';
 import { writeFileAtomically, writeJsonAtomically } from '../../util/fs.js';
@@ -168,7 +169,17 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
       agentName: input.agentName,
       userConfigContent: env.OPENCODE_CONFIG_CONTENT,
     });
-    const childEnv = openCodeEnv({ env, configDir, agentName: input.agentName });
+    // OpenCode unpacks a native library of 5 MB into its temp dir on every start and never removes it:
+    // each run gets a temp dir of its own under the user's, removed when the run ends.
+    const scratch = await mkdtemp(join(env.TMPDIR || tmpdir(), 'release-watch-opencode-'));
+    const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
+    const forgetScratch = onInterrupt(removeScratch);
+    const childEnv = {
+      ...openCodeEnv({ env, configDir, agentName: input.agentName }),
+      TMPDIR: scratch,
+      TMP: scratch,
+      TEMP: scratch,
+    };
     const common = [
       'run',
       '--format',
@@ -233,7 +244,11 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
     input.onNote?.(
       `opencode: agent "${input.agentName}"${input.model ? ` (${input.model})` : ''} in ${input.worktree}; raw output in ${rawDir}`,
     );
-    const restore = await hideProjectConfig(input.worktree);
+    const restore = await hideProjectConfig(input.worktree).catch((error: unknown) => {
+      forgetScratch();
+      removeScratch();
+      throw error;
+    });
     try {
       const first = await runTurn('opencode', [...common, FIRST_PROMPT, '-f', input.contextFile]);
       let extraction = extractAgentOutput(first.events.texts);
@@ -272,6 +287,8 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
       };
     } finally {
       await restore();
+      forgetScratch();
+      await rm(scratch, { recursive: true, force: true });
     }
   };
 }

@@ -102,8 +102,9 @@ describe('OpenCode runner failures (real opencode, scripted model)', () => {
     const [result] = recorder.results;
     expect(result?.timedOut).toBe(true);
     expect(groupAlive(result!.pid!)).toBe(false);
-    // The checkout's own config is back even though the run was killed.
+    // The checkout's own config is back even though the run was killed, and its temp dir is gone.
     expect(await fixture.upstream.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(await readdir(setup.env.TMPDIR!)).toEqual([]);
   });
 
   it('fails before starting OpenCode when the agent file is missing', async () => {

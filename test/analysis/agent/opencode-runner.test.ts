@@ -115,6 +115,8 @@ describe('OpenCode runner (real opencode, scripted model)', () => {
       findings: [FINDING],
     });
     expect(result.repaired).toBe(false);
+    // OpenCode unpacked its native library into the run's own temp dir, which is gone with it.
+    expect(await readdir(setup.env.TMPDIR!)).toEqual([]);
     expect(result.model).toBe(setup.model(scenario));
     expect(result.sessionId).toMatch(/^ses_/);
     // Tokens and cost are the sums over the step_finish events kept in the raw folder.
