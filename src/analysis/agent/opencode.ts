@@ -61,6 +61,24 @@ const exists = (path: string) =>
   );
 
 /**
+ * A temp dir of the run's own under `base`, for OpenCode's TMPDIR: OpenCode unpacks a native library
+ * of 5 MB into its temp dir on every start and never removes it. `remove` (or an interrupt) deletes it.
+ */
+export async function privateTempDir(base: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(base, 'release-watch-opencode-'));
+  // Synchronous, so the interrupt handler can run it between the signal and the exit.
+  const removeNow = () => rmSync(dir, { recursive: true, force: true });
+  const forgetInterrupt = onInterrupt(removeNow);
+  return {
+    dir,
+    remove: async () => {
+      forgetInterrupt();
+      removeNow();
+    },
+  };
+}
+
+/**
  * OpenCode 1.18 imports plugins from `.opencode/plugin/` and `opencode.json` in its working directory
  * even with OPENCODE_DISABLE_PROJECT_CONFIG=1 (its newer config layer ignores the flag), so the
  * upstream's own OpenCode config at the checkout root is renamed away for the run and put back after.
@@ -169,16 +187,12 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
       agentName: input.agentName,
       userConfigContent: env.OPENCODE_CONFIG_CONTENT,
     });
-    // OpenCode unpacks a native library of 5 MB into its temp dir on every start and never removes it:
-    // each run gets a temp dir of its own under the user's, removed when the run ends.
-    const scratch = await mkdtemp(join(env.TMPDIR || tmpdir(), 'release-watch-opencode-'));
-    const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
-    const forgetScratch = onInterrupt(removeScratch);
+    const scratch = await privateTempDir(env.TMPDIR || tmpdir());
     const childEnv = {
       ...openCodeEnv({ env, configDir, agentName: input.agentName }),
-      TMPDIR: scratch,
-      TMP: scratch,
-      TEMP: scratch,
+      TMPDIR: scratch.dir,
+      TMP: scratch.dir,
+      TEMP: scratch.dir,
     };
     const common = [
       'run',
@@ -244,12 +258,9 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
     input.onNote?.(
       `opencode: agent "${input.agentName}"${input.model ? ` (${input.model})` : ''} in ${input.worktree}; raw output in ${rawDir}`,
     );
-    const restore = await hideProjectConfig(input.worktree).catch((error: unknown) => {
-      forgetScratch();
-      removeScratch();
-      throw error;
-    });
+    let restore = async () => {};
     try {
+      restore = await hideProjectConfig(input.worktree);
       const first = await runTurn('opencode', [...common, FIRST_PROMPT, '-f', input.contextFile]);
       let extraction = extractAgentOutput(first.events.texts);
       let repaired = false;
@@ -287,8 +298,7 @@ export function createOpenCodeRunner(options: OpenCodeRunnerOptions = {}): Agent
       };
     } finally {
       await restore();
-      forgetScratch();
-      await rm(scratch, { recursive: true, force: true });
+      await scratch.remove();
     }
   };
 }

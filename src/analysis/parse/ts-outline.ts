@@ -563,12 +563,13 @@ export function keepTouchedStatements(
   const [a, b] = sides.map(({ outline }, side) => {
     const drop = dropped[side]!;
     const ranges = drop.map((s) => [s.start, s.end] as const);
+    // The bodies of kept statements stay blanked (and checked); those of dropped ones go with them.
     let k = 0;
-    const kept = outline.blanked.filter(([start]) => {
+    const bodies = outline.blanked.filter(([start]) => {
       while (k < drop.length && drop[k]!.end <= start) k++;
       return !(k < drop.length && drop[k]!.start <= start);
     });
-    return { text: blank(outline.text, ranges), blanked: kept, statements: outline.statements };
+    return { text: blank(outline.text, ranges), blanked: bodies, statements: outline.statements };
   });
   return [a!, b!];
 }

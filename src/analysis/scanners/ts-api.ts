@@ -111,7 +111,10 @@ function anonymizeParameters<T extends TS.Node>(node: T): T {
 export const extractApi = (text: string, fileName: string): Map<string, ApiEntry> =>
   apiOf(parseDeclarations(fileName, text));
 
-let lastPair: { key: readonly unknown[]; apis: [Map<string, ApiEntry>, Map<string, ApiEntry>] } | undefined;
+/** The exported API of a module's two sides, `from` first. */
+type ApiPair = [Map<string, ApiEntry>, Map<string, ApiEntry>];
+
+let lastPair: { key: readonly unknown[]; apis: ApiPair } | undefined;
 
 /**
  * The exported API of both sides of a changed module, for comparing them (compareApi): read from
@@ -125,32 +128,31 @@ export function extractApiPair(
   after: string,
   path: string,
   diff?: FileDiff,
-): [Map<string, ApiEntry>, Map<string, ApiEntry>] {
+): ApiPair {
   const key = [before, oldPath, after, path, diff];
-  if (lastPair?.key.every((k, i) => k === key[i])) return lastPair.apis;
-  const apis = ((): [Map<string, ApiEntry>, Map<string, ApiEntry>] => {
-    // The whole files, from their outlines when those are made already.
-    const whole = (
-      a?: Outline | null,
-      b?: Outline | null,
-    ): [Map<string, ApiEntry>, Map<string, ApiEntry>] => [
-      apiOf(parseDeclarations(oldPath, before, a)),
-      apiOf(parseDeclarations(path, after, b)),
-    ];
-    if (!diff || diff.binary || diff.oversized || diff.skipped || !outlines(oldPath) || !outlines(path))
-      return whole();
-    const [a, b] = [outlineScript(before), outlineScript(after)];
-    if (!a || !b) return whole(a ?? null, b ?? null);
-    const cut = keepTouchedStatements([
-      { text: before, outline: a, touched: touchedLines(diff, 'from') },
-      { text: after, outline: b, touched: touchedLines(diff, 'to') },
-    ]);
-    const from = cut && parseChecked(cut[0], (t) => parseScript(oldPath, t));
-    const to = from && parseChecked(cut![1], (t) => parseScript(path, t));
-    return from && to ? [apiOf(from), apiOf(to)] : whole(a, b);
-  })();
-  lastPair = { key, apis };
-  return apis;
+  if (!lastPair?.key.every((k, i) => k === key[i]))
+    lastPair = { key, apis: readApiPair(before, oldPath, after, path, diff) };
+  return lastPair.apis;
+}
+
+function readApiPair(before: string, oldPath: string, after: string, path: string, diff?: FileDiff): ApiPair {
+  // The whole files, from their outlines when those are made already.
+  const whole = (a?: Outline | null, b?: Outline | null): ApiPair => [
+    apiOf(parseDeclarations(oldPath, before, a)),
+    apiOf(parseDeclarations(path, after, b)),
+  ];
+  if (!diff || diff.binary || diff.oversized || diff.skipped || !outlines(oldPath) || !outlines(path))
+    return whole();
+  const [a, b] = [outlineScript(before), outlineScript(after)];
+  if (!a || !b) return whole(a ?? null, b ?? null);
+  const cut = keepTouchedStatements([
+    { text: before, outline: a, touched: touchedLines(diff, 'from') },
+    { text: after, outline: b, touched: touchedLines(diff, 'to') },
+  ]);
+  if (!cut) return whole(a, b);
+  const from = parseChecked(cut[0], (t) => parseScript(oldPath, t));
+  const to = from && parseChecked(cut[1], (t) => parseScript(path, t));
+  return from && to ? [apiOf(from), apiOf(to)] : whole(a, b);
 }
 
 /** The exported API read from a parse of a module (extractApi's work once the file is parsed). */
