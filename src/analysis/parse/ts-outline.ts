@@ -1,13 +1,14 @@
+import { getOrCreate } from '../../util/group.js';
 import { touches } from '../patch/patch.js';
 import { type TS, ts } from './typescript.js';
 
 const K = ts.SyntaxKind;
 
 /**
- * A TypeScript/JavaScript file with the insides of its function bodies blanked: every character
- * between a body's braces becomes a space, line breaks kept, so whatever is left stands at the
- * positions and lines it has in the file. A module's exported API is its declarations and their
- * signatures; the bodies are most of the text and most of the parse, and none of the API.
+ * A TypeScript/JavaScript file with the insides of its function bodies blanked: the parser reads
+ * each body's inside as its line breaks alone (outlineText), so whatever is left stands at the lines
+ * it has in the file. A module's exported API is its declarations and their signatures; the bodies
+ * are most of the text and most of the parse, and none of the API.
  *
  * The bodies are found by TypeScript's own scanner (strings, template literals, regular expressions
  * and comments as the compiler reads them) and blanked only where the tokens say for certain that a
@@ -19,9 +20,12 @@ const K = ts.SyntaxKind;
  * can be compared on the statements it touches (keepTouchedStatements).
  */
 export interface Outline {
-  text: string;
-  /** `[start, end)` of each blanked body's inside, in file order. */
+  /** The file as written. */
+  source: string;
+  /** `[start, end)` of each blanked body's inside, in file order: each is checked against the parse. */
   blanked: [number, number][];
+  /** `[start, end)` of statements left out as well (keepTouchedStatements), in file order; not checked. */
+  dropped?: readonly (readonly [number, number])[];
   /** The module's top-level statements as the scan cut them, in file order. */
   statements: Statement[];
 }
@@ -263,7 +267,7 @@ export function outlineScript(text: string): Outline | undefined {
   }
   if (stack.length !== 1) return undefined;
   endStatement();
-  return { text: blank(text, blanked), blanked, statements };
+  return { source: text, blanked, statements };
 
   function open(level: Frame['level'], closer: TS.SyntaxKind, onClose?: State) {
     stack.push(frame(level, closer, onClose));
@@ -438,20 +442,43 @@ export function outlineScript(text: string): Outline | undefined {
   }
 }
 
-/** The text with each `[start, end)` range made spaces, line breaks kept. */
-function blank(text: string, ranges: readonly (readonly [number, number])[]): string {
-  if (ranges.length === 0) return text;
+/**
+ * The outline as the parser reads it: each blanked body and dropped statement cut down to its line
+ * breaks (runs of anything else between them become one space), so every line stays the line it is
+ * in the file while the parser skips no blanks: TypeScript's scanner takes about 25 ns for each
+ * character of whitespace, half the parse of an outline that kept every position. `bodies` are the
+ * blanked ranges where they stand in `text`.
+ */
+export function outlineText(outline: Outline): { text: string; bodies: [number, number][] } {
+  const { source, blanked } = outline;
+  const dropped = outline.dropped ?? [];
   const parts: string[] = [];
+  const bodies: [number, number][] = [];
+  let length = 0;
   let at = 0;
-  for (const [start, end] of ranges) {
-    parts.push(
-      text.slice(at, start),
-      text.slice(start, end).replace(/[^\r\n\u2028\u2029]+/g, (run) => ' '.repeat(run.length)),
-    );
+  const cut = (start: number, end: number) => {
+    const kept = source.slice(at, start);
+    const inside = source.slice(start, end).replace(/[^\r\n\u2028\u2029]+/g, ' ');
+    parts.push(kept, inside);
+    length += kept.length;
     at = end;
+    const range: [number, number] = [length, length + inside.length];
+    length += inside.length;
+    return range;
+  };
+  // Both lists are in file order, and no body lies in a dropped statement (keepTouchedStatements).
+  for (let b = 0, d = 0; b < blanked.length || d < dropped.length; ) {
+    if (d < dropped.length && (b === blanked.length || dropped[d]![0] < blanked[b]![0])) {
+      const [start, end] = dropped[d++]!;
+      cut(start, end);
+    } else {
+      const [start, end] = blanked[b++]!;
+      bodies.push(cut(start, end));
+    }
   }
-  parts.push(text.slice(at));
-  return parts.join('');
+  if (at === 0) return { text: source, bodies };
+  parts.push(source.slice(at));
+  return { text: parts.join(''), bodies };
 }
 
 /** Whether each blanked range is, in the parse of the outline, the inside of a function's body. */
@@ -477,9 +504,10 @@ export function parseChecked(
   outline: Outline,
   parse: (text: string) => TS.SourceFile,
 ): TS.SourceFile | undefined {
-  const sf = parse(outline.text);
+  const { text, bodies } = outlineText(outline);
+  const sf = parse(text);
   const diagnostics = (sf as TS.SourceFile & { parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
-  return diagnostics?.length === 0 && bodiesHold(sf, outline.blanked) ? sf : undefined;
+  return diagnostics?.length === 0 && bodiesHold(sf, bodies) ? sf : undefined;
 }
 
 /**
@@ -513,36 +541,100 @@ function lineSpans(text: string, statements: readonly Statement[]) {
 
 const IDENTIFIERS = /[A-Za-z_$][\w$]*/g;
 
+/** A statement's text with the insides of its blanked bodies left out: what its outline reads. */
+function outsideBodies(outline: Outline): (s: Statement) => string {
+  const { source, blanked } = outline;
+  let b = 0;
+  // Statements are asked in file order.
+  return (s) => {
+    while (b < blanked.length && blanked[b]![0] < s.start) b++;
+    const parts: string[] = [];
+    let at = s.start;
+    for (let i = b; i < blanked.length && blanked[i]![0] < s.end; i++) {
+      parts.push(source.slice(at, blanked[i]![0]));
+      at = blanked[i]![1];
+    }
+    parts.push(source.slice(at, s.end));
+    return parts.join('');
+  };
+}
+
+/** The outline with only the statements `keep` marks: the others are dropped, with their bodies. */
+function keepOnly(outline: Outline, keep: readonly boolean[]): Outline {
+  const drop = outline.statements.filter((_, k) => !keep[k]);
+  let k = 0;
+  const blanked = outline.blanked.filter(([start]) => {
+    while (k < drop.length && drop[k]!.end <= start) k++;
+    return !(k < drop.length && drop[k]!.start <= start);
+  });
+  return { ...outline, blanked, dropped: drop.map((s) => [s.start, s.end] as const) };
+}
+
+/** Both sides of a module cut for comparing their APIs (keepTouchedStatements). */
+export interface Cut {
+  from: Outline;
+  to: Outline;
+  /**
+   * The statements that changed inside their bodies alone, from the `from` side: read the same on
+   * both sides, they are left out of both, and parsed here once only so their bodies are checked.
+   */
+  unchanged?: Outline;
+}
+
 /**
  * Both sides of a changed module cut to the statements its API can differ in: a declaration (or an
- * import) no changed line touches is left out, unless a kept statement on either side declares one
- * of its names (overloads, merged interfaces and namespaces come as several statements) or mentions
- * it (`export { load }`, `module.exports = { load }`: kept whatever they are). Every other statement
- * stays. Left-out statements are blanked like bodies, so what is kept stands at its
- * own lines. Undefined when nothing can be left out.
+ * import) no changed line touches is left out, and so is a pair of them, one on each side, that
+ * reads the same once their bodies are blanked (a change inside bodies alone), unless a kept
+ * statement on either side declares one of its names (overloads, merged interfaces and namespaces
+ * come as several statements) or mentions it (`export { load }`, `module.exports = { load }`: kept
+ * whatever they are). Every other statement stays. Left-out statements are cut down to their line
+ * breaks like bodies, so what is kept stands at its own lines. Undefined when nothing can be left out.
  */
 export function keepTouchedStatements(
   sides: readonly [
-    { text: string; outline: Outline; touched: readonly number[] },
-    { text: string; outline: Outline; touched: readonly number[] },
+    { outline: Outline; touched: readonly number[] },
+    { outline: Outline; touched: readonly number[] },
   ],
-): [Outline, Outline] | undefined {
-  const read = sides.map(({ text, outline, touched }) => {
-    const spans = lineSpans(text, outline.statements);
+): Cut | undefined {
+  const read = sides.map(({ outline, touched }) => {
+    const spans = lineSpans(outline.source, outline.statements);
     return outline.statements.map((s, k) => ({ s, touched: touches(spans[k]!, touched) }));
+  });
+  const kept = read.map((statements) =>
+    statements.map(({ s, touched }) => touched || !(s.import || s.declaration)),
+  );
+  // Touched declarations that read the same on both sides, paired in file order.
+  const shapes = read.map((statements, side) => {
+    const shape = outsideBodies(sides[side]!.outline);
+    return statements.map(({ s, touched }) =>
+      touched && (s.import || s.declaration) ? shape(s) : undefined,
+    );
+  });
+  const waiting = new Map<string, number[]>();
+  shapes[1]!.forEach((shape, k) => {
+    if (shape !== undefined) getOrCreate(waiting, shape, () => []).push(k);
+  });
+  const same: [number, number][] = [];
+  shapes[0]!.forEach((shape, k) => {
+    const other = shape === undefined ? undefined : waiting.get(shape)?.shift();
+    if (other === undefined) return;
+    same.push([k, other]);
+    kept[0]![k] = kept[1]![other] = false;
   });
   // Names the kept statements declare or mention; a statement that declares one of them is kept
   // too, and so on, so the two sides keep the same declarations however the scan cut them.
   const names = new Set<string>();
-  const kept = read.map((statements) =>
-    statements.map(({ s, touched }) => touched || !(s.import || s.declaration)),
-  );
-  sides.forEach(({ text }, side) => {
-    read[side]!.forEach(({ s }, k) => {
+  const keep = (side: number, k: number) => {
+    kept[side]![k] = true;
+    for (const n of read[side]![k]!.s.names) names.add(n);
+  };
+  read.forEach((statements, side) => {
+    statements.forEach(({ s }, k) => {
       if (!kept[side]![k]) return;
-      for (const n of s.names) names.add(n);
+      keep(side, k);
       if (!s.declaration && !s.import)
-        for (const m of text.slice(s.start, s.end).matchAll(IDENTIFIERS)) names.add(m[0]);
+        for (const m of sides[side]!.outline.source.slice(s.start, s.end).matchAll(IDENTIFIERS))
+          names.add(m[0]);
     });
   });
   for (let grew = true; grew; ) {
@@ -550,26 +642,24 @@ export function keepTouchedStatements(
     for (const [side, statements] of read.entries()) {
       statements.forEach(({ s }, k) => {
         if (kept[side]![k] || !s.names.some((n) => names.has(n))) return;
-        kept[side]![k] = true;
+        keep(side, k);
         grew = true;
-        for (const n of s.names) names.add(n);
       });
     }
+    // A pair that reads the same goes or stays as one.
+    for (const [a, b] of same) {
+      if (kept[0]![a] === kept[1]![b]) continue;
+      keep(0, a);
+      keep(1, b);
+      grew = true;
+    }
   }
-  const dropped = read.map((statements, side) =>
-    statements.filter((_, k) => !kept[side]![k]).map(({ s }) => s),
-  );
-  if (dropped.every((d) => d.length === 0)) return undefined;
-  const [a, b] = sides.map(({ outline }, side) => {
-    const drop = dropped[side]!;
-    const ranges = drop.map((s) => [s.start, s.end] as const);
-    // The bodies of kept statements stay blanked (and checked); those of dropped ones go with them.
-    let k = 0;
-    const bodies = outline.blanked.filter(([start]) => {
-      while (k < drop.length && drop[k]!.end <= start) k++;
-      return !(k < drop.length && drop[k]!.start <= start);
-    });
-    return { text: blank(outline.text, ranges), blanked: bodies, statements: outline.statements };
-  });
-  return [a!, b!];
+  if (kept.every((side) => side.every(Boolean))) return undefined;
+  const unchanged = read[0]!.map(() => false);
+  for (const [a] of same) if (!kept[0]![a]) unchanged[a] = true;
+  return {
+    from: keepOnly(sides[0].outline, kept[0]!),
+    to: keepOnly(sides[1].outline, kept[1]!),
+    ...(unchanged.some(Boolean) ? { unchanged: keepOnly(sides[0].outline, unchanged) } : {}),
+  };
 }

@@ -146,13 +146,15 @@ function readApiPair(before: string, oldPath: string, after: string, path: strin
   const [a, b] = [outlineScript(before), outlineScript(after)];
   if (!a || !b) return whole(a ?? null, b ?? null);
   const cut = keepTouchedStatements([
-    { text: before, outline: a, touched: touchedLines(diff, 'from') },
-    { text: after, outline: b, touched: touchedLines(diff, 'to') },
+    { outline: a, touched: touchedLines(diff, 'from') },
+    { outline: b, touched: touchedLines(diff, 'to') },
   ]);
   if (!cut) return whole(a, b);
-  const from = parseChecked(cut[0], (t) => parseScript(oldPath, t));
-  const to = from && parseChecked(cut[1], (t) => parseScript(path, t));
-  return from && to ? [apiOf(from), apiOf(to)] : whole(a, b);
+  const from = parseChecked(cut.from, (t) => parseScript(oldPath, t));
+  const to = from && parseChecked(cut.to, (t) => parseScript(path, t));
+  // Statements left out as the same on both sides still have their bodies checked, on one side.
+  const held = to && (!cut.unchanged || parseChecked(cut.unchanged, (t) => parseScript(oldPath, t)));
+  return from && to && held ? [apiOf(from), apiOf(to)] : whole(a, b);
 }
 
 /** The exported API read from a parse of a module (extractApi's work once the file is parsed). */

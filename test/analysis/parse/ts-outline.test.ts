@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   keepTouchedStatements,
+  type Outline,
   outlineScript,
+  outlineText,
   parseOutline,
 } from '../../../src/analysis/parse/ts-outline.js';
 import { parseScript } from '../../../src/analysis/parse/typescript.js';
@@ -44,6 +46,15 @@ function bodyAfter(outline: string, source: string, marker: string): string {
 }
 
 const blank = (text: string) => text.trim() === '';
+
+/** The outline with every blanked and dropped range made spaces where it stands: positions kept, to look at. */
+function positional({ source, blanked, dropped = [] }: Outline): string {
+  let text = source;
+  for (const [start, end] of [...blanked, ...dropped])
+    text = text.slice(0, start) + text.slice(start, end).replace(/[^\n]/g, ' ') + text.slice(end);
+  return text;
+}
+const lineCount = (text: string) => text.split('\n').length;
 
 const MODULE = `import { x } from './x.js';
 
@@ -105,16 +116,20 @@ export class Mixed extends mixin({ kept: true }) { m() { return 1; } }
 describe('outlineScript', () => {
   const outline = outlineScript(MODULE)!;
 
-  it('keeps every position: the same length and the same lines', () => {
-    expect(outline.text).toHaveLength(MODULE.length);
-    expect(outline.text.split('\n').length).toBe(MODULE.split('\n').length);
-    // Outside the blanked ranges the text is the file's own.
-    let at = 0;
-    for (const [start, end] of outline.blanked) {
-      expect(outline.text.slice(at, start)).toBe(MODULE.slice(at, start));
-      expect(blank(outline.text.slice(start, end))).toBe(true);
-      at = end;
-    }
+  it('gives the parser every line where it is, each blanked body cut down to its line breaks', () => {
+    const { text, bodies } = outlineText(outline);
+    expect(lineCount(text)).toBe(lineCount(MODULE));
+    expect(text.length).toBeLessThan(MODULE.length * 0.8);
+    // Outside the blanked ranges the text is the file's own; inside, one space between line breaks.
+    expect(bodies).toHaveLength(outline.blanked.length);
+    let [at, was] = [0, 0];
+    outline.blanked.forEach(([start, end], k) => {
+      const [from, to] = bodies[k]!;
+      expect(text.slice(at, from)).toBe(MODULE.slice(was, start));
+      expect(text.slice(from, to)).toBe(MODULE.slice(start, end).replace(/[^\n]+/g, ' '));
+      [at, was] = [to, end];
+    });
+    expect(text.slice(at)).toBe(MODULE.slice(was));
   });
 
   it('blanks the bodies of functions, methods, accessors, constructors and arrow values', () => {
@@ -131,7 +146,7 @@ describe('outlineScript', () => {
       '= (a) =>',
       'keyof { a: 1; b: 2 } ',
     ])
-      expect(blank(bodyAfter(outline.text, MODULE, marker)), marker).toBe(true);
+      expect(blank(bodyAfter(positional(outline), MODULE, marker)), marker).toBe(true);
   });
 
   it('keeps types, object literals, callbacks and class bodies as written', () => {
@@ -149,16 +164,16 @@ describe('outlineScript', () => {
       'keyof { a: 1; b: 2 }',
       'extends mixin({ kept: true }) {',
     ])
-      expect(outline.text, kept).toContain(kept);
+      expect(positional(outline), kept).toContain(kept);
     // A class's members stay; only what is inside their bodies goes.
-    expect(outline.text).toMatch(/class Mixed extends mixin\(\{ kept: true \}\) \{ m\(\) \{\s+\} \}/);
+    expect(positional(outline)).toMatch(/class Mixed extends mixin\(\{ kept: true \}\) \{ m\(\) \{\s+\} \}/);
   });
 
   it('gives up on a file it cannot follow, and blanks nothing in a file without bodies', () => {
     expect(outlineScript('export function f() { return (1; }')).toBeUndefined();
     expect(outlineScript('export function f() {')).toBeUndefined();
     expect(outlineScript('export interface A { b(): void }')).toMatchObject({
-      text: 'export interface A { b(): void }',
+      source: 'export interface A { b(): void }',
       blanked: [],
     });
   });
@@ -173,7 +188,7 @@ describe('parseOutline and the API read from it', () => {
 
   it('parses the outline only when every blanked range is a function body there', () => {
     const parse = (fileName: string) => (t: string) => parseScript(fileName, t);
-    expect(parseOutline('a.ts', MODULE, parse('a.ts')).text).toBe(outlineScript(MODULE)!.text);
+    expect(parseOutline('a.ts', MODULE, parse('a.ts')).text).toBe(outlineText(outlineScript(MODULE)!).text);
     // JSX is read as written: its markup is not the scanner's.
     const jsx = 'export function App() { return <div>{"}"}</div>; }';
     expect(parseOutline('a.tsx', jsx, parse('a.tsx')).text).toBe(jsx);
@@ -282,26 +297,78 @@ export namespace Tools {
     const outlines = [outlineScript(BEFORE)!, outlineScript(after)!] as const;
     const diff = diffOf(BEFORE, after);
     const cut = keepTouchedStatements([
-      { text: BEFORE, outline: outlines[0], touched: touchedLines(diff, 'from') },
-      { text: after, outline: outlines[1], touched: touchedLines(diff, 'to') },
+      { outline: outlines[0], touched: touchedLines(diff, 'from') },
+      { outline: outlines[1], touched: touchedLines(diff, 'to') },
     ])!;
-    for (const side of cut) {
+    expect(cut.unchanged).toBeUndefined();
+    for (const outline of [cut.from, cut.to]) {
+      const text = positional(outline);
       // Untouched interfaces and types go; every overload of a touched function and the local an
       // export list names stay.
-      expect(side.text).not.toContain('interface Kept3');
-      expect(side.text).not.toContain('export type Normalized');
-      expect(side.text).toContain('export function parse(a: string): Entry;');
-      expect(side.text).toContain('export function parse(a: number): Entry;');
-      expect(side.text).toContain('function local(a: string');
-      expect(side.text).toContain('export { local as exported };');
-      expect(side.text.split('\n')).toHaveLength(
-        side === cut[0] ? BEFORE.split('\n').length : after.split('\n').length,
-      );
+      expect(text).not.toContain('interface Kept3');
+      expect(text).not.toContain('export type Normalized');
+      expect(text).toContain('export function parse(a: string): Entry;');
+      expect(text).toContain('export function parse(a: number): Entry;');
+      expect(text).toContain('function local(a: string');
+      expect(text).toContain('export { local as exported };');
+      expect(lineCount(outlineText(outline).text)).toBe(lineCount(outline === cut.from ? BEFORE : after));
     }
     const whole = compareApi(extractApi(BEFORE, 'a.ts'), extractApi(after, 'a.ts'));
     expect(changesOf(whole).map((c) => c.kind)).toEqual(['export-changed', 'export-changed']);
     expect(changesOf(compareApi(...extractApiPair(BEFORE, 'a.ts', after, 'a.ts', diff)))).toEqual(
       changesOf(whole),
+    );
+  });
+
+  it('leaves out of both sides what changed inside bodies alone, and parses it once to check its bodies', () => {
+    // `parse`'s implementation and `local` change inside their bodies alone; `Tools.run` too, and a
+    // new body line moves what follows. `Kept5` changes where the API can see it.
+    const after = BEFORE.replace('return helper(a);', 'return helper(a) ?? helper(String(a));')
+      .replace(
+        'function local(a: string) {\n  return a;',
+        'function local(a: string) {\n  const b = a;\n  return b;',
+      )
+      .replace('run(): void {}', 'run(): void { console.log(1); }')
+      .replace('export interface Kept5 {\n  id: string;', 'export interface Kept5 {\n  id: number;');
+    const diff = diffOf(BEFORE, after);
+    const cut = keepTouchedStatements([
+      { outline: outlineScript(BEFORE)!, touched: touchedLines(diff, 'from') },
+      { outline: outlineScript(after)!, touched: touchedLines(diff, 'to') },
+    ])!;
+    const [from, to, unchanged] = [cut.from, cut.to, cut.unchanged!].map(positional);
+    for (const text of [from, to]) {
+      expect(text).toContain('export interface Kept5');
+      expect(text).not.toContain('export namespace Tools');
+      // An export list names `local`: it stays whatever its body does.
+      expect(text).toContain('function local(a: string)');
+    }
+    expect(unchanged).toContain('export namespace Tools');
+    expect(unchanged).toContain('export function parse(a: unknown): Entry {');
+    expect(unchanged).not.toContain('interface Kept5');
+    expect(unchanged).not.toContain('function local');
+    const whole = compareApi(apiOf(parseScript('a.ts', BEFORE)), apiOf(parseScript('a.ts', after)));
+    expect(changesOf(whole).map((c) => c.kind)).toEqual(['member-changed']);
+    expect(changesOf(compareApi(...extractApiPair(BEFORE, 'a.ts', after, 'a.ts', diff)))).toEqual(
+      changesOf(whole),
+    );
+  });
+
+  it('keeps a pair that reads the same when a kept statement declares its name', () => {
+    // The implementation changes inside its body alone; an overload of it changes its signature.
+    const after = BEFORE.replace('return helper(a);', 'return helper(String(a));').replace(
+      'export function parse(a: number): Entry;',
+      'export function parse(a: number, b?: number): Entry;',
+    );
+    const diff = diffOf(BEFORE, after);
+    const cut = keepTouchedStatements([
+      { outline: outlineScript(BEFORE)!, touched: touchedLines(diff, 'from') },
+      { outline: outlineScript(after)!, touched: touchedLines(diff, 'to') },
+    ])!;
+    expect(cut.unchanged).toBeUndefined();
+    for (const outline of [cut.from, cut.to])
+      expect(positional(outline)).toContain('export function parse(a: unknown): Entry {');
+    expect(changesOf(compareApi(...extractApiPair(BEFORE, 'a.ts', after, 'a.ts', diff)))).toEqual(
+      changesOf(compareApi(apiOf(parseScript('a.ts', BEFORE)), apiOf(parseScript('a.ts', after)))),
     );
   });
 
