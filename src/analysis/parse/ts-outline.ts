@@ -528,9 +528,13 @@ export function parseOutline(
 /** Lines (1-based) of each statement's first and last character. */
 function lineSpans(text: string, statements: readonly Statement[]) {
   let line = 1;
+  // Just past the last line break counted; offsets are asked in file order.
   let at = 0;
   const lineAt = (offset: number) => {
-    for (; at < offset; at++) if (text.charCodeAt(at) === 10) line++;
+    for (let nl = text.indexOf('\n', at); nl !== -1 && nl < offset; nl = text.indexOf('\n', at)) {
+      line++;
+      at = nl + 1;
+    }
     return line;
   };
   return statements.map((s) => ({

@@ -48,6 +48,19 @@ const OAUTH_TOKEN = /^[\w.:/@+-]+$/;
 const SCOPE_LIST = /^[a-z][\w.:/-]*(?: [a-z][\w.:/-]*)+$/;
 /** Where Rust unit tests start inside a source file. */
 const RUST_TESTS = /^\s*(?:#\[cfg\(test\)\]|mod tests\b)/;
+
+/**
+ * Whether a line of a Rust hunk (its `+`, `-` or ` ` first) opens the unit tests. Most lines start
+ * with neither `#` nor `m` once indented: those are answered without the regex.
+ */
+function opensRustTests(raw: string): boolean {
+  let i = 1;
+  while (raw.charCodeAt(i) === 32 || raw.charCodeAt(i) === 9) i++;
+  const c = raw.charCodeAt(i);
+  // `#`, `m`, or any other space the regex's \s takes (and the end of the line): the regex decides.
+  const maybe = c === 35 || c === 109 || !(c > 32 && c < 127);
+  return maybe && RUST_TESTS.test(raw.slice(1));
+}
 const HEADER_TOKEN = /^[A-Za-z][A-Za-z0-9_-]{1,60}$/;
 const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
@@ -283,7 +296,7 @@ export const wireRule: Rule<'wire'> = {
           let newLine = hunk.newStart;
           for (const raw of hunk.lines) {
             const kind = raw[0];
-            if (rust && raw.includes('test') && RUST_TESTS.test(raw.slice(1))) break;
+            if (rust && opensRustTests(raw)) break;
             if (kind === ' ') {
               oldLine++;
               newLine++;
