@@ -32,8 +32,9 @@ const READ_AHEAD = 12;
 /**
  * Asks the reader for the sides of the next few changed source files while the current one is
  * scanned, so `git cat-file` answers them meanwhile (in its own process) instead of each rule waiting
- * a round trip per file. Only files a parsing rule reads: code, not excluded, not a test; the `to`
- * side only while the file gets parsed (in a surface, or parse budget left).
+ * a round trip per file. Only files a parsing rule reads: code, not excluded, not a test, while
+ * the file gets parsed (in a surface, or parse budget left). The CLI rule reads others too, but
+ * only those git grep says may define a CLI: few, read when asked.
  */
 function readAhead(
   files: readonly ChangedFile[],
@@ -50,10 +51,10 @@ function readAhead(
     for (; next <= at + READ_AHEAD && next < files.length; next++) {
       const meta = files[next]!;
       const cls = classOf(meta);
-      if (!cls.code || cls.excluded || cls.test) continue;
+      if (!cls.code || cls.excluded || cls.test || !budget.left(meta)) continue;
       const read = (ref: 'from' | 'to', p: string) => void reader.readFile(ref, p).catch(() => undefined);
       if (meta.status !== 'added' && meta.status !== 'copied') read('from', meta.oldPath ?? meta.path);
-      if (meta.status !== 'deleted' && budget.left(meta)) read('to', meta.path);
+      if (meta.status !== 'deleted') read('to', meta.path);
     }
   };
 }
@@ -71,6 +72,7 @@ export async function scanDiff(
   const scanners = createScanners(
     {
       upstream: input.upstream,
+      files: input.files,
       reader: input.reader,
       budget,
       anchors: input.anchors,

@@ -1,14 +1,24 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { cacheGit, ensureTrees, fetchMissingObjects, type UpstreamCache } from './cache.js';
-import { GitError, gitEnv, SAFE_GIT_CONFIG } from './run.js';
+import { GitError, gitEnv, runGit, SAFE_GIT_CONFIG } from './run.js';
 
 export type Side = 'from' | 'to';
 
 /** Reads a file of the upstream at either end of the compared range; undefined when it does not exist there. */
 export interface RepoReader {
   readFile(ref: Side, path: string): Promise<string | undefined>;
+  /**
+   * Which of these paths have a line that matches `pattern` at either end (git grep, in its own
+   * process): a question a rule asks before it reads files only to look for something. The pattern
+   * is a POSIX extended regular expression matched byte by byte (write only what Perl's regexes
+   * read the same: git grep uses those where it has them, being faster). Not every reader answers.
+   */
+  filesMatching?(ref: Side, paths: readonly string[], pattern: string): Promise<Set<string>>;
 }
+
+/** Paths handed to one `git grep`: well under any system's limit on a command line. */
+const GREP_PATHS = 2_000;
 
 /** A repository-relative path that cannot leave the repository: no absolute path, no `..`, no oddities. */
 export function isSafeRepoPath(path: string): boolean {
@@ -52,6 +62,42 @@ export function gitRepoReader(gitDir: string, commits: Record<Side, string>): Re
   };
   return {
     readFile: cached(read),
+    async filesMatching(ref, paths, pattern) {
+      const found = new Set<string>();
+      const prefix = `${commits[ref]}:`;
+      const safe = paths.filter(isSafeRepoPath);
+      const grep = (syntax: '-P' | '-E', batch: readonly string[]) =>
+        // Binary files too and no textconv: what readFile's text holds. The C locale: bytes.
+        runGit(
+          [
+            ...[
+              '--git-dir',
+              gitDir,
+              '--literal-pathspecs',
+              'grep',
+              '-l',
+              '-z',
+              '--no-color',
+              '--no-textconv',
+            ],
+            ...[syntax, '-e', pattern, commits[ref], '--', ...batch],
+          ],
+          { okExitCodes: [1] },
+        );
+      let syntax: '-P' | '-E' = '-P';
+      for (let at = 0; at < safe.length; at += GREP_PATHS) {
+        const batch = safe.slice(at, at + GREP_PATHS);
+        // A git built without Perl's regexes refuses -P: the extended ones then.
+        const { stdout } = await grep(syntax, batch).catch((error: unknown) => {
+          if (syntax === '-E') throw error;
+          syntax = '-E';
+          return grep(syntax, batch);
+        });
+        for (const name of stdout.split('\0'))
+          if (name.startsWith(prefix)) found.add(name.slice(prefix.length));
+      }
+      return found;
+    },
     close: () => batch?.close(),
   };
 }

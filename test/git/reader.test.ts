@@ -89,6 +89,30 @@ describe('the upstream file reader (one git cat-file --batch)', () => {
     }
   });
 
+  it('says which of the paths asked have a matching line at one end, glob characters and unicode included', async () => {
+    const repo = await createFixtureRepo();
+    const from = await repo.commit({
+      'src/a.rs': 'fn a() {}\nlet x = Arg::new("x");\n',
+      'src/b.rs': 'fn b() {}\n',
+      'src/[x]*.rs': 'Arg::new\n',
+      'src/ünï.rs': 'Arg::new\n',
+      'src/not-asked.rs': 'Arg::new\n',
+    });
+    const to = await repo.commit({ 'src/a.rs': 'fn a() {}\n' });
+    const reader = gitRepoReader(join(repo.dir, '.git'), { from, to });
+    try {
+      const asked = ['src/a.rs', 'src/b.rs', 'src/[x]*.rs', 'src/ünï.rs', 'src/missing.rs', '../up.rs'];
+      const pattern = '(Arg|App)::new([(]|[^!-~]|$)';
+      expect([...(await reader.filesMatching!('from', asked, pattern))].sort()).toEqual(
+        ['src/[x]*.rs', 'src/a.rs', 'src/ünï.rs'].sort(),
+      );
+      // Nothing matching is an answer, not an error.
+      expect([...(await reader.filesMatching!('to', ['src/a.rs', 'src/b.rs'], pattern))]).toEqual([]);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('readFilesAtRef reads many files of a cache commit through the same batch reader', async () => {
     const repo = await createFixtureRepo();
     const commit = await repo.commit({ 'a b.md': 'spaced\n', 'c.md': 'c\n' });

@@ -98,7 +98,12 @@ export async function twoReleases(
 
 /** One rule's raw observations over a scanned fixture (what the runner turns into findings). */
 export async function observe(rule: AnyRule, scanned: Awaited<ReturnType<typeof scanFixture>>) {
-  const run = rule.create({ upstream: scanned.upstream, reader: scanned.reader, budget: parseBudget() });
+  const run = rule.create({
+    upstream: scanned.upstream,
+    files: scanned.files,
+    reader: scanned.reader,
+    budget: parseBudget(),
+  });
   const diffs = new Map<string, FileDiff>();
   for await (const diff of streamPatch(scanned.paths.patch)) diffs.set(diff.path, diff);
   for (const meta of scanned.files) {

@@ -1,6 +1,6 @@
 import { type Side, splitLines } from '../../git/reader.js';
 import { keepSegments } from '../parse/rust-segments.js';
-import { isScriptExtension, surfaceOf } from '../patch/classify.js';
+import { isScriptExtension, isScriptPath, surfaceOf } from '../patch/classify.js';
 import { linesEvidence } from './evidence.js';
 import { type Attr, applyCase, attrValues, type BuilderCall, hasAttrKey, readRust } from './rust-items.js';
 import type { CliDefinitions, CliName, KindOf, Observation, Rule } from './types.js';
@@ -110,6 +110,21 @@ export async function rustCliNames(text: string): Promise<CliDefinitions> {
 const RUST_CLI =
   /#\[(?:arg|clap|command)\s*\(|derive\([^)]*\b(?:Parser|Subcommand|Args)\b|\b(?:Arg|Command|App|SubCommand)::(?:new|with_name)\s*\(/;
 const JS_CLI = /\.(?:option|options|requiredOption|command)\s*\(/;
+/**
+ * A line every text either gate finds has (as bytes): each match of RUST_CLI or JS_CLI starts on a
+ * line this matches, where `\s*\(` is the line's end, a `(`, or a byte that is not printable ASCII
+ * (Unicode spaces among them), and `derive(…)` may span lines but names its trait on one.
+ * A file none of whose lines match defines no CLI; git grep says which do.
+ */
+const CALL = '([(]|[^!-~]|$)';
+export const CLI_GATE_LINE = [
+  `#\\[(arg|clap|command)${CALL}`,
+  '(^|[^A-Za-z0-9_])(Parser|Subcommand|Args)([^A-Za-z0-9_]|$)',
+  `(Arg|Command|App|SubCommand)::(new|with_name)${CALL}`,
+  `\\.(option|options|requiredOption|command)${CALL}`,
+].join('|');
+/** The cheap test a file's text passes when it may define a CLI: clap's in Rust, yargs/commander's in JS. */
+export const cliGate = (path: string) => (path.toLowerCase().endsWith('.rs') ? RUST_CLI : JS_CLI);
 /** Items that may hold a value a clap attribute names (`long = FLAG`). */
 const CONSTANTS = /\b(?:const|static)\b/;
 
@@ -129,7 +144,19 @@ export const cliRule: Rule<'cli'> = {
   recommendation:
     'Check scripts, docs and code of the downstream that invoke the upstream CLI with these flags or subcommands.',
   confidence: 0.8,
-  create({ reader }) {
+  create({ reader, files }) {
+    // The `from` sides that may define a CLI, once git grep has answered: the others are not read
+    // (most changed files define none). Until it answers, or when the reader cannot ask, all are.
+    let mayDefine: Set<string> | undefined;
+    const sources = files
+      .filter((f) => f.path.toLowerCase().endsWith('.rs') || isScriptPath(f.path))
+      .map((f) => f.oldPath ?? f.path);
+    reader.filesMatching?.('from', sources, CLI_GATE_LINE).then(
+      (found) => {
+        mayDefine = found;
+      },
+      () => undefined,
+    );
     interface Seen extends CliName {
       path: string;
       surface: string;
@@ -140,9 +167,10 @@ export const cliRule: Rule<'cli'> = {
     return {
       async file({ meta, class: cls, diff }) {
         if (cls.excluded || cls.test || (cls.ext !== '.rs' && !isScriptExtension(cls.ext))) return;
-        const gate = cls.ext === '.rs' ? RUST_CLI : JS_CLI;
+        const gate = cliGate(meta.path);
         /** Reads one side; false when it defines no CLI (the cheap gate: most changed files define none). */
         const read = async (ref: Side, path: string) => {
+          if (ref === 'from' && mayDefine && !mayDefine.has(path)) return false;
           const text = await reader.readFile(ref, path);
           if (text === undefined || !gate.test(text)) return false;
           // The TypeScript parser is loaded only when a JS/TS file needs it (it takes about a second).

@@ -23,6 +23,8 @@ export interface ChangedFileView {
 /** Shared by all rules of one analysis. */
 export interface ScanContext {
   upstream: UpstreamConfig;
+  /** files.json's changed files, in its order (the rules see them one by one, in the patch's). */
+  files: readonly ChangedFile[];
   reader: RepoReader;
   /** How much the parsing rules may read outside the surfaces (shared by all rules). */
   budget: ParseBudget;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cliRule, cliSegments, rustCliNames } from '../../../src/analysis/scanners/cli.js';
+import {
+  CLI_GATE_LINE,
+  cliGate,
+  cliRule,
+  cliSegments,
+  rustCliNames,
+} from '../../../src/analysis/scanners/cli.js';
 import { jsCliNames } from '../../../src/analysis/scanners/js-cli.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { observe, scanFixture, twoReleases } from '../../helpers/scan.js';
@@ -147,6 +153,38 @@ pub fn command() -> Command {
     );
     const { findings } = await scan({ 'cli/src/cli.rs': after, 'utils/src/shared.rs': shared });
     expect(findings).toEqual([]);
+  });
+
+  it('reads only the files git grep says may define a CLI, and misses none the gates find', async () => {
+    // Each defines a CLI the way a gate finds it, the call's parenthesis on the next line or after a
+    // Unicode space, a derive over several lines; the last two define none.
+    const files: Record<string, string> = {
+      'src/derive.rs': 'use clap;\n#[derive(\n    Debug,\n    Parser,\n)]\npub struct Cli {}\n',
+      'src/attr.rs': 'pub struct Cli {\n    #[arg\n    (long)]\n    pub verbose: bool,\n}\n',
+      'src/builder.rs': 'fn cli() { App::with_name("x"); }\n',
+      'bin/space.js': 'program.option\u00a0("--verbose");\n',
+      'bin/none.js': 'const a = { ...options.headers };\n',
+      'src/none.rs': '#[derive(Debug, Clone)]\npub struct ArgsLike {}\n',
+    };
+    const defines = Object.keys(files).filter((p) => !p.includes('none'));
+    for (const path of defines) expect(cliGate(path).test(files[path]!), path).toBe(true);
+    const edited = Object.fromEntries(Object.entries(files).map(([p, t]) => [p, `${t}// edited\n`]));
+    const repo = await twoReleases(createFixtureRepo, files, edited);
+    const scanned = await scanFixture(repo, { from: 'v1', to: 'v2', rules: [cliRule] });
+    const mayDefine = await scanned.reader.filesMatching!('from', Object.keys(files), CLI_GATE_LINE);
+    expect([...mayDefine].sort()).toEqual(defines.sort());
+    // With git grep's answer in hand, the rule reads the `from` side of those files alone.
+    const read: string[] = [];
+    const reader = {
+      readFile: (ref: 'from' | 'to', path: string) => {
+        if (ref === 'from') read.push(path);
+        return scanned.reader.readFile(ref, path);
+      },
+      filesMatching: async () => mayDefine,
+      close: () => {},
+    };
+    await observe(cliRule, { ...scanned, reader });
+    expect(read.sort()).toEqual(defines.sort());
   });
 
   it('reads yargs and commander definitions and reports a removed JS flag', async () => {
