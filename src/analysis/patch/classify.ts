@@ -50,6 +50,8 @@ export const isTestPath = picomatch(
     '**/*_test.*',
     '**/test_*.*',
     '**/*_tests.rs',
+    // Rust's `#[cfg(test)] mod tests;` beside the code it tests.
+    '**/tests.rs',
   ],
   { dot: true },
 );

@@ -18,6 +18,8 @@ export const SEVERITY = {
     'file-deleted': w('high', 'none'),
     'file-renamed': w('high', 'none'),
     'file-type-changed': w('medium', 'none'),
+    // Source files deleted or moved, one finding per surface (surface.ts folds them).
+    'source-files-gone': w('high', 'none'),
     // Modified and added files, one finding per surface (surface.ts folds them).
     'files-changed': w('low', 'none'),
   },

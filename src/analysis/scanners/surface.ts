@@ -56,7 +56,67 @@ function foldChanged(changed: readonly Changed[], explained: (path: string) => b
   });
 }
 
-/** Changes to files in configured surfaces; a deleted or moved file breaks whoever fetches it by path. */
+interface Gone {
+  path: string;
+  surface: string;
+  /** Where it moved, when it did. */
+  to?: string;
+  lines: number;
+  change: string;
+}
+
+/**
+ * One observation per surface for its source files that were deleted or moved and that no other
+ * rule's finding explains: a downstream fetches prompts, schemas and templates by path, and those
+ * keep a finding each, but a crate split moves a hundred source files that no one fetches (what they
+ * exported, the API rules report). Evidence: the head of the largest (by lines deleted) at `from`.
+ */
+async function foldGone(
+  gone: readonly Gone[],
+  explained: (path: string) => boolean,
+  head: (ref: Side, path: string) => Promise<Evidence[]>,
+): Promise<Observation<Kind>[]> {
+  const perSurface = new Map<string, Gone[]>();
+  for (const g of gone) if (!explained(g.path)) addTo(perSurface, g.surface, g);
+  const folds: Observation<Kind>[] = [];
+  for (const [surface, files] of perSurface) {
+    const largest = [...files]
+      .sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path))
+      .slice(0, LARGEST_SHOWN);
+    const moved = files.filter((f) => f.to !== undefined).length;
+    const deleted = files.length - moved;
+    const what = [
+      ...(deleted > 0 ? [`${deleted} deleted`] : []),
+      ...(moved > 0 ? [`${moved} moved`] : []),
+    ].join(', ');
+    const first = largest[0]!;
+    const one = `\`${first.path}\` ${first.to === undefined ? 'deleted' : `moved to \`${first.to}\``}`;
+    const names = largest.map((f) => `\`${f.path}\` (${f.change})`).join(', ');
+    const more = files.length - largest.length;
+    const evidence = (await Promise.all(largest.slice(0, 2).map((f) => head('from', f.path)))).flat();
+    folds.push({
+      kind: 'source-files-gone',
+      path: first.path,
+      surface,
+      subject: surface,
+      title:
+        files.length === 1
+          ? `Surface \`${surface}\`: source file ${one}`
+          : `Surface \`${surface}\`: ${plural(files.length, 'source file')} deleted or moved (${what})`,
+      detail:
+        files.length === 1
+          ? `${one} (${first.change}); no other finding explains it`
+          : `${plural(files.length, 'source file')} of \`${surface}\` deleted or moved (${what}) that no other finding explains; the largest: ${names}${more > 0 ? `, and ${more} more` : ''}`,
+      evidence,
+    });
+  }
+  return folds;
+}
+
+/**
+ * Changes to files in configured surfaces; a deleted or moved file breaks whoever fetches it by path
+ * (source files deleted or moved are folded per surface, as modified ones are).
+ */
 export const surfaceRule: Rule<'surface'> = {
   id: 'surface',
   title: 'Surface file changed',
@@ -67,16 +127,26 @@ export const surfaceRule: Rule<'surface'> = {
   create({ reader }) {
     const observations: Observation<Kind>[] = [];
     const changed: Changed[] = [];
+    const gone: Gone[] = [];
     const head = async (ref: Side, path: string) =>
       fileHeadEvidence(path, ref, await reader.readFile(ref, path));
     return {
-      async file({ meta, diff }) {
-        if (meta.surfaces.length === 0 || meta.ignored) return;
+      async file({ meta, diff, class: cls }) {
+        // A test file, even in a surface, is nothing a downstream takes (one it names, the anchor rule reports).
+        if (meta.surfaces.length === 0 || meta.ignored || cls.test) return;
         const oldPath = meta.oldPath ?? meta.path;
         const change = `+${meta.additions} −${meta.deletions}${meta.binary ? ', binary' : ''}`;
         const surface = surfaceOf(meta);
         const base = { path: oldPath, surface, subject: oldPath };
-        if (meta.status === 'deleted') {
+        if ((meta.status === 'deleted' || meta.status === 'renamed') && cls.code) {
+          gone.push({
+            path: oldPath,
+            surface,
+            ...(meta.status === 'renamed' ? { to: meta.path } : {}),
+            lines: meta.deletions,
+            change: meta.status === 'renamed' ? `moved to \`${meta.path}\`, ${change}` : `deleted, ${change}`,
+          });
+        } else if (meta.status === 'deleted') {
           observations.push({
             ...base,
             kind: 'file-deleted',
@@ -115,7 +185,14 @@ export const surfaceRule: Rule<'surface'> = {
           });
         }
       },
-      finish: (explained) => [...observations, ...foldChanged(changed, (p) => explained?.has(p) ?? false)],
+      async finish(explained) {
+        const isExplained = (p: string) => explained?.has(p) ?? false;
+        return [
+          ...observations,
+          ...(await foldGone(gone, isExplained, head)),
+          ...foldChanged(changed, isExplained),
+        ];
+      },
     };
   },
 };

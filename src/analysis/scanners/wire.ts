@@ -43,6 +43,9 @@ const FS_PATH =
   /^\/(?:tmp|usr|opt|home|etc|var|bin|sbin|dev|proc|sys|Users|Applications|Library|System|private|mnt|root|workspace|any|path)(?:\/|$)|\.[a-z0-9]{1,5}$/i;
 const OAUTH_CONTEXT =
   /client[_-]?id|clientid|oauth|\bscopes?\b|redirect_uri|grant_type|code_challenge|\bissuer\b|\baudience\b/i;
+/** A literal that names the OAuth context (a key like `"scope"`), not a value of it. */
+const OAUTH_KEY =
+  /^(?:client[_-]?id|clientid|oauth|scopes?|redirect_uri|grant_type|code_challenge|issuer|audience)$/i;
 /** A client id, token or URL (no spaces); a scope list ("openid profile email") where scopes are named. */
 const OAUTH_TOKEN = /^[\w.:/@+-]+$/;
 const SCOPE_LIST = /^[a-z][\w.:/-]*(?: [a-z][\w.:/-]*)+$/;
@@ -64,21 +67,6 @@ function opensRustTests(raw: string): boolean {
 const HEADER_TOKEN = /^[A-Za-z][A-Za-z0-9_-]{1,60}$/;
 const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 
-/** Drops a trailing `//` comment that is outside any string literal. */
-function stripLineComment(line: string): string {
-  if (!line.includes('//')) return line;
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === '`' || c === "'") quote = c;
-    else if (c === '/' && line[i + 1] === '/') return line.slice(0, i);
-  }
-  return line;
-}
-
 const isCommentLine = (trimmed: string) =>
   trimmed.startsWith('//') ||
   trimmed.startsWith('/*') ||
@@ -88,32 +76,157 @@ const isCommentLine = (trimmed: string) =>
 /** A source line with its trailing comment dropped, and the string literals on it. */
 export interface LineLiterals {
   code: string;
-  literals: { value: string; end: number }[];
+  /** Each literal's text between its quotes (escapes as written), where it starts (its opening quote) and ends. */
+  literals: { value: string; start: number; end: number }[];
 }
 
 const NONE: LineLiterals = { code: '', literals: [] };
-const RUST_LITERAL = /"((?:[^"\\]|\\.)*)"/g;
-const SCRIPT_LITERAL = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`$\\]*)`/g;
 
 /** Whether a line may hold a string literal: a quote of its language is on it. */
 const hasLiteral = (line: string, rust: boolean) =>
   line.includes('"') || (!rust && (line.includes("'") || line.includes('`')));
 
+const isWordChar = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Where the string opened by the quote at `open` ends (the index after its closing quote), or -1 on this line. */
+function quotedEnd(line: string, open: number): number {
+  const quote = line.charCodeAt(open);
+  for (let i = open + 1; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === quote) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * Where the JS template opened at `open` ends (the index after its closing backtick, or -1 on this
+ * line), and whether it has substitutions: `${…}` is code, read as code (strings and templates in it
+ * are skipped whole), up to the brace that closes it.
+ */
+function templateEnd(line: string, open: number): { end: number; substitutions: boolean } {
+  let substitutions = false;
+  for (let i = open + 1; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 96) return { end: i + 1, substitutions };
+    else if (c === 36 && line.charCodeAt(i + 1) === 123) {
+      substitutions = true;
+      let depth = 0;
+      for (i += 1; i < line.length; i++) {
+        const d = line.charCodeAt(i);
+        if (d === 123) depth++;
+        else if (d === 125 && --depth === 0) break;
+        else if (d === 34 || d === 39 || d === 96) {
+          const next = d === 96 ? templateEnd(line, i).end : quotedEnd(line, i);
+          if (next === -1) return { end: -1, substitutions };
+          i = next - 1;
+        }
+      }
+    }
+  }
+  return { end: -1, substitutions };
+}
+
+/** A Rust raw string (`r"…"`, `r#"…"#`, `br#"…"#`) starting at `at`: its contents and end, or undefined. */
+function rustRawString(line: string, at: number): { value: string; end: number } | undefined {
+  if (at > 0 && isWordChar(line.charCodeAt(at - 1))) return undefined;
+  let i = line.charCodeAt(at) === 98 ? at + 1 : at;
+  if (line.charCodeAt(i) !== 114) return undefined;
+  let hashes = 0;
+  for (i++; line.charCodeAt(i) === 35; i++) hashes++;
+  if (line.charCodeAt(i) !== 34) return undefined;
+  const close = `"${'#'.repeat(hashes)}`;
+  const end = line.indexOf(close, i + 1);
+  return end === -1 ? { value: '', end: -1 } : { value: line.slice(i + 1, end), end: end + close.length };
+}
+
+/**
+ * Reads one line of code as its language's lexer does, from the line's start: strings in double
+ * quotes (and in single quotes outside Rust), JS templates (one literal when they have no `${…}`:
+ * quotes inside a template are its text, not literals of their own), Rust raw strings, and Rust char
+ * literals and lifetimes (`'"'` holds no string); the code ends at a `//` comment, and a block comment is
+ * skipped. A string still open at the line's end takes the rest of the line. A line that starts
+ * inside a multi-line string or comment is read as code: one line is all there is to read.
+ */
+function lexLine(line: string, rust: boolean): LineLiterals {
+  const literals: LineLiterals['literals'] = [];
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 47) {
+      const next = line.charCodeAt(i + 1);
+      if (next === 47) return { code: line.slice(0, i), literals };
+      if (next === 42) {
+        const close = line.indexOf('*/', i + 2);
+        if (close === -1) return { code: line.slice(0, i), literals };
+        i = close + 1;
+      }
+    } else if (c === 34 || (c === 39 && !rust)) {
+      const end = quotedEnd(line, i);
+      if (end === -1) break;
+      literals.push({ value: line.slice(i + 1, end - 1), start: i, end });
+      i = end - 1;
+    } else if (c === 96 && !rust) {
+      const { end, substitutions } = templateEnd(line, i);
+      if (end === -1) break;
+      if (!substitutions) literals.push({ value: line.slice(i + 1, end - 1), start: i, end });
+      i = end - 1;
+    } else if (rust && (c === 114 || c === 98)) {
+      const raw = rustRawString(line, i);
+      if (raw?.end === -1) break;
+      if (raw) {
+        literals.push({ value: raw.value, start: i, end: raw.end });
+        i = raw.end - 1;
+      }
+    } else if (rust && c === 39) {
+      // A char literal (`'"'`, `'\''`, `'\u{22}'`) is skipped whole; a lifetime (`'a`) is a quote alone.
+      if (line.charCodeAt(i + 1) === 92) {
+        const close = line.indexOf("'", i + 3);
+        if (close !== -1) i = close;
+      } else {
+        const width = line.codePointAt(i + 1)! > 0xffff ? 2 : 1;
+        if (line.charCodeAt(i + 1 + width) === 39) i += 1 + width;
+      }
+    }
+  }
+  return { code: line, literals };
+}
+
 /** String literals of one source line, comments skipped. */
 export function stringLiterals(line: string, rust: boolean): LineLiterals {
-  // Most lines have no literal at all: answer those without any regex work.
+  // Most lines have no literal at all: answer those without reading them.
   if (!hasLiteral(line, rust)) {
     return line.includes('process.env') ? { code: line, literals: [] } : NONE;
   }
   const trimmed = line.trim();
   if (trimmed === '' || isCommentLine(trimmed)) return NONE;
-  const code = stripLineComment(line);
-  const literal = rust ? RUST_LITERAL : SCRIPT_LITERAL;
-  const literals: LineLiterals['literals'] = [];
-  literal.lastIndex = 0;
-  for (let m = literal.exec(code); m !== null; m = literal.exec(code))
-    literals.push({ value: m[1] ?? m[2] ?? m[3] ?? '', end: m.index + m[0].length });
-  return { code, literals };
+  return lexLine(line, rust);
+}
+
+/**
+ * The words of a line that say what its literals are: its code, and the literals that are one word
+ * (a key like `"scope"`); other literals' text (a message naming `@scope/pkg`) says nothing.
+ */
+function contextWords(code: string, literals: LineLiterals['literals']): string {
+  let words = '';
+  let at = 0;
+  for (const { value, start, end } of literals) {
+    words += code.slice(at, start);
+    words += /^[A-Za-z_][\w-]*$/.test(value) ? ` ${value} ` : ' ';
+    at = end;
+  }
+  return words + code.slice(at);
+}
+
+/** Whether the literal starting at `start` is a key of an object or map: first on its line, or after `{` or `,`. */
+function atKeyPosition(code: string, start: number): boolean {
+  for (let i = start - 1; i >= 0; i--) {
+    const c = code.charCodeAt(i);
+    if (c === 32 || c === 9) continue;
+    return c === 123 || c === 44;
+  }
+  return true;
 }
 
 /**
@@ -133,7 +246,7 @@ export function wireValues(line: string, rust: boolean, found = stringLiterals(l
   const values: WireValue[] = [];
   // The words around a literal, read once per line; on very long lines (generated code, minified
   // data) they say nothing about any one literal.
-  const near = code.length <= 300 ? code : '';
+  const near = code.length <= 300 ? contextWords(code, literals) : '';
   const context =
     literals.length === 0
       ? undefined
@@ -144,14 +257,15 @@ export function wireValues(line: string, rust: boolean, found = stringLiterals(l
           header: /header/i.test(near),
           env: /env/i.test(near),
         };
-  for (const { value, end } of literals) {
+  for (const { value, start, end } of literals) {
     if (value.length < 2 || value.length > 200 || !context) continue;
     let category: WireCategory | undefined;
     // A URL is a URL in any context: it pairs with URLs only, never with a scope or client id.
     if (URL.test(value)) category = 'url';
     else if (context.oauth && SCOPE_LIST.test(value) && (context.scope || /\bopenid\b/.test(value)))
       category = 'scope';
-    else if (context.oauth && OAUTH_TOKEN.test(value)) category = context.scope ? 'scope' : 'oauth';
+    else if (context.oauth && OAUTH_TOKEN.test(value) && !OAUTH_KEY.test(value))
+      category = context.scope ? 'scope' : 'oauth';
     else if (context.http && PATH.test(value) && !FS_PATH.test(value)) category = 'url';
     else if (
       /^x-[a-z0-9-]+$/i.test(value) ||
@@ -161,7 +275,11 @@ export function wireValues(line: string, rust: boolean, found = stringLiterals(l
     )
       category = 'header';
     else if (context.env && ENV_NAME.test(value)) category = 'env';
-    else if (/^\s*:(?!:)/.test(code.slice(end, end + 4)) && /^[A-Za-z_][\w.-]*$/.test(value))
+    else if (
+      /^\s*:(?!:)/.test(code.slice(end, end + 4)) &&
+      /^[A-Za-z_][\w.-]*$/.test(value) &&
+      atKeyPosition(code, start)
+    )
       category = 'json-field';
     if (category) values.push({ category, value });
   }

@@ -58,6 +58,50 @@ describe('wire scanner', () => {
     expect(values('let p = PathBuf::from("/tmp/a.jsonl"); // request')).toEqual([]);
   });
 
+  it('reads literals as the lexer does: templates, switch labels, raw strings, char literals', () => {
+    const values = (line: string, rust = true) =>
+      wireValues(line, rust).map((v) => `${v.category}:${v.value}`);
+    // Quotes inside a template with substitutions are its text; "@scope/pkg" is no OAuth context.
+    // (codex rust-v0.135.0 gave this line two "breaking" findings: OAuth scopes `lodash` and `@scope/pkg`.)
+    const kernel =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the upstream line's own template literal
+      '    `Unsupported import specifier "${specifier}" in js_repl. Use a package name like "lodash" or "@scope/pkg", or a relative/absolute/file:// .js/.mjs path.`,';
+    expect(values(kernel, false)).toEqual([]);
+    expect(values('const u = `https://api.example.test/v1`;', false)).toEqual([
+      'url:https://api.example.test/v1',
+    ]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a line of JS holding a template literal
+    expect(values('const u = `${base}/v1`; const h = "x-client-version";', false)).toEqual([
+      'header:x-client-version',
+    ]);
+    // A switch label or a ternary's branch is no object key; a key in an object or map is.
+    expect(values('      case "Identifier":', false)).toEqual([]);
+    expect(values('const kind = ok ? "model" : "error";', false)).toEqual([]);
+    expect(values('const body = { "model": m, "input": i };', false)).toEqual([
+      'json-field:model',
+      'json-field:input',
+    ]);
+    expect(values('    "instructions": text,', false)).toEqual(['json-field:instructions']);
+    // A scope list keeps its OAuth context from the code or a one-word key.
+    expect(values('    scope: "openid profile email offline_access",', false)).toEqual([
+      'scope:openid profile email offline_access',
+    ]);
+    expect(values('params.push(("scope", "openid profile email"));')).toEqual(['scope:openid profile email']);
+    // Rust: a char literal holding a quote, raw and byte strings do not swallow the literals after them.
+    expect(values(`let q = '"'; let u = "https://a.example.test/v1";`)).toEqual([
+      'url:https://a.example.test/v1',
+    ]);
+    expect(values('let b = br"\\"; let u = "https://b.example.test/v1";')).toEqual([
+      'url:https://b.example.test/v1',
+    ]);
+    expect(values('let j = r#"{"model": 1}"#; let u = "https://c.example.test";')).toEqual([
+      'url:https://c.example.test',
+    ]);
+    expect(values("fn f<'a>(s: &'a str) -> &'a str { client.header(\"x-session\", s) }")).toEqual([
+      'header:x-session',
+    ]);
+  });
+
   it('reports a changed URL with the old and the new line as evidence', async () => {
     const after = CLIENT_V1.replace(
       'https://chatgpt.com/backend-api/codex',
