@@ -24,7 +24,7 @@ export interface Attr {
 
 interface RustMember {
   name: string;
-  /** A struct field's type, as written; empty for enum variants. */
+  /** A struct field's type, or an enum variant's fields (`{ a: u8 }`, `(String)`), as written; empty for a unit variant. */
   type: string;
   attrs: Attr[];
   /** First line of its attributes (or of the member itself), 1-based. */
@@ -150,7 +150,7 @@ function readMembers(list: SyntaxNode, kind: RustItem['kind']): RustMember[] {
       if (name) {
         members.push({
           name,
-          type: child.childForFieldName('type')?.text ?? '',
+          type: child.childForFieldName(kind === 'struct' ? 'type' : 'body')?.text ?? '',
           attrs,
           startLine: line(first ?? child),
           endLine: endLine(child),

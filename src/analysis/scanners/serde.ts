@@ -15,6 +15,8 @@ interface SerdeMember {
   item: string;
   ident: string;
   names: string[];
+  /** Its type (a variant: its fields) as written, comments and spacing aside: what a rename keeps. */
+  shape: string;
   startLine: number;
   endLine: number;
 }
@@ -41,6 +43,10 @@ function serdeMembers(items: readonly RustItem[]): SerdeMember[] {
         item: ownCopy(item.name),
         ident: ownCopy(member.name),
         names: [primary, ...values('alias')].map(ownCopy),
+        shape: member.type
+          .replace(/\/\/[^\n]*/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
         startLine: member.startLine,
         endLine: member.endLine,
       });
@@ -128,14 +134,25 @@ export function serdeTracker(reader: RepoReader, budget: ParseBudget) {
         // A struct gone from every changed file was moved or dropped whole: not a field change.
         if (!now) continue;
         const had = new Set(before.flatMap((m) => m.names));
-        // New members (no name they had before), paired in order with the members whose name is gone.
+        // New members (no name they had before), and the members whose name is gone.
         const fresh = now.filter(
           (m) => !m.names.some((n) => had.has(n)) && !before.some((b) => b.ident === m.ident),
         );
+        /**
+         * What a member whose name is gone became: the same field under a new serde name, or else the
+         * next new member of its type (a rename keeps the type; in order, as written). A new field of
+         * another type beside it is no rename: the old one is gone.
+         */
+        const successorOf = (old: Seen) => {
+          const same = now.find((m) => m.ident === old.ident);
+          if (same) return same;
+          const at = fresh.findIndex((m) => m.shape === old.shape);
+          return at === -1 ? undefined : fresh.splice(at, 1)[0];
+        };
         for (const old of before) {
           old.names.forEach((name, i) => {
             if (now.some((m) => m.names.includes(name))) return;
-            const successor = i === 0 ? (now.find((m) => m.ident === old.ident) ?? fresh.shift()) : undefined;
+            const successor = i === 0 ? successorOf(old) : undefined;
             changes.push({
               item,
               from: name,

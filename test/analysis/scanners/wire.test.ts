@@ -272,6 +272,43 @@ pub struct ResponseItem {
     ]);
   });
 
+  it('calls a serde field renamed only when the new one has its type; a variant only when it has its fields', async () => {
+    // codex rust-v0.116.0..rust-v0.135.0 replaced `risk_score: u8` by `user_authorization: …` and
+    // `GhostSnapshot { … }` by `CompactionTrigger`: no renames, whatever their places.
+    const before = `use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+pub struct Assessment {
+    pub risk_score: u8,
+    pub id: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Item {
+    Message { text: String },
+    GhostSnapshot { ghost_commit: String },
+    Other,
+}
+`;
+    const after = before
+      .replace(
+        'pub risk_score: u8,\n    pub id: String,',
+        'pub user_authorization: Authorization,\n    pub target: String,',
+      )
+      .replace('GhostSnapshot { ghost_commit: String },', 'CompactionTrigger,')
+      .replace('Message { text: String },', 'Note { text: String },');
+    const scanned = await scanModels(before, after);
+    expect(scanned.problems).toEqual([]);
+    const observations = await observe(wireRule, scanned);
+    expect(observations.map((o) => o.title)).toEqual([
+      'JSON field `risk_score` of `Assessment` removed',
+      'JSON field `id` of `Assessment` renamed to `target`',
+      'JSON field `message` of `Item` renamed to `note`',
+      'JSON field `ghost_snapshot` of `Item` removed',
+    ]);
+  });
+
   it('finds serde changes however little of an item a change touches (only touched items are parsed)', async () => {
     const item = (name: string, casing: string, fields: string[]) =>
       `#[derive(Serialize, Deserialize)]\n#[serde(rename_all = "${casing}")]\npub struct ${name} {\n${fields
