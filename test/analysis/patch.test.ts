@@ -56,11 +56,11 @@ describe('streamPatch', () => {
       newPath: 'sub/moved 2.md',
     });
     expect([...numberedLines(files['sub/moved 2.md']!.hunks[0]!)].filter((l) => l.kind === '+')).toEqual([
-      { kind: '+', text: 'seven', line: 7, newLine: 7 },
+      { kind: '+', text: 'seven', at: 3, line: 7, newLine: 7 },
     ]);
     expect([...numberedLines(files['keep.txt']!.hunks[0]!)].filter((l) => l.kind !== ' ')).toEqual([
-      { kind: '-', text: 'b', line: 2, oldLine: 2 },
-      { kind: '+', text: 'B', line: 2, newLine: 2 },
+      { kind: '-', text: 'b', at: 1, line: 2, oldLine: 2 },
+      { kind: '+', text: 'B', at: 2, line: 2, newLine: 2 },
     ]);
     // "\ No newline at end of file" is a marker, not a line.
     expect([...numberedLines(files['nonl.txt']!.hunks[0]!)].map((l) => `${l.kind}${l.text}`)).toEqual([

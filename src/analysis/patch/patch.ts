@@ -32,6 +32,8 @@ export interface FileDiff {
 export interface NumberedLine {
   kind: '+' | '-' | ' ';
   text: string;
+  /** Its index in `hunk.lines`. */
+  at: number;
   /** Line number on the side the line exists on (`from` for `-`, `to` for `+` and context). */
   line: number;
   oldLine?: number;
@@ -42,12 +44,13 @@ export interface NumberedLine {
 export function* numberedLines(hunk: Hunk): Generator<NumberedLine> {
   let oldLine = hunk.oldStart;
   let newLine = hunk.newStart;
-  for (const raw of hunk.lines) {
+  for (let at = 0; at < hunk.lines.length; at++) {
+    const raw = hunk.lines[at]!;
     const kind = raw[0];
     const text = raw.slice(1);
-    if (kind === '-') yield { kind, text, line: oldLine, oldLine: oldLine++ };
-    else if (kind === '+') yield { kind, text, line: newLine, newLine: newLine++ };
-    else if (kind === ' ') yield { kind, text, line: newLine, oldLine: oldLine++, newLine: newLine++ };
+    if (kind === '-') yield { kind, text, at, line: oldLine, oldLine: oldLine++ };
+    else if (kind === '+') yield { kind, text, at, line: newLine, newLine: newLine++ };
+    else if (kind === ' ') yield { kind, text, at, line: newLine, oldLine: oldLine++, newLine: newLine++ };
   }
 }
 

@@ -221,15 +221,15 @@ export const anchorRule: Rule<'anchor'> = {
       for (const hunk of diff.hunks) {
         // Most hunks hold no anchor at all: their lines were read once (the context asked first).
         if (!index.touches(hunk, meta.path)) continue;
+        // Each line's anchors, as touches() found them.
+        const lineAnchors = index.hunkLineAnchors(hunk, meta.path);
         for (const { removed: minus, added: plus } of changeBlocks(hunk)) {
           for (const line of plus)
-            for (const a of index.lineAnchors(line.text, meta.path))
+            for (const a of lineAnchors[line.at]!)
               if (isValueKind(a.kind) && onLine(a, literalsOf(line.text)))
                 readded.add(`${a.kind}\0${anchorKey(a.kind, a.value)}`);
           minus.forEach((line, i) => {
-            const anchors = index
-              .lineAnchors(line.text, meta.path)
-              .filter((a): a is ValueHit['anchor'] => isValueKind(a.kind));
+            const anchors = lineAnchors[line.at]!.filter((a): a is ValueHit['anchor'] => isValueKind(a.kind));
             if (anchors.length === 0) return;
             const literals = literalsOf(line.text);
             const pair = plus[i];

@@ -86,9 +86,18 @@ function addStructFields(
     out.add(`${scope}[].${field}`, 'array', struct ? words(struct) : 'value', false, values);
 }
 
+/** The node types rustContainers reads: the others it only walks through. */
+const RUST_READ = new Set([
+  ...Object.keys(RUST_SCOPES),
+  'array_expression',
+  'macro_invocation',
+  'match_expression',
+]);
+
 function rustContainers(root: Node): Container[] {
   const out = new Containers();
-  const visit = (node: Node, scope: string) => {
+  /** Reads one node of a type in RUST_READ: the scope its children are in, and whether to go into them. */
+  const read = (node: Node, scope: string): { inner: string; into: boolean } => {
     const nameField = RUST_SCOPES[node.type];
     const name = nameField ? node.childForFieldName(nameField)?.text : undefined;
     const inner = name ? `${scope}/${name}` : scope;
@@ -136,7 +145,7 @@ function rustContainers(root: Node): Container[] {
         });
         out.add(`${scope}[]`, 'array', 'value', false, strings);
         addStructFields(out, scope, tokenTreeFields(tree));
-        return; // token trees hold no further syntax
+        return { inner, into: false }; // token trees hold no further syntax
       }
       case 'match_expression': {
         const subject = node.childForFieldName('value')?.text.replace(/\s+/g, '') ?? '';
@@ -162,10 +171,31 @@ function rustContainers(root: Node): Container[] {
         break;
       }
     }
-    for (const child of node.namedChildren) if (child) visit(child, inner);
+    return { inner, into: true };
   };
-  visit(root, '');
-  return out.list();
+  // Every named node, depth first, with a cursor: only the nodes of the types read become Node objects
+  // (a walk over namedChildren makes one per node, most of the time spent).
+  const cursor = root.walk();
+  try {
+    const scopes: string[] = [];
+    let scope = '';
+    for (;;) {
+      let inner = scope;
+      let into = cursor.nodeIsNamed;
+      if (into && RUST_READ.has(cursor.nodeType)) ({ inner, into } = read(cursor.currentNode, scope));
+      if (into && cursor.gotoFirstChild()) {
+        scopes.push(scope);
+        scope = inner;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return out.list();
+        scope = scopes.pop()!;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 /** Whether containersOf can read this file. */
