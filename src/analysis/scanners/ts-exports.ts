@@ -1,6 +1,9 @@
 import { type Side, splitLines } from '../../git/reader.js';
+import { addTo } from '../../util/group.js';
+import type { Anchor } from '../anchors/types.js';
 import { isScriptExtension, surfaceOf } from '../patch/classify.js';
 import type { Evidence } from '../schema.js';
+import { packageResolver } from './anchor-index.js';
 import { linesEvidence } from './evidence.js';
 import type { ApiChange, ApiEntry, ApiParam, ApiShape } from './ts-api.js';
 import type { Observation, Rule } from './types.js';
@@ -140,6 +143,26 @@ function describeChange(change: ApiChange, path: string): { title: string; detai
 export const subjectOf = (entry: ApiEntry, path: string) =>
   /^(?:default|export=|\*)/.test(entry.name) ? `${path}#${displayName(entry)}` : displayName(entry);
 
+/** The names the downstream imports from each module it imports by name (`import { A, B } from 'pkg'`). */
+function namedImports(anchors: readonly Anchor[] | undefined): Map<string, string[]> {
+  const named = new Map<string, string[]>();
+  for (const a of anchors ?? []) if (a.kind === 'symbol' && a.module) addTo(named, a.module, a.value);
+  return named;
+}
+
+/**
+ * Why a removed or renamed export cannot break the downstream, if it cannot: the downstream imports
+ * names from this package (or its subpaths), and this one is not among them. A default or namespace
+ * export is never so judged (a default import names no symbol).
+ */
+function unimported(name: string, pkg: string | undefined, named: Map<string, string[]>): string | undefined {
+  if (pkg === undefined || /^(?:default|export=|\*)/.test(name)) return undefined;
+  const names = [...named].filter(([m]) => m === pkg || m.startsWith(`${pkg}/`)).flatMap(([, n]) => n);
+  if (names.length === 0 || names.includes(name)) return undefined;
+  const shown = [...new Set(names)].slice(0, 3).map((n) => `\`${n}\``);
+  return `the downstream imports ${shown.join(', ')}${names.length > 3 ? ', …' : ''} from \`${pkg}\`, never \`${name}\``;
+}
+
 /** Removed, renamed or reshaped exports (and members of exported types) of TypeScript/JavaScript modules. */
 export const tsExportsRule: Rule<'ts-exports'> = {
   id: 'ts-exports',
@@ -147,8 +170,12 @@ export const tsExportsRule: Rule<'ts-exports'> = {
   recommendation:
     'Check the downstream for uses or implementations of these exports (imports, hook implementations, option objects) and update them to the new shape.',
   confidence: 0.85,
-  create({ reader, budget }) {
+  create({ reader, budget, anchors }) {
     const observations: Observation<ApiChange['kind']>[] = [];
+    // With anchors: removed exports the downstream never imports (while it imports others of the package).
+    const named = namedImports(anchors);
+    const packageOf = packageResolver(reader);
+    const gone: { observation: Observation<ApiChange['kind']>; name: string; path: string }[] = [];
     return {
       async file({ meta, class: cls, diff }) {
         if (!isScriptExtension(cls.ext) || cls.excluded || cls.test) return;
@@ -176,7 +203,7 @@ export const tsExportsRule: Rule<'ts-exports'> = {
         // The TypeScript parser is loaded only when a JS/TS file needs it (it takes about a second).
         const { compareApi, extractApiPair } = await import('./ts-api.js');
         for (const change of compareApi(...extractApiPair(before, oldPath, after, meta.path, diff))) {
-          observations.push({
+          const observation: Observation<ApiChange['kind']> = {
             kind: change.kind,
             path: meta.path,
             surface: surfaceOf(meta),
@@ -184,10 +211,19 @@ export const tsExportsRule: Rule<'ts-exports'> = {
             ...describeChange(change, meta.path),
             // The new shape first: that is what the downstream has to match.
             evidence: [...evidence('to', change.after), ...evidence('from', change.before)],
-          });
+          };
+          observations.push(observation);
+          if (named.size > 0 && (change.kind === 'export-removed' || change.kind === 'export-renamed'))
+            gone.push({ observation, name: change.before!.name, path: oldPath });
         }
       },
-      finish: () => observations,
+      async finish() {
+        for (const { observation, name, path } of gone) {
+          const why = unimported(name, await packageOf(path), named);
+          if (why) observation.atMostLow = why;
+        }
+        return observations;
+      },
     };
   },
 };

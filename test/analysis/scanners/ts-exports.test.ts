@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Anchor } from '../../../src/analysis/anchors/types.js';
 import { MAX_FINDINGS_PER_RULE } from '../../../src/analysis/scanners/index.js';
 import { tsExportsRule } from '../../../src/analysis/scanners/ts-exports.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
@@ -172,5 +173,58 @@ export interface Hooks {
     expect(folded.description.split('\n')).toHaveLength(5);
     for (const f of findings) expect(f.id.length).toBeLessThanOrEqual(80);
     expect(new Set(findings.map((f) => f.id)).size).toBe(findings.length);
+  });
+
+  it('with anchors, a removed export the downstream never imports from a package it imports by name is at most low', async () => {
+    const types = (names: string[]) => names.map((n) => `export interface ${n} { id: string }\n`).join('');
+    const repo = await twoReleases(
+      createFixtureRepo,
+      {
+        'packages/sdk/package.json': '{"name": "@acme/sdk"}\n',
+        'packages/sdk/src/v2/types.gen.ts': types(['Auth', 'AuthOAuthCredential', 'FileSystemContent']),
+        'packages/other/package.json': '{"name": "@acme/other"}\n',
+        'packages/other/src/index.ts': types(['Widget']),
+      },
+      {
+        'packages/sdk/src/v2/types.gen.ts': types(['Session']),
+        'packages/other/src/index.ts': types(['Gadget']),
+      },
+    );
+    // The downstream imports `Auth` from the package root by name, and `@acme/other` by namespace only.
+    const symbol = (value: string, module: string): Anchor => ({
+      kind: 'symbol',
+      value,
+      module,
+      uses: [{ path: 'index.ts', line: 1, excerpt: `import { ${value} } from "${module}";` }],
+      weight: 0.5,
+      upstreamFiles: 1,
+      upstreamSample: [],
+    });
+    const moduleOnly: Anchor = {
+      kind: 'module',
+      value: '@acme/other',
+      uses: [{ path: 'index.ts', line: 2, excerpt: 'import * as other from "@acme/other";' }],
+      weight: 0.5,
+      upstreamFiles: 1,
+      upstreamSample: [],
+    };
+    const { findings, problems } = await scanFixture(repo, {
+      from: 'v1',
+      to: 'v2',
+      rules: [tsExportsRule],
+      anchors: [symbol('Auth', '@acme/sdk'), moduleOnly],
+    });
+    expect(problems).toEqual([]);
+    const bySubject = Object.fromEntries(findings.map((f) => [f.title.match(/`([^`]+)`/)![1], f]));
+    // Named by the downstream: as loud as ever.
+    expect(bySubject.Auth).toMatchObject({ severity: 'medium' });
+    for (const name of ['AuthOAuthCredential', 'FileSystemContent']) {
+      expect(bySubject[name]).toMatchObject({ severity: 'low' });
+      expect(bySubject[name]!.description).toContain(
+        `at most low: the downstream imports \`Auth\` from \`@acme/sdk\`, never \`${name}\``,
+      );
+    }
+    // A package imported whole (a namespace import names no symbol) keeps its findings.
+    expect(bySubject.Widget).toMatchObject({ severity: 'medium' });
   });
 });
