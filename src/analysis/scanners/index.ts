@@ -6,7 +6,7 @@ import type { Finding } from '../schema.js';
 import { anchorRule } from './anchor.js';
 import { AnchorIndex, packageResolver } from './anchor-index.js';
 import { cliRule } from './cli.js';
-import { capUnreached } from './reach.js';
+import { markUnreached } from './reach.js';
 import { severityOf } from './severity.js';
 import { surfaceRule } from './surface.js';
 import { tsExportsRule } from './ts-exports.js';
@@ -161,11 +161,15 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
         observations: readonly Observation[],
         claims: ClaimIndex,
       ) => {
-        const own = findingsOf(rule, claims.apply(rule.id, observations));
-        const capped = anchors && rule.id !== 'anchor' ? await capUnreached(own, anchors, packageOf) : own;
-        for (const f of capped)
+        const kept = claims.apply(rule.id, observations);
+        const marked =
+          anchors && rule.id !== 'anchor'
+            ? await markUnreached(kept, anchors, packageOf, { byPath: rule.id === 'surface' })
+            : kept;
+        const own = findingsOf(rule, marked);
+        for (const f of own)
           for (const e of f.evidence) if (e.ref !== 'downstream') explainedPaths.add(e.path);
-        found[runs.findIndex((r) => r.rule === rule)] = capped;
+        found[runs.findIndex((r) => r.rule === rule)] = own;
       };
       const first = runs.filter((r) => !r.rule.last);
       const observed: Observation[][] = [];

@@ -1,42 +1,47 @@
-import { severityRank } from '../../config/severity.js';
 import { isScriptPath } from '../patch/classify.js';
-import type { Finding } from '../schema.js';
+import type { Evidence } from '../schema.js';
 import { type AnchorIndex, importsPackage, RARE_WEIGHT } from './anchor-index.js';
+import type { Observation } from './types.js';
+
+/** Why an observation nothing reaches is at most low (findingsOf says so in its detail). */
+const UNREACHED =
+  'nothing the downstream uses reaches this change, and it is not in a module the downstream imports';
 
 /**
- * Severity follows evidence of use: a scanner finding whose upstream evidence no anchor reaches (no
- * path the downstream names, no value it uses on those lines) in a module the downstream does not
- * import is at most low, whatever rule found it. Returns the findings, capped ones saying why.
+ * Severity follows evidence of use: a scanner observation whose upstream evidence no anchor reaches
+ * (no path the downstream names, no value it uses on those lines) in a module the downstream does
+ * not import is at most low, whatever rule made it. Marked before grouping, so that the findings a
+ * rule lists one by one are those that stay loud, and a folded "more" finding is as loud as what it
+ * holds. `byPath`: the observations are about files as a whole (deleted, moved): their evidence
+ * shows what the file held, and a value the downstream uses among its first lines says nothing of
+ * its path.
  */
-export async function capUnreached(
-  findings: readonly Finding[],
+export async function markUnreached<K extends string>(
+  observations: readonly Observation<K>[],
   index: AnchorIndex,
   packageOf: (path: string) => Promise<string | undefined>,
-): Promise<Finding[]> {
-  const reached = async (finding: Finding) => {
-    for (const e of finding.evidence) {
+  options: { byPath?: boolean } = {},
+): Promise<Observation<K>[]> {
+  /** Whether a value the downstream uses is on these lines (a common literal is not enough). */
+  const valuesOn = (excerpt: string, path: string) =>
+    index
+      .lineAnchors(excerpt, path)
+      .some(
+        (a) => a.kind !== 'symbol' && a.kind !== 'hook' && (a.kind !== 'literal' || a.weight >= RARE_WEIGHT),
+      );
+  const reached = async (evidence: readonly Evidence[]) => {
+    for (const e of evidence) {
       if (e.ref === 'downstream') return true;
       if (index.pathAnchors(e.path).length > 0) return true;
-      const values = index
-        .lineAnchors(e.excerpt, e.path)
-        .filter(
-          (a) =>
-            a.kind !== 'symbol' && a.kind !== 'hook' && (a.kind !== 'literal' || a.weight >= RARE_WEIGHT),
-        );
-      if (values.length > 0) return true;
+      if (!options.byPath && valuesOn(e.excerpt, e.path)) return true;
       const pkg = isScriptPath(e.path) || e.path.endsWith('.json') ? await packageOf(e.path) : undefined;
       if (pkg && importsPackage(index.modules, pkg)) return true;
     }
     return false;
   };
   return Promise.all(
-    findings.map(async (finding) => {
-      if (severityRank(finding.severity) <= severityRank('low') || (await reached(finding))) return finding;
-      return {
-        ...finding,
-        severity: 'low' as const,
-        description: `${finding.description}\n\n(at most low: nothing the downstream uses reaches this change, and it is not in a module the downstream imports; it was ${finding.severity})`,
-      };
-    }),
+    observations.map(async (o) =>
+      o.atMostLow !== undefined || (await reached(o.evidence)) ? o : { ...o, atMostLow: UNREACHED },
+    ),
   );
 }

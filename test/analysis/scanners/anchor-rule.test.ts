@@ -7,6 +7,7 @@ import { downstreamReader } from '../../../src/analysis/downstream-files.js';
 import { anchorRule, fileNoun } from '../../../src/analysis/scanners/anchor.js';
 import { RULES } from '../../../src/analysis/scanners/index.js';
 import { containersOf } from '../../../src/analysis/scanners/siblings.js';
+import { surfaceRule } from '../../../src/analysis/scanners/surface.js';
 import type { AnyRule } from '../../../src/analysis/scanners/types.js';
 import { wireRule } from '../../../src/analysis/scanners/wire.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
@@ -347,6 +348,42 @@ const alone = 'single';
     expect(byPath['src/api.rs']).toMatchObject({ severity: 'low' });
     expect(byPath['src/api.rs']!.description).toContain('at most low');
     expect(byPath['src/level.rs']).toMatchObject({ severity: 'medium' });
+  });
+
+  it('reaches a moved or deleted surface file by its path, not by a value among its first lines', async () => {
+    const d = await downstream(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the downstream file's own template literal
+      { 'lib/prompts.ts': 'const verb = "Analyze";\nconst url = `${RAW}/core/prompts/plan.md`;\n' },
+      [
+        ['literal', 'Analyze', 'lib/prompts.ts', 1],
+        ['upstream-path', 'core/prompts/plan.md', 'lib/prompts.ts', 2],
+      ],
+    );
+    const repo = await createFixtureRepo();
+    await repo.commit({
+      'core/prompts/review.md': 'Analyze the diff carefully.\n',
+      'core/prompts/plan.md': 'Plan the work.\n',
+      'core/prompts/old.md': 'Analyze nothing.\n',
+    });
+    await repo.tag('v1');
+    await repo.rename('core/prompts/review.md', 'core/templates/review.md');
+    await repo.rename('core/prompts/plan.md', 'core/templates/plan.md');
+    await repo.commit({ 'core/prompts/old.md': null });
+    await repo.tag('v2');
+    const { findings } = await scanFixture(repo, {
+      from: 'v1',
+      to: 'v2',
+      surfaces: { prompts: ['core/**'] },
+      rules: [surfaceRule],
+      anchors: d.anchors,
+      downstream: d.reader,
+    });
+    const byPath = Object.fromEntries(findings.map((f) => [f.evidence[0]!.path, f]));
+    expect(byPath['core/prompts/plan.md']).toMatchObject({ severity: 'high' });
+    for (const path of ['core/prompts/review.md', 'core/prompts/old.md']) {
+      expect(byPath[path]).toMatchObject({ severity: 'low' });
+      expect(byPath[path]!.description).toContain('at most low');
+    }
   });
 });
 

@@ -227,4 +227,48 @@ export interface Hooks {
     // A package imported whole (a namespace import names no symbol) keeps its findings.
     expect(bySubject.Widget).toMatchObject({ severity: 'medium' });
   });
+
+  it('with anchors, the findings listed one by one past the cap are the reached ones; the fold is as loud as what it holds', async () => {
+    const count = MAX_FINDINGS_PER_RULE + 3;
+    const exports = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `export const ${prefix}${i} = 1;`).join('\n');
+    const repo = await twoReleases(
+      createFixtureRepo,
+      {
+        // First in the patch: a package the downstream does not import.
+        'packages/a/package.json': '{"name": "@acme/a"}\n',
+        'packages/a/src/index.ts': `${exports('unused', count)}\n`,
+        'packages/b/package.json': '{"name": "@acme/b"}\n',
+        'packages/b/src/index.ts': `${exports('used', 1)}\n`,
+      },
+      { 'packages/a/src/index.ts': 'export {};\n', 'packages/b/src/index.ts': 'export {};\n' },
+    );
+    const imported: Anchor = {
+      kind: 'module',
+      value: '@acme/b',
+      uses: [{ path: 'index.ts', line: 1, excerpt: 'import * as b from "@acme/b";' }],
+      weight: 0.5,
+      upstreamFiles: 1,
+      upstreamSample: [],
+    };
+    const { findings } = await scanFixture(repo, {
+      from: 'v1',
+      to: 'v2',
+      rules: [tsExportsRule],
+      anchors: [imported],
+    });
+    expect(findings).toHaveLength(MAX_FINDINGS_PER_RULE + 1);
+    expect(findings[0]).toMatchObject({
+      title: 'Export `used0` removed from `packages/b/src/index.ts`',
+      severity: 'medium',
+    });
+    expect(findings.slice(1).every((f) => f.severity === 'low')).toBe(true);
+    expect(findings.at(-1)).toMatchObject({
+      title: '4 more: Exported TypeScript API changed',
+      severity: 'low',
+    });
+    expect(findings.at(-1)!.description).toContain(
+      'at most low: nothing the downstream uses reaches this change',
+    );
+  });
 });
