@@ -15,6 +15,8 @@ export interface RepoReader {
    * read the same: git grep uses those where it has them, being faster). Not every reader answers.
    */
   filesMatching?(ref: Side, paths: readonly string[], pattern: string): Promise<Set<string>>;
+  /** Every file path of the tree at one end (git ls-tree). Not every reader answers. */
+  listFiles?(ref: Side): Promise<string[]>;
 }
 
 /** Paths handed to one `git grep`: well under any system's limit on a command line. */
@@ -97,6 +99,18 @@ export function gitRepoReader(gitDir: string, commits: Record<Side, string>): Re
           if (name.startsWith(prefix)) found.add(name.slice(prefix.length));
       }
       return found;
+    },
+    async listFiles(ref) {
+      const { stdout } = await runGit([
+        '--git-dir',
+        gitDir,
+        'ls-tree',
+        '-r',
+        '-z',
+        '--name-only',
+        commits[ref],
+      ]);
+      return stdout.split('\0').filter((path) => path !== '');
     },
     close: () => batch?.close(),
   };

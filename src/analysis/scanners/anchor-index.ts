@@ -197,27 +197,42 @@ export class AnchorIndex {
   }
 }
 
+/** An npm package of the upstream: its name, its folder (repository-relative, "" at the root) and manifest. */
+export interface UpstreamPackage {
+  name: string;
+  dir: string;
+  manifest: Record<string, unknown>;
+}
+
 /**
- * The npm package an upstream file belongs to: the `name` of the nearest package.json above it (at
+ * The npm package an upstream file belongs to: the nearest package.json above it with a `name` (at
  * `from`, else `to`), cached per folder.
  */
-export function packageResolver(reader: RepoReader) {
-  const byDir = new Map<string, Promise<string | undefined>>();
-  const nameAt = async (dir: string): Promise<string | undefined> => {
+export function packageInfoResolver(reader: RepoReader) {
+  const byDir = new Map<string, Promise<UpstreamPackage | undefined>>();
+  const at = async (dir: string): Promise<UpstreamPackage | undefined> => {
     const file = dir ? `${dir}/package.json` : 'package.json';
     const text = (await reader.readFile('from', file)) ?? (await reader.readFile('to', file));
     if (text !== undefined) {
       try {
-        const name = (JSON.parse(text) as { name?: unknown }).name;
-        if (typeof name === 'string') return name;
+        const manifest = JSON.parse(text) as Record<string, unknown>;
+        if (typeof manifest.name === 'string') return { name: manifest.name, dir, manifest };
       } catch {
         // An unreadable package.json names no package; look further up.
       }
     }
-    return dir === '' ? undefined : of(dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '');
+    return dir === '' ? undefined : of(parentDir(dir));
   };
-  const of = (dir: string): Promise<string | undefined> => getOrCreate(byDir, dir, nameAt);
-  return (path: string) => of(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+  const of = (dir: string): Promise<UpstreamPackage | undefined> => getOrCreate(byDir, dir, at);
+  return (path: string) => of(parentDir(path));
+}
+
+const parentDir = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+
+/** The name of the npm package an upstream file belongs to (see packageInfoResolver). */
+export function packageResolver(reader: RepoReader) {
+  const info = packageInfoResolver(reader);
+  return async (path: string) => (await info(path))?.name;
 }
 
 /** Whether an import specifier (`@opencode-ai/plugin/tool`) names a package (`@opencode-ai/plugin`). */

@@ -4,8 +4,9 @@ import { addTo } from '../../util/group.js';
 import { unionEvidence } from '../evidence.js';
 import type { Finding } from '../schema.js';
 import { anchorRule } from './anchor.js';
-import { AnchorIndex, packageResolver } from './anchor-index.js';
+import { AnchorIndex } from './anchor-index.js';
 import { cliRule } from './cli.js';
+import { packageReach } from './package-reach.js';
 import { markUnreached } from './reach.js';
 import { severityOf } from './severity.js';
 import { surfaceRule } from './surface.js';
@@ -148,7 +149,7 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
   const runs = rules.map((rule) => ({ rule, run: rule.create(context) }));
   // With anchors, severity follows evidence of use (reach.ts); without (no downstream checkout), as found.
   const anchors = context.anchors && context.anchors.length > 0 ? AnchorIndex.of(context.anchors) : undefined;
-  const packageOf = packageResolver(context.reader);
+  const inImported = anchors ? packageReach(context.reader, anchors.modules) : async () => false;
   return {
     async file(file: ChangedFileView) {
       for (const { run } of runs) await run.file(file);
@@ -164,7 +165,7 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
         const kept = claims.apply(rule.id, observations);
         const marked =
           anchors && rule.id !== 'anchor'
-            ? await markUnreached(kept, anchors, packageOf, { byPath: rule.id === 'surface' })
+            ? await markUnreached(kept, anchors, inImported, { byPath: rule.id === 'surface' })
             : kept;
         const own = findingsOf(rule, marked);
         for (const f of own)

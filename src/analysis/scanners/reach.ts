@@ -1,6 +1,6 @@
 import { isScriptPath } from '../patch/classify.js';
 import type { Evidence } from '../schema.js';
-import { type AnchorIndex, importsPackage, RARE_WEIGHT } from './anchor-index.js';
+import { type AnchorIndex, RARE_WEIGHT } from './anchor-index.js';
 import type { Observation } from './types.js';
 
 /** Why an observation nothing reaches is at most low (findingsOf says so in its detail). */
@@ -10,7 +10,7 @@ const UNREACHED =
 /**
  * Severity follows evidence of use: a scanner observation whose upstream evidence no anchor reaches
  * (no path the downstream names, no value it uses on those lines) in a module the downstream does
- * not import is at most low, whatever rule made it. Marked before grouping, so that the findings a
+ * not import (not a file its imports of a package reach) is at most low, whatever rule made it. Marked before grouping, so that the findings a
  * rule lists one by one are those that stay loud, and a folded "more" finding is as loud as what it
  * holds. `byPath`: the observations are about files as a whole (deleted, moved): their evidence
  * shows what the file held, and a value the downstream uses among its first lines says nothing of
@@ -19,7 +19,8 @@ const UNREACHED =
 export async function markUnreached<K extends string>(
   observations: readonly Observation<K>[],
   index: AnchorIndex,
-  packageOf: (path: string) => Promise<string | undefined>,
+  /** Whether the downstream reaches an upstream file through a package it imports (packageReach). */
+  inImported: (path: string) => Promise<boolean>,
   options: { byPath?: boolean } = {},
 ): Promise<Observation<K>[]> {
   /** Whether a value the downstream uses is on these lines (a common literal is not enough). */
@@ -34,8 +35,7 @@ export async function markUnreached<K extends string>(
       if (e.ref === 'downstream') return true;
       if (index.pathAnchors(e.path).length > 0) return true;
       if (!options.byPath && valuesOn(e.excerpt, e.path)) return true;
-      const pkg = isScriptPath(e.path) || e.path.endsWith('.json') ? await packageOf(e.path) : undefined;
-      if (pkg && importsPackage(index.modules, pkg)) return true;
+      if ((isScriptPath(e.path) || e.path.endsWith('.json')) && (await inImported(e.path))) return true;
     }
     return false;
   };

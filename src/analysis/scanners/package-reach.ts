@@ -1,0 +1,149 @@
+import { posix } from 'node:path';
+import type { RepoReader } from '../../git/reader.js';
+import { isScriptPath } from '../patch/classify.js';
+import { importsPackage, packageInfoResolver, type UpstreamPackage } from './anchor-index.js';
+
+/** Extensions a relative import may leave out or write as `.js`, in the order TypeScript tries them. */
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** Files the walk reads at most (over all packages); past it, every imported package counts as reached whole. */
+const MAX_WALK = 2_000;
+
+/** The first file a package.json target names: a path, or the first path among its conditions. */
+function targetOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(targetOf).find((t) => t !== undefined);
+  if (value && typeof value === 'object') {
+    const conditions = value as Record<string, unknown>;
+    for (const key of ['types', 'import', 'module', 'default', 'require', 'node'])
+      if (key in conditions) {
+        const target = targetOf(conditions[key]);
+        if (target) return target;
+      }
+  }
+  return undefined;
+}
+
+/**
+ * The entry file of each subpath of a package (`.`, `./v2`), from `exports` (else `module`, `main`,
+ * `types`); undefined when `exports` has patterns (`./*`), which name no one file.
+ */
+function entriesOf(manifest: Record<string, unknown>): Map<string, string> | undefined {
+  const entries = new Map<string, string>();
+  const exports = manifest.exports;
+  const bySubpath =
+    exports &&
+    typeof exports === 'object' &&
+    !Array.isArray(exports) &&
+    Object.keys(exports).some((k) => k.startsWith('.'))
+      ? (exports as Record<string, unknown>)
+      : exports !== undefined
+        ? { '.': exports }
+        : { '.': manifest.module ?? manifest.main ?? manifest.types ?? './index.js' };
+  for (const [subpath, value] of Object.entries(bySubpath)) {
+    if (subpath.includes('*')) return undefined;
+    const target = targetOf(value);
+    if (target) entries.set(subpath, target);
+  }
+  return entries;
+}
+
+/** The upstream package an import specifier names (`@scope/name/sub` → `@scope/name`), and the subpath. */
+function packageOfSpecifier(
+  byName: ReadonlyMap<string, UpstreamPackage>,
+  specifier: string,
+): { pkg: UpstreamPackage; subpath: string } | undefined {
+  const parts = specifier.split('/');
+  for (let n = specifier.startsWith('@') ? 2 : 1; n <= parts.length; n++) {
+    const pkg = byName.get(parts.slice(0, n).join('/'));
+    if (pkg) return { pkg, subpath: n === parts.length ? '.' : `./${parts.slice(n).join('/')}` };
+  }
+  return undefined;
+}
+
+/**
+ * Which upstream files the downstream reaches through the npm packages of the upstream it imports:
+ * the entry files of the subpaths it imports (package.json `exports`, else `module`/`main`/`types`)
+ * and all they import, at `from`: relative imports, and imports of the upstream's own packages
+ * (`@opencode-ai/plugin` importing types from `@opencode-ai/sdk/v2` reaches those too). A package
+ * whose entry is no file of the repository (built files, `exports` patterns) is reached whole; a
+ * reader that cannot list the tree, or a walk past MAX_WALK files, makes every imported package so.
+ */
+export function packageReach(reader: RepoReader, modules: ReadonlySet<string>) {
+  const packageOf = packageInfoResolver(reader);
+  /** A file of the repository that a relative import from `from` names, if any. */
+  const resolve = async (from: string, specifier: string): Promise<string | undefined> => {
+    const base = posix.join(posix.dirname(from), specifier);
+    const stem = base.replace(/\.(?:[cm]?js|jsx)$/, '');
+    const candidates = [
+      base,
+      ...SOURCE_EXTENSIONS.map((ext) => stem + ext),
+      ...SOURCE_EXTENSIONS.map((ext) => `${base}/index${ext}`),
+    ];
+    for (const candidate of candidates)
+      if (isScriptPath(candidate) && (await reader.readFile('from', candidate)) !== undefined)
+        return candidate;
+    return undefined;
+  };
+  /** The upstream's packages by name: every package.json of the tree at `from`. */
+  const packages = async (): Promise<Map<string, UpstreamPackage> | undefined> => {
+    const paths = await reader.listFiles?.('from').catch(() => undefined);
+    if (!paths) return undefined;
+    const byName = new Map<string, UpstreamPackage>();
+    for (const path of paths) {
+      if (path !== 'package.json' && !path.endsWith('/package.json')) continue;
+      const pkg = await packageOf(path);
+      if (pkg && `${pkg.dir ? `${pkg.dir}/` : ''}package.json` === path && !byName.has(pkg.name))
+        byName.set(pkg.name, pkg);
+    }
+    return byName;
+  };
+  const walk = async (): Promise<{ files: Set<string>; whole: Set<string> } | undefined> => {
+    const byName = await packages();
+    if (!byName) return undefined;
+    const { ts } = await import('../parse/typescript.js');
+    const files = new Set<string>();
+    /** Packages reached whole (by dir): an entry that is no file here. */
+    const whole = new Set<string>();
+    const entered = new Set<string>();
+    const queue: string[] = [];
+    const enter = async (specifier: string) => {
+      const named = packageOfSpecifier(byName, specifier);
+      if (!named || entered.has(`${named.pkg.dir}\0${named.subpath}`)) return;
+      entered.add(`${named.pkg.dir}\0${named.subpath}`);
+      const target = entriesOf(named.pkg.manifest)?.get(named.subpath);
+      const entry =
+        target === undefined ? undefined : await resolve(posix.join(named.pkg.dir, 'package.json'), target);
+      if (entry === undefined) whole.add(named.pkg.dir);
+      else queue.push(entry);
+    };
+    for (const m of modules) await enter(m);
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      if (files.has(file)) continue;
+      if (files.size >= MAX_WALK) return undefined;
+      files.add(file);
+      const text = await reader.readFile('from', file);
+      if (text === undefined) continue;
+      for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+        if (!fileName.startsWith('.')) await enter(fileName);
+        else {
+          const next = await resolve(file, fileName);
+          if (next && !files.has(next)) queue.push(next);
+        }
+      }
+    }
+    return { files, whole };
+  };
+  let walked: Promise<{ files: Set<string>; whole: Set<string> } | undefined> | undefined;
+  return async (path: string): Promise<boolean> => {
+    const pkg = await packageOf(path);
+    if (!pkg) return false;
+    const imported = importsPackage(modules, pkg.name);
+    // A package the downstream does not import may still be reached through one it does (its scripts).
+    if (!imported && !isScriptPath(path)) return false;
+    walked ??= walk();
+    const reached = await walked;
+    if (!reached) return imported;
+    if (reached.whole.has(pkg.dir)) return true;
+    return isScriptPath(path) ? reached.files.has(path) : imported;
+  };
+}
