@@ -39,6 +39,22 @@ const scan = (
     }),
   );
 
+/** An anchor of the downstream's one import line (`index.ts:1`). */
+const importAnchor = (
+  kind: 'symbol' | 'module',
+  value: string,
+  excerpt: string,
+  module?: string,
+): Anchor => ({
+  kind,
+  value,
+  ...(module ? { module } : {}),
+  uses: [{ path: 'index.ts', line: 1, excerpt }],
+  weight: 0.5,
+  upstreamFiles: 1,
+  upstreamSample: [],
+});
+
 describe('ts-exports scanner', () => {
   it('reports a changed hook in an exported Hooks interface with evidence at the right lines of both sides', async () => {
     const after = HOOKS_V1.replace(
@@ -191,28 +207,14 @@ export interface Hooks {
       },
     );
     // The downstream imports `Auth` from the package root by name, and `@acme/other` by namespace only.
-    const symbol = (value: string, module: string): Anchor => ({
-      kind: 'symbol',
-      value,
-      module,
-      uses: [{ path: 'index.ts', line: 1, excerpt: `import { ${value} } from "${module}";` }],
-      weight: 0.5,
-      upstreamFiles: 1,
-      upstreamSample: [],
-    });
-    const moduleOnly: Anchor = {
-      kind: 'module',
-      value: '@acme/other',
-      uses: [{ path: 'index.ts', line: 2, excerpt: 'import * as other from "@acme/other";' }],
-      weight: 0.5,
-      upstreamFiles: 1,
-      upstreamSample: [],
-    };
     const { findings, problems } = await scanFixture(repo, {
       from: 'v1',
       to: 'v2',
       rules: [tsExportsRule],
-      anchors: [symbol('Auth', '@acme/sdk'), moduleOnly],
+      anchors: [
+        importAnchor('symbol', 'Auth', 'import { Auth } from "@acme/sdk";', '@acme/sdk'),
+        importAnchor('module', '@acme/other', 'import * as other from "@acme/other";'),
+      ],
     });
     expect(problems).toEqual([]);
     const bySubject = Object.fromEntries(findings.map((f) => [f.title.match(/`([^`]+)`/)![1], f]));
@@ -243,19 +245,11 @@ export interface Hooks {
       },
       { 'packages/a/src/index.ts': 'export {};\n', 'packages/b/src/index.ts': 'export {};\n' },
     );
-    const imported: Anchor = {
-      kind: 'module',
-      value: '@acme/b',
-      uses: [{ path: 'index.ts', line: 1, excerpt: 'import * as b from "@acme/b";' }],
-      weight: 0.5,
-      upstreamFiles: 1,
-      upstreamSample: [],
-    };
     const { findings } = await scanFixture(repo, {
       from: 'v1',
       to: 'v2',
       rules: [tsExportsRule],
-      anchors: [imported],
+      anchors: [importAnchor('module', '@acme/b', 'import * as b from "@acme/b";')],
     });
     expect(findings).toHaveLength(MAX_FINDINGS_PER_RULE + 1);
     expect(findings[0]).toMatchObject({
