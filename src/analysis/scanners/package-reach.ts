@@ -61,17 +61,19 @@ function packageOfSpecifier(
 }
 
 /**
- * Which upstream files the downstream reaches through the npm packages of the upstream it imports:
- * the entry files of the subpaths it imports (package.json `exports`, else `module`/`main`/`types`)
- * and all they import, at `from`: relative imports, and imports of the upstream's own packages
- * (`@opencode-ai/plugin` importing types from `@opencode-ai/sdk/v2` reaches those too). A package
- * whose entry is no file of the repository (built files, `exports` patterns) is reached whole; a
- * reader that cannot list the tree, or a walk past MAX_WALK files, makes every imported package so.
+ * What an import specifier of an upstream file names: a script of the upstream; no API of it (another
+ * package, an asset); or an upstream package whose entry is no file here (`missing`: its folder).
  */
-export function packageReach(reader: RepoReader, modules: ReadonlySet<string>) {
+export type Resolved = { file: string } | { external: true } | { missing: string };
+
+/**
+ * The upstream's JS/TS modules at `from`: its npm packages by name (every package.json of the tree;
+ * undefined when the reader cannot list it) and what an import specifier in one of its files names.
+ */
+export function upstreamModules(reader: RepoReader) {
   const packageOf = packageInfoResolver(reader);
   /** A file of the repository that a relative import from `from` names, if any. */
-  const resolve = async (from: string, specifier: string): Promise<string | undefined> => {
+  const relative = async (from: string, specifier: string): Promise<string | undefined> => {
     const base = posix.join(posix.dirname(from), specifier);
     const stem = base.replace(/\.(?:[cm]?js|jsx)$/, '');
     const candidates = [
@@ -84,39 +86,73 @@ export function packageReach(reader: RepoReader, modules: ReadonlySet<string>) {
         return candidate;
     return undefined;
   };
-  /** The upstream's packages by name: every package.json of the tree at `from`. */
-  const packages = async (): Promise<Map<string, UpstreamPackage> | undefined> => {
-    const paths = await reader.listFiles?.('from').catch(() => undefined);
-    if (!paths) return undefined;
-    const byName = new Map<string, UpstreamPackage>();
-    for (const path of paths) {
-      if (path !== 'package.json' && !path.endsWith('/package.json')) continue;
-      const pkg = await packageOf(path);
-      if (pkg && `${pkg.dir ? `${pkg.dir}/` : ''}package.json` === path && !byName.has(pkg.name))
-        byName.set(pkg.name, pkg);
-    }
-    return byName;
+  let byName: Promise<Map<string, UpstreamPackage> | undefined> | undefined;
+  const packages = () =>
+    (byName ??= (async () => {
+      const paths = await reader.listFiles?.('from').catch(() => undefined);
+      if (!paths) return undefined;
+      const found = new Map<string, UpstreamPackage>();
+      for (const path of paths) {
+        if (path !== 'package.json' && !path.endsWith('/package.json')) continue;
+        const pkg = await packageOf(path);
+        if (pkg && `${pkg.dir ? `${pkg.dir}/` : ''}package.json` === path && !found.has(pkg.name))
+          found.set(pkg.name, pkg);
+      }
+      return found;
+    })());
+  /** The file an upstream package's subpath (`@scope/name/sub`) enters at; `missing` names a package dir reached whole. */
+  const entry = async (specifier: string): Promise<Resolved> => {
+    const named = packageOfSpecifier((await packages()) ?? new Map(), specifier);
+    if (!named) return { external: true };
+    const target = entriesOf(named.pkg.manifest)?.get(named.subpath);
+    const file =
+      target === undefined ? undefined : await relative(posix.join(named.pkg.dir, 'package.json'), target);
+    return file === undefined ? { missing: named.pkg.dir } : { file };
   };
+  return {
+    packageOf,
+    packages,
+    entry,
+    /** What an import in the upstream file `from` names. */
+    async resolve(from: string, specifier: string): Promise<Resolved> {
+      if (!specifier.startsWith('.')) return entry(specifier);
+      // A relative import that names no script (JSON, CSS, a file gone) leads to no API.
+      const file = await relative(from, specifier);
+      return file === undefined ? { external: true } : { file };
+    },
+  };
+}
+
+/**
+ * Which upstream files the downstream reaches through the npm packages of the upstream it imports:
+ * the entry files of the subpaths it imports (package.json `exports`, else `module`/`main`/`types`)
+ * and all they import, at `from`: relative imports, and imports of the upstream's own packages
+ * (`@opencode-ai/plugin` importing types from `@opencode-ai/sdk/v2` reaches those too). A package
+ * whose entry is no file of the repository (built files, `exports` patterns) is reached whole; a
+ * reader that cannot list the tree, or a walk past MAX_WALK files, makes every imported package so.
+ */
+export function packageReach(
+  reader: RepoReader,
+  modules: ReadonlySet<string>,
+  upstream = upstreamModules(reader),
+) {
   const walk = async (): Promise<{ files: Set<string>; whole: Set<string> } | undefined> => {
-    const byName = await packages();
-    if (!byName) return undefined;
+    if (!(await upstream.packages())) return undefined;
     const { ts } = await import('../parse/typescript.js');
     const files = new Set<string>();
     /** Packages reached whole (by dir): an entry that is no file here. */
     const whole = new Set<string>();
     const entered = new Set<string>();
     const queue: string[] = [];
-    const enter = async (specifier: string) => {
-      const named = packageOfSpecifier(byName, specifier);
-      if (!named || entered.has(`${named.pkg.dir}\0${named.subpath}`)) return;
-      entered.add(`${named.pkg.dir}\0${named.subpath}`);
-      const target = entriesOf(named.pkg.manifest)?.get(named.subpath);
-      const entry =
-        target === undefined ? undefined : await resolve(posix.join(named.pkg.dir, 'package.json'), target);
-      if (entry === undefined) whole.add(named.pkg.dir);
-      else queue.push(entry);
+    const follow = (resolved: Resolved) => {
+      if ('file' in resolved) queue.push(resolved.file);
+      else if ('missing' in resolved) whole.add(resolved.missing);
     };
-    for (const m of modules) await enter(m);
+    for (const m of modules) {
+      if (entered.has(m)) continue;
+      entered.add(m);
+      follow(await upstream.entry(m));
+    }
     for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
       if (files.has(file)) continue;
       if (files.size >= MAX_WALK) return undefined;
@@ -124,18 +160,18 @@ export function packageReach(reader: RepoReader, modules: ReadonlySet<string>) {
       const text = await reader.readFile('from', file);
       if (text === undefined) continue;
       for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
-        if (!fileName.startsWith('.')) await enter(fileName);
-        else {
-          const next = await resolve(file, fileName);
-          if (next && !files.has(next)) queue.push(next);
+        if (!fileName.startsWith('.')) {
+          if (entered.has(fileName)) continue;
+          entered.add(fileName);
         }
+        follow(await upstream.resolve(file, fileName));
       }
     }
     return { files, whole };
   };
   let walked: Promise<{ files: Set<string>; whole: Set<string> } | undefined> | undefined;
   return async (path: string): Promise<boolean> => {
-    const pkg = await packageOf(path);
+    const pkg = await upstream.packageOf(path);
     if (!pkg) return false;
     const imported = importsPackage(modules, pkg.name);
     // A package the downstream does not import may still be reached through one it does (its scripts).

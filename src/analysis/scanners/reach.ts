@@ -1,5 +1,4 @@
 import { isScriptPath } from '../patch/classify.js';
-import type { Evidence } from '../schema.js';
 import { type AnchorIndex, RARE_WEIGHT } from './anchor-index.js';
 import type { Observation } from './types.js';
 
@@ -21,7 +20,11 @@ export async function markUnreached<K extends string>(
   index: AnchorIndex,
   /** Whether the downstream reaches an upstream file through a package it imports (packageReach). */
   inImported: (path: string) => Promise<boolean>,
-  options: { byPath?: boolean } = {},
+  options: {
+    byPath?: boolean;
+    /** Whether the downstream reaches a top-level declaration of a file through its imports (symbolReach). */
+    symbols?: (file: string, name: string) => Promise<boolean | undefined>;
+  } = {},
 ): Promise<Observation<K>[]> {
   /** Whether a value the downstream uses is on these lines (a common literal is not enough). */
   const valuesOn = (excerpt: string, path: string) =>
@@ -30,18 +33,27 @@ export async function markUnreached<K extends string>(
       .some(
         (a) => a.kind !== 'symbol' && a.kind !== 'hook' && (a.kind !== 'literal' || a.weight >= RARE_WEIGHT),
       );
-  const reached = async (evidence: readonly Evidence[]) => {
-    for (const e of evidence) {
+  /** Whether the declaration an observation names (`Hooks` of `Hooks['chat.params']`) is reached by types. */
+  const bySymbol = async (o: Observation<K>) => {
+    const owner = /^[A-Za-z_$][\w$]*/.exec(o.subject)?.[0];
+    const file = o.evidence.find((e) => e.ref === 'from')?.path ?? o.path;
+    return options.symbols && owner ? options.symbols(file, owner) : undefined;
+  };
+  const reached = async (o: Observation<K>) => {
+    for (const e of o.evidence) {
       if (e.ref === 'downstream') return true;
       if (index.pathAnchors(e.path).length > 0) return true;
       if (!options.byPath && valuesOn(e.excerpt, e.path)) return true;
-      if ((isScriptPath(e.path) || e.path.endsWith('.json')) && (await inImported(e.path))) return true;
     }
+    const symbol = await bySymbol(o);
+    if (symbol !== undefined) return symbol;
+    for (const e of o.evidence)
+      if ((isScriptPath(e.path) || e.path.endsWith('.json')) && (await inImported(e.path))) return true;
     return false;
   };
   return Promise.all(
     observations.map(async (o) =>
-      o.atMostLow !== undefined || (await reached(o.evidence)) ? o : { ...o, atMostLow: UNREACHED },
+      o.atMostLow !== undefined || (await reached(o)) ? o : { ...o, atMostLow: UNREACHED },
     ),
   );
 }

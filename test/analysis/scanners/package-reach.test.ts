@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Anchor } from '../../../src/analysis/anchors/types.js';
 import { packageReach } from '../../../src/analysis/scanners/package-reach.js';
+import { symbolReach } from '../../../src/analysis/scanners/symbol-reach.js';
 import type { RepoReader } from '../../../src/git/reader.js';
 import { createFixtureRepo } from '../../helpers/git-fixture.js';
 import { diffFixture, twoReleases } from '../../helpers/scan.js';
@@ -15,7 +17,8 @@ const UPSTREAM: Record<string, string> = {
     'import type { Session } from "./gen/types.gen";\nexport class Client { s?: Session }\n',
   'packages/sdk/src/gen/types.gen.ts': 'export type Session = { id: string };\n',
   'packages/sdk/src/v2/index.ts': 'export * from "./gen/types.gen.js";\n',
-  'packages/sdk/src/v2/gen/types.gen.ts': 'export type ProviderV2 = { id: string };\n',
+  'packages/sdk/src/v2/gen/types.gen.ts':
+    'export type ProviderV2 = { id: string; models: Record<string, ModelV2> };\nexport type ModelV2 = { id: string };\nexport type SyncEvent = { seq: number };\n',
   'packages/sdk/src/unused.ts': 'export const unused = 1;\n',
   'packages/plugin/package.json': JSON.stringify({ name: '@acme/plugin', main: 'src/index.ts' }),
   'packages/plugin/src/index.ts':
@@ -87,5 +90,32 @@ describe('package reach', () => {
     const reach = packageReach(reader, new Set(['@acme/sdk']));
     expect(await reach('packages/sdk/src/unused.ts')).toBe(true);
     expect(await reach('packages/plugin/src/index.ts')).toBe(false);
+  });
+
+  it('follows the names the downstream imports to the declarations they mention, across packages', async () => {
+    const reader = await readerOf();
+    const anchor = (kind: 'symbol' | 'module', value: string, module?: string): Anchor => ({
+      kind,
+      value,
+      ...(module ? { module } : {}),
+      uses: [{ path: 'index.ts', line: 1, excerpt: value }],
+      weight: 0.5,
+      upstreamFiles: 1,
+      upstreamSample: [],
+    });
+    const v2 = 'packages/sdk/src/v2/gen/types.gen.ts';
+    // `Hooks` (plugin) mentions ProviderV2 (imported from @acme/sdk/v2), which mentions ModelV2.
+    const reach = symbolReach(reader, [
+      anchor('symbol', 'Hooks', '@acme/plugin'),
+      anchor('module', '@acme/plugin'),
+    ]);
+    expect(await reach('packages/plugin/src/index.ts', 'Hooks')).toBe(true);
+    expect(await reach(v2, 'ProviderV2')).toBe(true);
+    expect(await reach(v2, 'ModelV2')).toBe(true);
+    expect(await reach(v2, 'SyncEvent')).toBe(false);
+    expect(await reach('packages/sdk/src/client.ts', 'Client')).toBe(false);
+    // Imported whole (no name given): not known, the file-level reach decides.
+    const whole = symbolReach(reader, [anchor('module', '@acme/sdk')]);
+    expect(await whole(v2, 'SyncEvent')).toBeUndefined();
   });
 });

@@ -265,4 +265,38 @@ export interface Hooks {
       'at most low: nothing the downstream uses reaches this change',
     );
   });
+
+  it('with anchors, a member change of a type the imported names never mention is at most low', async () => {
+    const types = (title: string, name: string) =>
+      `export interface Session { id: string;${title} }\nexport interface SyncEvent { seq: number;${name} }\nexport interface Client { session(): Session }\n`;
+    const repo = await twoReleases(
+      createFixtureRepo,
+      {
+        'packages/sdk/package.json': JSON.stringify({
+          name: '@acme/sdk',
+          exports: { '.': './src/index.ts' },
+        }),
+        'packages/sdk/src/index.ts': 'export * from "./types";\n',
+        'packages/sdk/src/types.ts': types(' title: string;', ' name: string;'),
+      },
+      { 'packages/sdk/src/types.ts': types('', '') },
+    );
+    const { findings } = await scanFixture(repo, {
+      from: 'v1',
+      to: 'v2',
+      rules: [tsExportsRule],
+      anchors: [
+        importAnchor('symbol', 'Client', 'import { Client } from "@acme/sdk";', '@acme/sdk'),
+        importAnchor('module', '@acme/sdk', 'import { Client } from "@acme/sdk";'),
+      ],
+    });
+    const byTitle = Object.fromEntries(findings.map((f) => [f.title, f]));
+    // `Client` mentions `Session`: its member is the downstream's to follow.
+    expect(byTitle['Member `Session.title` removed from `packages/sdk/src/types.ts`']).toMatchObject({
+      severity: 'medium',
+    });
+    expect(byTitle['Member `SyncEvent.name` removed from `packages/sdk/src/types.ts`']).toMatchObject({
+      severity: 'low',
+    });
+  });
 });
