@@ -6,11 +6,9 @@ import type { Finding } from '../schema.js';
 import { anchorRule } from './anchor.js';
 import { AnchorIndex } from './anchor-index.js';
 import { cliRule } from './cli.js';
-import { packageReach, upstreamModules } from './package-reach.js';
-import { markUnreached } from './reach.js';
+import { markUnreached, reachOf } from './reach.js';
 import { severityOf } from './severity.js';
 import { surfaceRule } from './surface.js';
-import { symbolReach } from './symbol-reach.js';
 import { tsExportsRule } from './ts-exports.js';
 import type { AnyRule, ChangedFileView, Claims, Observation, RuleId, ScanContext } from './types.js';
 import { wireRule } from './wire.js';
@@ -150,9 +148,7 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
   const runs = rules.map((rule) => ({ rule, run: rule.create(context) }));
   // With anchors, severity follows evidence of use (reach.ts); without (no downstream checkout), as found.
   const anchors = context.anchors && context.anchors.length > 0 ? AnchorIndex.of(context.anchors) : undefined;
-  const upstream = upstreamModules(context.reader);
-  const inImported = anchors ? packageReach(context.reader, anchors.modules, upstream) : async () => false;
-  const symbols = anchors ? symbolReach(context.reader, anchors.anchors, upstream) : undefined;
+  const reach = anchors && reachOf(context.reader, anchors);
   return {
     async file(file: ChangedFileView) {
       for (const { run } of runs) await run.file(file);
@@ -167,12 +163,7 @@ export function createScanners(context: ScanContext, rules: readonly AnyRule[] =
       ) => {
         const kept = claims.apply(rule.id, observations);
         const marked =
-          anchors && rule.id !== 'anchor'
-            ? await markUnreached(kept, anchors, inImported, {
-                byPath: rule.id === 'surface',
-                ...(rule.id === 'ts-exports' && symbols ? { symbols } : {}),
-              })
-            : kept;
+          reach && rule.id !== 'anchor' ? await markUnreached(kept, reach, rule.reachedBy) : kept;
         const own = findingsOf(rule, marked);
         for (const f of own)
           for (const e of f.evidence) if (e.ref !== 'downstream') explainedPaths.add(e.path);

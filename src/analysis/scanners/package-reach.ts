@@ -68,31 +68,36 @@ export type Resolved = { file: string } | { external: true } | { missing: string
 
 /**
  * The upstream's JS/TS modules at `from`: its npm packages by name (every package.json of the tree;
- * undefined when the reader cannot list it) and what an import specifier in one of its files names.
+ * undefined when the reader cannot list it) and what an import specifier in one of its files names,
+ * both looked up in one listing of the tree.
  */
 export function upstreamModules(reader: RepoReader) {
   const packageOf = packageInfoResolver(reader);
-  /** A file of the repository that a relative import from `from` names, if any. */
+  /** Every file of the tree at `from` (one `git ls-tree`); undefined when the reader cannot list it. */
+  let listing: Promise<Set<string> | undefined> | undefined;
+  const tree = () =>
+    (listing ??= (reader.listFiles?.('from') ?? Promise.resolve(undefined)).then(
+      (paths) => (paths ? new Set(paths) : undefined),
+      () => undefined,
+    ));
+  /** A script of the tree that a relative import from `from` names, if any (looked up in the listing, not read). */
   const relative = async (from: string, specifier: string): Promise<string | undefined> => {
+    const files = await tree();
     const base = posix.join(posix.dirname(from), specifier);
     const stem = base.replace(/\.(?:[cm]?js|jsx)$/, '');
-    const candidates = [
+    return [
       base,
       ...SOURCE_EXTENSIONS.map((ext) => stem + ext),
       ...SOURCE_EXTENSIONS.map((ext) => `${base}/index${ext}`),
-    ];
-    for (const candidate of candidates)
-      if (isScriptPath(candidate) && (await reader.readFile('from', candidate)) !== undefined)
-        return candidate;
-    return undefined;
+    ].find((candidate) => isScriptPath(candidate) && files?.has(candidate));
   };
   let byName: Promise<Map<string, UpstreamPackage> | undefined> | undefined;
   const packages = () =>
     (byName ??= (async () => {
-      const paths = await reader.listFiles?.('from').catch(() => undefined);
-      if (!paths) return undefined;
+      const files = await tree();
+      if (!files) return undefined;
       const found = new Map<string, UpstreamPackage>();
-      for (const path of paths) {
+      for (const path of files) {
         if (path !== 'package.json' && !path.endsWith('/package.json')) continue;
         const pkg = await packageOf(path);
         if (pkg && `${pkg.dir ? `${pkg.dir}/` : ''}package.json` === path && !found.has(pkg.name))

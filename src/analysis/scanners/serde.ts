@@ -2,6 +2,7 @@ import type { ChangedFile } from '../../artifacts/schema.js';
 import { type RepoReader, type Side, splitLines } from '../../git/reader.js';
 import { addTo } from '../../util/group.js';
 import { ownCopy } from '../../util/own-copy.js';
+import { normalizeWhitespace } from '../evidence.js';
 import { keepTouched } from '../parse/rust-segments.js';
 import { surfaceOf } from '../patch/classify.js';
 import { type FileDiff, touchedLines } from '../patch/patch.js';
@@ -43,10 +44,7 @@ function serdeMembers(items: readonly RustItem[]): SerdeMember[] {
         item: ownCopy(item.name),
         ident: ownCopy(member.name),
         names: [primary, ...values('alias')].map(ownCopy),
-        shape: member.type
-          .replace(/\/\/[^\n]*/g, '')
-          .replace(/\s+/g, ' ')
-          .trim(),
+        shape: normalizeWhitespace(member.type.replace(/\/\/[^\n]*/g, '')),
         startLine: member.startLine,
         endLine: member.endLine,
       });
@@ -134,7 +132,7 @@ export function serdeTracker(reader: RepoReader, budget: ParseBudget) {
         // A struct gone from every changed file was moved or dropped whole: not a field change.
         if (!now) continue;
         const had = new Set(before.flatMap((m) => m.names));
-        // New members (no name they had before), and the members whose name is gone.
+        // New members: no name they had before.
         const fresh = now.filter(
           (m) => !m.names.some((n) => had.has(n)) && !before.some((b) => b.ident === m.ident),
         );

@@ -12,57 +12,66 @@ export const LARGEST_SHOWN = 5;
 /** Evidence per file named in a folded finding. */
 const EVIDENCE_PER_FILE = 2;
 
-interface Changed {
+/** A surface file folded into its surface's finding. */
+interface Folded {
   path: string;
   surface: string;
-  added: boolean;
-  changedLines: number;
+  /** What orders the largest first: lines changed (modified, added), or deleted (gone). */
+  lines: number;
+  /** How it changed, as listed: `+3 −1`, `moved to …`. */
   change: string;
+}
+
+interface Changed extends Folded {
+  added: boolean;
   evidence: Evidence[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
+ * Per surface, its files that no other rule's finding explains, the LARGEST_SHOWN largest first, and
+ * those listed for a detail line (`\`a\` (+3 −1), \`b\` (+1 −0), and 4 more`).
+ */
+function perSurface<T extends Folded>(files: readonly T[], explained: (path: string) => boolean) {
+  const groups = new Map<string, T[]>();
+  for (const f of files) if (!explained(f.path)) addTo(groups, f.surface, f);
+  return [...groups].map(([surface, all]) => {
+    const largest = [...all]
+      .sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path))
+      .slice(0, LARGEST_SHOWN);
+    const more = all.length - largest.length;
+    const listed = `${largest.map((f) => `\`${f.path}\` (${f.change})`).join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+    return { surface, files: all, largest, first: largest[0]!, listed };
+  });
+}
+
+/**
  * One observation per surface for its modified and added files that no other rule's finding explains:
  * how many, and the largest by changed lines (a release touches many surface files; one line each is noise).
  */
 function foldChanged(changed: readonly Changed[], explained: (path: string) => boolean): Observation<Kind>[] {
-  const perSurface = new Map<string, Changed[]>();
-  for (const c of changed) {
-    if (explained(c.path)) continue;
-    addTo(perSurface, c.surface, c);
-  }
-  return [...perSurface].map(([surface, files]) => {
-    const largest = [...files]
-      .sort((a, b) => b.changedLines - a.changedLines || a.path.localeCompare(b.path))
-      .slice(0, LARGEST_SHOWN);
+  return perSurface(changed, explained).map(({ surface, files, largest, first, listed }) => {
     const added = files.filter((f) => f.added).length;
     const count = `${plural(files.length, 'file')} changed${added > 0 ? ` (${added} added)` : ''}`;
-    const names = largest.map((f) => `\`${f.path}\` (${f.change})`).join(', ');
-    const more = files.length - largest.length;
     return {
       kind: 'files-changed',
-      path: largest[0]!.path,
+      path: first.path,
       surface,
       subject: surface,
       title:
         files.length === 1
-          ? `Surface \`${surface}\`: \`${largest[0]!.path}\` ${added > 0 ? 'added' : 'changed'}`
+          ? `Surface \`${surface}\`: \`${first.path}\` ${added > 0 ? 'added' : 'changed'}`
           : `Surface \`${surface}\`: ${count}`,
-      detail: `${count} in \`${surface}\` that no other finding explains${files.length > 1 ? `; the largest: ${names}${more > 0 ? `, and ${more} more` : ''}` : ` (${largest[0]!.change})`}`,
+      detail: `${count} in \`${surface}\` that no other finding explains${files.length > 1 ? `; the largest: ${listed}` : ` (${first.change})`}`,
       evidence: largest.flatMap((f) => f.evidence.slice(0, EVIDENCE_PER_FILE)),
     };
   });
 }
 
-interface Gone {
-  path: string;
-  surface: string;
+interface Gone extends Folded {
   /** Where it moved, when it did. */
   to?: string;
-  lines: number;
-  change: string;
 }
 
 /**
@@ -76,23 +85,15 @@ async function foldGone(
   explained: (path: string) => boolean,
   head: (ref: Side, path: string) => Promise<Evidence[]>,
 ): Promise<Observation<Kind>[]> {
-  const perSurface = new Map<string, Gone[]>();
-  for (const g of gone) if (!explained(g.path)) addTo(perSurface, g.surface, g);
   const folds: Observation<Kind>[] = [];
-  for (const [surface, files] of perSurface) {
-    const largest = [...files]
-      .sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path))
-      .slice(0, LARGEST_SHOWN);
+  for (const { surface, files, largest, first, listed } of perSurface(gone, explained)) {
     const moved = files.filter((f) => f.to !== undefined).length;
     const deleted = files.length - moved;
     const what = [
       ...(deleted > 0 ? [`${deleted} deleted`] : []),
       ...(moved > 0 ? [`${moved} moved`] : []),
     ].join(', ');
-    const first = largest[0]!;
     const one = `\`${first.path}\` ${first.to === undefined ? 'deleted' : `moved to \`${first.to}\``}`;
-    const names = largest.map((f) => `\`${f.path}\` (${f.change})`).join(', ');
-    const more = files.length - largest.length;
     const evidence = (await Promise.all(largest.slice(0, 2).map((f) => head('from', f.path)))).flat();
     folds.push({
       kind: 'source-files-gone',
@@ -106,7 +107,7 @@ async function foldGone(
       detail:
         files.length === 1
           ? `${one} (${first.change}); no other finding explains it`
-          : `${plural(files.length, 'source file')} of \`${surface}\` deleted or moved (${what}) that no other finding explains; the largest: ${names}${more > 0 ? `, and ${more} more` : ''}`,
+          : `${plural(files.length, 'source file')} of \`${surface}\` deleted or moved (${what}) that no other finding explains; the largest: ${listed}`,
       evidence,
     });
   }
@@ -124,6 +125,7 @@ export const surfaceRule: Rule<'surface'> = {
     'Check what the downstream takes from these files (fetched by path, imported, copied) and follow the change.',
   confidence: 0.9,
   last: true,
+  reachedBy: 'path',
   create({ reader }) {
     const observations: Observation<Kind>[] = [];
     const changed: Changed[] = [];
@@ -176,7 +178,7 @@ export const surfaceRule: Rule<'surface'> = {
             path: meta.path,
             surface,
             added,
-            changedLines: meta.additions + meta.deletions,
+            lines: meta.additions + meta.deletions,
             change,
             evidence:
               !added && diff && diff.hunks.length > 0

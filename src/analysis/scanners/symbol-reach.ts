@@ -1,4 +1,5 @@
 import type { RepoReader } from '../../git/reader.js';
+import { getOrCreate } from '../../util/group.js';
 import type { Anchor } from '../anchors/types.js';
 import type { TS } from '../parse/typescript.js';
 import { type Resolved, upstreamModules } from './package-reach.js';
@@ -92,16 +93,11 @@ export function symbolReach(
     if (!(await upstream.packages())) return undefined;
     const { ts, parseScript } = await import('../parse/typescript.js');
     const shapes = new Map<string, Promise<ModuleShape | undefined>>();
-    const shape = (file: string) => {
-      let known = shapes.get(file);
-      if (!known) {
-        known = reader
-          .readFile('from', file)
-          .then((text) => (text === undefined ? undefined : shapeOf(ts, parseScript(file, text))));
-        shapes.set(file, known);
-      }
-      return known;
-    };
+    const shape = (file: string) =>
+      getOrCreate(shapes, file, async () => {
+        const text = await reader.readFile('from', file);
+        return text === undefined ? undefined : shapeOf(ts, parseScript(file, text));
+      });
     const reached = new Set<string>();
     /** Package folders (or files) where the answer is not known: a namespace import, a missing entry. */
     const unknown = new Set<string>();

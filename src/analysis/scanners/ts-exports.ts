@@ -170,6 +170,7 @@ export const tsExportsRule: Rule<'ts-exports'> = {
   recommendation:
     'Check the downstream for uses or implementations of these exports (imports, hook implementations, option objects) and update them to the new shape.',
   confidence: 0.85,
+  reachedBy: 'declaration',
   create({ reader, budget, anchors }) {
     const observations: Observation<ApiChange['kind']>[] = [];
     // With anchors: removed exports the downstream never imports (while it imports others of the package).

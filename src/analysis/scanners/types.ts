@@ -95,10 +95,19 @@ export interface Rule<R extends RuleId> {
   title: string;
   /** Finishes after the other rules, told which files their findings explain (noise folding). */
   last?: boolean;
+  /**
+   * With anchors, how the downstream's use reaches its observations (reach.ts): by their evidence
+   * (lines, paths, packages; the default); `path`: files as a whole, by path or package only;
+   * `declaration`: TS declarations, by the names the downstream imports and what they mention.
+   */
+  reachedBy?: ReachedBy;
   recommendation: string;
   confidence: number;
   create(context: ScanContext): RuleRun<KindOf<R>>;
 }
+
+/** How a rule's observations are reached by the downstream's use (Rule.reachedBy). */
+export type ReachedBy = 'path' | 'declaration';
 
 /** Any one rule (the list of rules holds rules of different kinds). */
 export type AnyRule = { [R in RuleId]: Rule<R> }[RuleId];

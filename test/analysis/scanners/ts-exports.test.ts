@@ -39,6 +39,10 @@ const scan = (
     }),
   );
 
+/** v1..v2 of `repo` through the ts-exports rule alone, with these downstream anchors. */
+const scanAnchored = (repo: Parameters<typeof scanFixture>[0], anchors: Anchor[]) =>
+  scanFixture(repo, { from: 'v1', to: 'v2', rules: [tsExportsRule], anchors });
+
 /** An anchor of the downstream's one import line (`index.ts:1`). */
 const importAnchor = (
   kind: 'symbol' | 'module',
@@ -207,15 +211,10 @@ export interface Hooks {
       },
     );
     // The downstream imports `Auth` from the package root by name, and `@acme/other` by namespace only.
-    const { findings, problems } = await scanFixture(repo, {
-      from: 'v1',
-      to: 'v2',
-      rules: [tsExportsRule],
-      anchors: [
-        importAnchor('symbol', 'Auth', 'import { Auth } from "@acme/sdk";', '@acme/sdk'),
-        importAnchor('module', '@acme/other', 'import * as other from "@acme/other";'),
-      ],
-    });
+    const { findings, problems } = await scanAnchored(repo, [
+      importAnchor('symbol', 'Auth', 'import { Auth } from "@acme/sdk";', '@acme/sdk'),
+      importAnchor('module', '@acme/other', 'import * as other from "@acme/other";'),
+    ]);
     expect(problems).toEqual([]);
     const bySubject = Object.fromEntries(findings.map((f) => [f.title.match(/`([^`]+)`/)![1], f]));
     // Named by the downstream: as loud as ever.
@@ -245,12 +244,9 @@ export interface Hooks {
       },
       { 'packages/a/src/index.ts': 'export {};\n', 'packages/b/src/index.ts': 'export {};\n' },
     );
-    const { findings } = await scanFixture(repo, {
-      from: 'v1',
-      to: 'v2',
-      rules: [tsExportsRule],
-      anchors: [importAnchor('module', '@acme/b', 'import * as b from "@acme/b";')],
-    });
+    const { findings } = await scanAnchored(repo, [
+      importAnchor('module', '@acme/b', 'import * as b from "@acme/b";'),
+    ]);
     expect(findings).toHaveLength(MAX_FINDINGS_PER_RULE + 1);
     expect(findings[0]).toMatchObject({
       title: 'Export `used0` removed from `packages/b/src/index.ts`',
@@ -281,15 +277,10 @@ export interface Hooks {
       },
       { 'packages/sdk/src/types.ts': types('', '') },
     );
-    const { findings } = await scanFixture(repo, {
-      from: 'v1',
-      to: 'v2',
-      rules: [tsExportsRule],
-      anchors: [
-        importAnchor('symbol', 'Client', 'import { Client } from "@acme/sdk";', '@acme/sdk'),
-        importAnchor('module', '@acme/sdk', 'import { Client } from "@acme/sdk";'),
-      ],
-    });
+    const { findings } = await scanAnchored(repo, [
+      importAnchor('symbol', 'Client', 'import { Client } from "@acme/sdk";', '@acme/sdk'),
+      importAnchor('module', '@acme/sdk', 'import { Client } from "@acme/sdk";'),
+    ]);
     const byTitle = Object.fromEntries(findings.map((f) => [f.title, f]));
     // `Client` mentions `Session`: its member is the downstream's to follow.
     expect(byTitle['Member `Session.title` removed from `packages/sdk/src/types.ts`']).toMatchObject({
