@@ -6,6 +6,7 @@ import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { codedFileError, Errors, isReleaseWatchError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { installInterruptHandlers, interruptedBy } from '../util/shutdown.js';
+import { capYoungGeneration } from './heap.js';
 import { createProgress, type Progress } from './progress.js';
 import { printError, usageError } from './render-error.js';
 
@@ -44,6 +45,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as CommandFlags<T>;
     this.args = args as CommandArgs<T>;
     installInterruptHandlers({ json: this.jsonEnabled() });
+    capYoungGeneration();
   }
 
   /** The validated project config, loaded once per command. */
