@@ -36,7 +36,8 @@ export function reachOf(reader: RepoReader, index: AnchorIndex): Reach {
  * and a folded "more" finding is as loud as what it holds. How a rule's observations are reached
  * is its `reachedBy`: files as a whole (`path`) show what the file held in their evidence, and a
  * value the downstream uses among its first lines says nothing of its path; a TS declaration
- * (`declaration`) is reached by the names the downstream imports where that can be told.
+ * (`declaration`) is reached by the names the downstream imports where that can be told, whatever
+ * values its lines hold.
  */
 export async function markUnreached<K extends string>(
   observations: readonly Observation<K>[],
@@ -61,10 +62,12 @@ export async function markUnreached<K extends string>(
     for (const e of o.evidence) {
       if (e.ref === 'downstream') return true;
       if (index.pathAnchors(e.path).length > 0) return true;
-      if (by !== 'path' && valuesOn(e.excerpt, e.path)) return true;
     }
+    // Where the names the downstream imports tell, they decide: a value it uses on a type's line
+    // (`sessionId` in a member list) is the wire's to judge, in the rules that read the wire.
     const declared = await byDeclaration(o);
     if (declared !== undefined) return declared;
+    if (by !== 'path' && o.evidence.some((e) => valuesOn(e.excerpt, e.path))) return true;
     for (const e of o.evidence)
       if ((isScriptPath(e.path) || e.path.endsWith('.json')) && (await reach.inImported(e.path))) return true;
     return false;

@@ -43,6 +43,18 @@ const scan = (
 const scanAnchored = (repo: Parameters<typeof scanFixture>[0], anchors: Anchor[]) =>
   scanFixture(repo, { from: 'v1', to: 'v2', rules: [tsExportsRule], anchors });
 
+/** An upstream with one package, `@acme/sdk`, whose `src/types.ts` is `v1` then `v2`. */
+const sdkReleases = (v1: string, v2: string) =>
+  twoReleases(
+    createFixtureRepo,
+    {
+      'packages/sdk/package.json': JSON.stringify({ name: '@acme/sdk', exports: { '.': './src/index.ts' } }),
+      'packages/sdk/src/index.ts': 'export * from "./types";\n',
+      'packages/sdk/src/types.ts': v1,
+    },
+    { 'packages/sdk/src/types.ts': v2 },
+  );
+
 /** An anchor of the downstream's one import line (`index.ts:1`). */
 const importAnchor = (
   kind: 'symbol' | 'module',
@@ -265,18 +277,7 @@ export interface Hooks {
   it('with anchors, a member change of a type the imported names never mention is at most low', async () => {
     const types = (title: string, name: string) =>
       `export interface Session { id: string;${title} }\nexport interface SyncEvent { seq: number;${name} }\nexport interface Client { session(): Session }\n`;
-    const repo = await twoReleases(
-      createFixtureRepo,
-      {
-        'packages/sdk/package.json': JSON.stringify({
-          name: '@acme/sdk',
-          exports: { '.': './src/index.ts' },
-        }),
-        'packages/sdk/src/index.ts': 'export * from "./types";\n',
-        'packages/sdk/src/types.ts': types(' title: string;', ' name: string;'),
-      },
-      { 'packages/sdk/src/types.ts': types('', '') },
-    );
+    const repo = await sdkReleases(types(' title: string;', ' name: string;'), types('', ''));
     const { findings } = await scanAnchored(repo, [
       importAnchor('symbol', 'Client', 'import { Client } from "@acme/sdk";', '@acme/sdk'),
       importAnchor('module', '@acme/sdk', 'import { Client } from "@acme/sdk";'),
@@ -289,5 +290,25 @@ export interface Hooks {
     expect(byTitle['Member `SyncEvent.name` removed from `packages/sdk/src/types.ts`']).toMatchObject({
       severity: 'low',
     });
+  });
+
+  it('with anchors, a value the downstream uses on the line of a type its imports never reach does not raise it', async () => {
+    const types = (name: string) =>
+      `export interface Session { id: string; }\nexport interface SyncEvent { sessionSeq: number;${name} }\nexport interface Client { session(): Session }\n`;
+    const repo = await sdkReleases(types(' name: string;'), types(''));
+    const imports = [
+      importAnchor('symbol', 'Client', 'import { Client } from "@acme/sdk";', '@acme/sdk'),
+      importAnchor('module', '@acme/sdk', 'import { Client } from "@acme/sdk";'),
+    ];
+    // The downstream has its own `sessionSeq` key (a rare value, on the changed line).
+    const value: Anchor = {
+      ...importAnchor('module', 'sessionSeq', 'const key = "sessionSeq";'),
+      kind: 'literal',
+    };
+    const title = 'Member `SyncEvent.name` removed from `packages/sdk/src/types.ts`';
+    const judged = async (anchors: Anchor[]) =>
+      (await scanAnchored(repo, anchors)).findings.find((f) => f.title === title)?.severity;
+    expect(await judged([...imports, value])).toBe('low');
+    expect(await judged(imports)).toBe('low');
   });
 });
